@@ -1,0 +1,75 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+// Condition types shared by every kind. They follow kstatus: Ready is always present,
+// Reconciling and Stalled only while they are true.
+const (
+	// ReadyCondition says whether the object's desired state is in effect.
+	ReadyCondition = "Ready"
+	// ReconcilingCondition is present and true while the controller works towards the spec.
+	ReconcilingCondition = "Reconciling"
+	// StalledCondition is present and true when the controller cannot make progress without
+	// a change to the spec or the environment.
+	StalledCondition = "Stalled"
+)
+
+// Condition types of an ArcConnection.
+const (
+	// RegisteredCondition says whether the agent holds a valid client certificate from the hub.
+	RegisteredCondition = "Registered"
+	// ConnectedCondition says whether the hub accepted the last heartbeat.
+	ConnectedCondition = "Connected"
+)
+
+// Reasons shared by every kind.
+const (
+	// SucceededReason: the desired state was applied.
+	SucceededReason = "Succeeded"
+	// ProgressingReason: the controller is working towards the desired state.
+	ProgressingReason = "Progressing"
+	// InvalidSpecReason: the spec cannot be acted on until it is changed.
+	InvalidSpecReason = "InvalidSpec"
+	// SecretNotFoundReason: a referenced Secret (or a key in it) is missing.
+	SecretNotFoundReason = "SecretNotFound"
+)
+
+// Reasons of the Registered condition.
+const (
+	// RegisteredReason: the hub issued a client certificate that is still valid.
+	RegisteredReason = "Registered"
+	// RegistrationPendingReason: the agent has not registered yet.
+	RegistrationPendingReason = "RegistrationPending"
+	// RegistrationFailedReason: the hub refused the proof of possession of the agent key,
+	// for example because the connectedCluster's agentPublicKeyCertificate differs.
+	RegistrationFailedReason = "RegistrationFailed"
+	// CertificateExpiredReason: the client certificate lapsed; the agent re-registers by
+	// proving possession of its key again.
+	CertificateExpiredReason = "CertificateExpired"
+)
+
+// Reasons of the Connected condition.
+const (
+	// HeartbeatSucceededReason: the hub accepted the last heartbeat.
+	HeartbeatSucceededReason = "HeartbeatSucceeded"
+	// HubUnreachableReason: the hub could not be reached (network, proxy, DNS or TLS).
+	HubUnreachableReason = "HubUnreachable"
+	// HubRejectedReason: the hub answered the heartbeat with an error.
+	HubRejectedReason = "HubRejected"
+	// ClusterNotFoundReason: the connectedCluster no longer exists on the hub.
+	ClusterNotFoundReason = "ClusterNotFound"
+)
