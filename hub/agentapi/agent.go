@@ -1,0 +1,140 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package agentapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/pkg/armid"
+	"github.com/kubearc/kubearc/pkg/protocol"
+)
+
+// register issues a client certificate to whoever proves possession of the cluster's agent
+// key: the CSR must be signed with it. It works the same for a first registration, a renewal
+// and a re-registration after the certificate expired.
+func (a *API) register(w http.ResponseWriter, r *http.Request) {
+	var req protocol.RegisterRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	id, err := armid.ParseClusterID(req.ResourceID)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidResourceID", err.Error())
+		return
+	}
+	key, err := a.loadAgentKey(r.Context(), id.String())
+	if isNotFound(err) {
+		writeError(w, http.StatusNotFound, "ClusterNotFound", "no connectedCluster "+id.String()+" on this hub; create it first (arcctl connectedk8s connect)")
+		return
+	}
+	if err != nil {
+		a.writeInternal(w, err)
+		return
+	}
+	resp, err := a.Authority.IssueAgentCertificate(req.CSR, id.String(), key, a.certLifetime(), a.now())
+	switch {
+	case errors.Is(err, pki.ErrBadCSR):
+		writeError(w, http.StatusBadRequest, "InvalidCSR", err.Error())
+	case errors.Is(err, pki.ErrSignatureInvalid), errors.Is(err, pki.ErrKeyMismatch):
+		writeError(w, http.StatusForbidden, "ProofOfPossessionFailed", err.Error())
+	case err != nil:
+		a.writeInternal(w, err)
+	default:
+		a.Tracker.SetCertificate(id.String(), resp.NotAfter)
+		a.Log.Info("Agent registered", "cluster", id.String(), "notAfter", resp.NotAfter)
+		writeJSON(w, http.StatusOK, resp)
+	}
+}
+
+type clusterKey struct{}
+
+// clusterFrom returns the ARM ID of the cluster whose agent made the request.
+func clusterFrom(ctx context.Context) string {
+	id, _ := ctx.Value(clusterKey{}).(string)
+	return id
+}
+
+// agentOnly admits requests with a valid client certificate (the TLS layer verified its
+// chain) whose key is still the cluster's registered agent key: a deleted and re-created
+// cluster, or a rotated key, makes older certificates worthless.
+func (a *API) agentOnly(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
+			writeError(w, http.StatusUnauthorized, "ClientCertificateRequired", "present the client certificate from "+protocol.PathRegister)
+			return
+		}
+		cert := r.TLS.VerifiedChains[0][0]
+		if a.now().After(cert.NotAfter) { // a connection can outlive the certificate it began with
+			writeError(w, http.StatusUnauthorized, "CertificateExpired", "the client certificate expired; register again with the agent key")
+			return
+		}
+		id, err := pki.ClusterIDFromCertificate(cert)
+		if err != nil {
+			writeError(w, http.StatusUnauthorized, "InvalidClientCertificate", err.Error())
+			return
+		}
+		key, err := a.loadAgentKey(r.Context(), id)
+		if isNotFound(err) || (err == nil && !pki.SameKey(cert, key)) {
+			writeError(w, http.StatusForbidden, "ClusterCredentialRevoked", "the certificate's cluster no longer exists or has another agent key; register again")
+			return
+		}
+		if err != nil {
+			a.writeInternal(w, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), clusterKey{}, id)))
+	})
+}
+
+func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {
+	var hb protocol.Heartbeat
+	if !decode(w, r, &hb) {
+		return
+	}
+	status := a.Tracker.Heartbeat(clusterFrom(r.Context()), hb)
+	writeJSON(w, http.StatusOK, protocol.HeartbeatResponse{ConnectivityStatus: string(status)})
+}
+
+func (a *API) status(w http.ResponseWriter, r *http.Request) {
+	var report protocol.StatusReport
+	if !decode(w, r, &report) {
+		return
+	}
+	for _, s := range report.Items {
+		if s.Kind == "" || s.Name == "" {
+			writeError(w, http.StatusBadRequest, "InvalidStatus", "every status needs a kind and a name")
+			return
+		}
+	}
+	if err := a.Store.PutStatuses(r.Context(), clusterFrom(r.Context()), report.Items); err != nil {
+		a.writeInternal(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) desiredState(w http.ResponseWriter, r *http.Request) {
+	state, err := a.Store.DesiredState(r.Context(), clusterFrom(r.Context()))
+	if err != nil {
+		a.writeInternal(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, state)
+}

@@ -1,0 +1,120 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package agentapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/protocol"
+)
+
+// watch streams the changes of the cluster's desired state after ?resourceVersion=N, one JSON
+// WatchEvent per line, pushed as soon as they are committed. An idle stream carries a
+// bookmark now and then, so the agent can resume from a recent version after a reconnect.
+// A version older than the store remembers is answered 410 Gone: list again, then watch.
+func (a *API) watch(w http.ResponseWriter, r *http.Request) {
+	cluster := clusterFrom(r.Context())
+	rv := r.URL.Query().Get("resourceVersion")
+	if _, err := strconv.ParseUint(rv, 10, 64); err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidResourceVersion",
+			"resourceVersion must be the decimal version of a desired-state list ("+protocol.PathDesiredState+")")
+		return
+	}
+	// Subscribe before the first read so that no change slips between the read and the wait.
+	wake, cancel := a.Broadcaster.Subscribe(cluster)
+	defer cancel()
+	changes, rv, err := a.Store.DesiredChanges(r.Context(), cluster, rv)
+	if errors.Is(err, store.ErrGone) {
+		writeError(w, http.StatusGone, "Expired", "the resourceVersion is too old; list the desired state again")
+		return
+	}
+	if err != nil {
+		a.writeInternal(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.WriteHeader(http.StatusOK)
+	s := &stream{w: w, enc: json.NewEncoder(w), rc: http.NewResponseController(w)}
+	if s.send(changes, rv) != nil {
+		return
+	}
+	a.follow(r, s, wake, rv)
+}
+
+// follow sends changes as they are committed, and bookmarks while idle, until the agent or
+// the hub ends the stream.
+func (a *API) follow(r *http.Request, s *stream, wake <-chan struct{}, rv string) {
+	cluster := clusterFrom(r.Context())
+	interval := a.BookmarkInterval
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	bookmarks := time.NewTicker(interval)
+	defer bookmarks.Stop()
+	for {
+		var err error
+		select {
+		case <-r.Context().Done():
+			return
+		case <-wake:
+			var changes []store.WatchChange
+			changes, rv, err = a.Store.DesiredChanges(r.Context(), cluster, rv)
+			if err == nil {
+				err = s.send(changes, rv)
+			}
+		case <-bookmarks.C:
+			err = s.event(protocol.WatchEvent{Type: protocol.Bookmark, ResourceVersion: rv})
+		}
+		if err != nil {
+			// ErrGone mid-stream, a store error or a broken connection: the agent reconnects.
+			a.Log.Debug("Watch ended", "cluster", cluster, "error", err)
+			return
+		}
+	}
+}
+
+type stream struct {
+	w   http.ResponseWriter
+	enc *json.Encoder
+	rc  *http.ResponseController
+}
+
+// send writes the changes, or a bookmark at rv when there are none.
+func (s *stream) send(changes []store.WatchChange, rv string) error {
+	if len(changes) == 0 {
+		return s.event(protocol.WatchEvent{Type: protocol.Bookmark, ResourceVersion: rv})
+	}
+	for _, c := range changes {
+		obj := c.Object
+		if err := s.enc.Encode(protocol.WatchEvent{Type: c.Type, ResourceVersion: obj.ResourceVersion, Object: &obj}); err != nil {
+			return err
+		}
+	}
+	return s.rc.Flush()
+}
+
+func (s *stream) event(e protocol.WatchEvent) error {
+	if err := s.enc.Encode(e); err != nil {
+		return err
+	}
+	return s.rc.Flush()
+}

@@ -1,0 +1,83 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package armapi is the hub's management API: the Azure Resource Manager REST shapes of
+// Microsoft.Kubernetes/connectedClusters (api-versions 2021-10-01 and 2024-01-01), so that
+// clients generated from the public REST specs, the Azure SDKs and arcctl work against the hub,
+// plus the hub's own token API.
+package armapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/connectivity"
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+const clustersPath = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Kubernetes/connectedClusters"
+
+// API serves the management API. Requests must already be authenticated (auth.Authenticator).
+type API struct {
+	Store   store.Store
+	Tracker *connectivity.Tracker
+	Log     *slog.Logger
+	// Now is the clock; tests inject one.
+	Now func() time.Time
+	// PageSize is the number of resources per page of a listing (default 100).
+	PageSize int
+}
+
+// Handler returns the API's routes.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /subscriptions/{sub}/providers/Microsoft.Kubernetes/connectedClusters", a.listClusters)
+	mux.HandleFunc("GET "+clustersPath, a.listClusters)
+	mux.HandleFunc("GET "+clustersPath+"/{name}", a.getCluster)
+	mux.HandleFunc("PUT "+clustersPath+"/{name}", a.putCluster)
+	mux.HandleFunc("PATCH "+clustersPath+"/{name}", a.patchCluster)
+	mux.HandleFunc("DELETE "+clustersPath+"/{name}", a.deleteCluster)
+	mux.HandleFunc("POST /kubearc/v1/tokens", a.createToken)
+	mux.HandleFunc("GET /kubearc/v1/tokens", a.listTokens)
+	mux.HandleFunc("DELETE /kubearc/v1/tokens/{id}", a.revokeToken)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
+			message: "No route matches " + r.Method + " " + r.URL.Path + "."})
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = canonicalPath(r.URL.Path)
+		r.URL.RawPath = ""
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func (a *API) now() time.Time {
+	if a.Now != nil {
+		return a.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// authorize returns the request's principal when it may perform action at scope.
+func (a *API) authorize(r *http.Request, action auth.Action, operation, scope string) (auth.Principal, error) {
+	p, ok := auth.PrincipalFrom(r.Context())
+	if !ok || !p.Can(action, scope) {
+		return p, forbidden(p.Name, operation, scope)
+	}
+	return p, nil
+}

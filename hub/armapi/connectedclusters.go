@@ -1,0 +1,356 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package armapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/armid"
+	"github.com/kubearc/kubearc/pkg/protocol"
+)
+
+// ARM operations, as named in authorization errors.
+const (
+	opReadCluster   = "Microsoft.Kubernetes/connectedClusters/read"
+	opWriteCluster  = "Microsoft.Kubernetes/connectedClusters/write"
+	opDeleteCluster = "Microsoft.Kubernetes/connectedClusters/delete"
+)
+
+// clusterID reads and validates the cluster ID of the request path.
+func clusterID(r *http.Request) (armid.ClusterID, error) {
+	id := armid.ClusterID{Subscription: r.PathValue("sub"), ResourceGroup: r.PathValue("rg"), Name: r.PathValue("name")}
+	if err := id.Validate(); err != nil {
+		return id, badRequest(codeInvalidParameter, "The resource ID is invalid: %s.", err)
+	}
+	return id, nil
+}
+
+// loadCluster returns the stored document of a cluster, or a 404.
+func (a *API) loadCluster(r *http.Request, id armid.ClusterID) (*connectedCluster, error) {
+	res, err := a.Store.GetResource(r.Context(), id.String())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(typeConnectedClusters, id.String())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading cluster %s: %w", id, err)
+	}
+	var c connectedCluster
+	if err := json.Unmarshal(res.Body, &c); err != nil {
+		return nil, fmt.Errorf("decoding stored cluster %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+func (a *API) getCluster(w http.ResponseWriter, r *http.Request) {
+	version, id, err := a.clusterRequest(r, auth.Read, opReadCluster)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	c, err := a.loadCluster(r, id)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.render(c, version))
+}
+
+func (a *API) putCluster(w http.ResponseWriter, r *http.Request) {
+	version, id, err := a.clusterRequest(r, auth.Write, opWriteCluster)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	var c connectedCluster
+	if err := decodeBody(r, &c); err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	if err := validateCluster(&c); err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	old, err := a.loadCluster(r, id)
+	if err != nil && !isNotFound(err) {
+		writeError(w, a.Log, err)
+		return
+	}
+	a.completeCluster(r, &c, old, id, version)
+	created, err := a.saveCluster(r, &c)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, a.render(&c, version))
+}
+
+func (a *API) patchCluster(w http.ResponseWriter, r *http.Request) {
+	version, id, err := a.clusterRequest(r, auth.Write, opWriteCluster)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	var patch clusterPatch
+	if err := decodeBody(r, &patch); err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	c, err := a.loadCluster(r, id)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	if err := applyPatch(c, &patch); err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	a.touch(r, c)
+	if _, err := a.saveCluster(r, c); err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.render(c, version))
+}
+
+func (a *API) deleteCluster(w http.ResponseWriter, r *http.Request) {
+	_, id, err := a.clusterRequest(r, auth.Write, opDeleteCluster)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	err = a.Store.DeleteResource(r.Context(), id.String())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		w.WriteHeader(http.StatusNoContent) // ARM: deleting what is not there succeeds
+	case err != nil:
+		writeError(w, a.Log, fmt.Errorf("deleting cluster %s: %w", id, err))
+	default:
+		a.Tracker.Forget(id.String())
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// clusterRequest checks the api-version, the path and the caller's right to act on it.
+func (a *API) clusterRequest(r *http.Request, action auth.Action, operation string) (string, armid.ClusterID, error) {
+	version, err := apiVersion(r, typeConnectedClusters)
+	if err != nil {
+		return "", armid.ClusterID{}, err
+	}
+	id, err := clusterID(r)
+	if err != nil {
+		return "", id, err
+	}
+	_, err = a.authorize(r, action, operation, id.String())
+	return version, id, err
+}
+
+// completeCluster sets what the hub owns on a PUT body: identity, system data, state.
+func (a *API) completeCluster(r *http.Request, c, old *connectedCluster, id armid.ClusterID, version string) {
+	c.ID, c.Name, c.Type = id.String(), id.Name, typeConnectedClusters
+	props := *c.Properties
+	c.Properties = &clusterProps{ // read-only properties come from the agent, never the client
+		AgentPublicKeyCertificate: props.AgentPublicKeyCertificate,
+		Distribution:              props.Distribution,
+		DistributionVersion:       props.DistributionVersion,
+		Infrastructure:            props.Infrastructure,
+		ArcAgentProfile:           props.ArcAgentProfile,
+		ProvisioningState:         "Succeeded",
+	}
+	c.SystemData = nil
+	if old != nil {
+		c.SystemData = old.SystemData
+		if version == apiVersion2021 { // an old client cannot see, so must not erase, newer fields
+			c.Kind, c.Properties.DistributionVersion, c.Properties.ArcAgentProfile = old.Kind, old.Properties.DistributionVersion, old.Properties.ArcAgentProfile
+		}
+	}
+	c.Identity.PrincipalID, c.Identity.TenantID = "", ""
+	if c.Identity.Type == "SystemAssigned" {
+		c.Identity.PrincipalID, c.Identity.TenantID = uuid.NewString(), uuid.Nil.String()
+		if old != nil && old.Identity.PrincipalID != "" {
+			c.Identity.PrincipalID, c.Identity.TenantID = old.Identity.PrincipalID, old.Identity.TenantID
+		}
+	}
+	a.touch(r, c)
+}
+
+// touch records who changed the resource and when.
+func (a *API) touch(r *http.Request, c *connectedCluster) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	now := a.now()
+	if c.SystemData == nil {
+		c.SystemData = &systemData{CreatedBy: p.Name, CreatedByType: "User", CreatedAt: now}
+	}
+	c.SystemData.LastModifiedBy, c.SystemData.LastModifiedByType, c.SystemData.LastModifiedAt = p.Name, "User", now
+}
+
+func applyPatch(c *connectedCluster, patch *clusterPatch) error {
+	if patch.Tags != nil {
+		if err := validateTags(patch.Tags); err != nil {
+			return err
+		}
+		c.Tags = patch.Tags
+	}
+	if p := patch.Properties; p != nil {
+		setIf(&c.Properties.Distribution, p.Distribution)
+		setIf(&c.Properties.DistributionVersion, p.DistributionVersion)
+		setIf(&c.Properties.Infrastructure, p.Infrastructure)
+		if p.ArcAgentProfile != nil {
+			c.Properties.ArcAgentProfile = p.ArcAgentProfile
+		}
+	}
+	return validateProperties(c.Properties)
+}
+
+func setIf(dst *string, v *string) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// saveCluster stores the cluster and the agent profile the agent pulls.
+func (a *API) saveCluster(r *http.Request, c *connectedCluster) (bool, error) {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return false, err
+	}
+	id, _ := armid.ParseClusterID(c.ID)
+	profile := protocol.AgentProfile{AgentAutoUpgrade: "Enabled"}
+	if p := c.Properties.ArcAgentProfile; p != nil {
+		profile = protocol.AgentProfile{DesiredAgentVersion: p.DesiredAgentVersion, AgentAutoUpgrade: p.AgentAutoUpgrade}
+	}
+	spec, err := json.Marshal(profile)
+	if err != nil {
+		return false, err
+	}
+	created, err := a.Store.PutResource(r.Context(), &store.Resource{
+		ID: c.ID, Type: typeConnectedClusters, Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Body: body,
+	}, store.DesiredChange{ClusterID: c.ID, Kind: protocol.KindAgentProfile, Name: "default", Spec: spec})
+	if err != nil {
+		return false, fmt.Errorf("storing cluster %s: %w", c.ID, err)
+	}
+	return created, nil
+}
+
+// render merges what the agent reported into the stored document, for api-version v.
+func (a *API) render(c *connectedCluster, v string) *connectedCluster {
+	out := c.forVersion(v)
+	rt, status := a.Tracker.Get(c.ID)
+	p := out.Properties
+	p.ConnectivityStatus = string(status)
+	hb := rt.Heartbeat
+	p.KubernetesVersion, p.AgentVersion = hb.KubernetesVersion, hb.AgentVersion
+	if !rt.LastHeartbeat.IsZero() {
+		p.TotalNodeCount, p.TotalCoreCount = &hb.NodeCount, &hb.CoreCount
+		last := rt.LastHeartbeat.UTC()
+		p.LastConnectivityTime = &last
+	}
+	if !rt.CertificateNotAfter.IsZero() {
+		exp := rt.CertificateNotAfter.UTC()
+		p.CertificateExpiration = &exp
+	}
+	if p.Distribution == "" {
+		p.Distribution = hb.Distribution
+	}
+	if p.Infrastructure == "" {
+		p.Infrastructure = hb.Infrastructure
+	}
+	return out
+}
+
+func (a *API) listClusters(w http.ResponseWriter, r *http.Request) {
+	version, err := apiVersion(r, typeConnectedClusters)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	page, err := a.clusterPage(r, version)
+	if err != nil {
+		writeError(w, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// clusterPage lists the clusters the caller may read, one page at a time.
+func (a *API) clusterPage(r *http.Request, version string) (*clusterList, error) {
+	sub, rg := r.PathValue("sub"), r.PathValue("rg")
+	scope := "/subscriptions/" + sub
+	if rg != "" {
+		scope += "/resourceGroups/" + rg
+	}
+	p, ok := auth.PrincipalFrom(r.Context())
+	if !ok || !(p.Can(auth.Read, scope) || auth.Covers(scope, p.Scope)) {
+		return nil, forbidden(p.Name, opReadCluster, scope)
+	}
+	size := a.PageSize
+	if size <= 0 {
+		size = 100
+	}
+	list := &clusterList{Value: []*connectedCluster{}}
+	after := r.URL.Query().Get("$skipToken")
+	for {
+		batch, err := a.Store.ListResources(r.Context(), store.ListQuery{Type: typeConnectedClusters,
+			Subscription: sub, ResourceGroup: rg, After: after, Limit: size})
+		if err != nil {
+			return nil, fmt.Errorf("listing clusters in %s: %w", scope, err)
+		}
+		for _, res := range batch {
+			after = res.ID
+			if !p.Can(auth.Read, res.ID) {
+				continue // a resource-group reader listing the subscription sees its group only
+			}
+			var c connectedCluster
+			if err := json.Unmarshal(res.Body, &c); err != nil {
+				return nil, fmt.Errorf("decoding stored cluster %s: %w", res.ID, err)
+			}
+			list.Value = append(list.Value, a.render(&c, version))
+			if len(list.Value) == size {
+				list.NextLink = nextLink(r, after)
+				return list, nil
+			}
+		}
+		if len(batch) < size {
+			return list, nil
+		}
+	}
+}
+
+// nextLink is the URL of the page after the resource with ID after.
+func nextLink(r *http.Request, after string) string {
+	q := url.Values{}
+	q.Set("api-version", r.URL.Query().Get("api-version"))
+	q.Set("$skipToken", strings.ToLower(after))
+	return (&url.URL{Scheme: "https", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}).String()
+}
+
+func isNotFound(err error) bool {
+	var ae *armError
+	return errors.As(err, &ae) && ae.status == http.StatusNotFound
+}

@@ -1,0 +1,90 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package armapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+)
+
+// ARM error codes the API answers with.
+const (
+	codeInvalidRequestContent = "InvalidRequestContent"
+	codeInvalidParameter      = "InvalidParameter"
+	codeMissingProperty       = "MissingRequiredProperty"
+	codeInvalidAPIVersion     = "InvalidApiVersionParameter"
+	codeMissingAPIVersion     = "MissingApiVersionParameter"
+	codeResourceNotFound      = "ResourceNotFound"
+	codeAuthorizationFailed   = "AuthorizationFailed"
+	codeInternal              = "InternalServerError"
+	codeConflict              = "Conflict"
+)
+
+// armError is an error with the HTTP status and ARM code it is answered with.
+type armError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *armError) Error() string { return e.message }
+
+func badRequest(code, format string, args ...any) error {
+	return &armError{status: http.StatusBadRequest, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(resourceType, id string) error {
+	return &armError{status: http.StatusNotFound, code: codeResourceNotFound,
+		message: fmt.Sprintf("The Resource '%s' under resource id '%s' was not found.", resourceType, id)}
+}
+
+func forbidden(who, action, scope string) error {
+	return &armError{status: http.StatusForbidden, code: codeAuthorizationFailed,
+		message: fmt.Sprintf("The client '%s' does not have authorization to perform action '%s' over scope '%s'.", who, action, scope)}
+}
+
+// errorBody is the ARM error envelope.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+// writeError answers err as ARM error JSON. Errors that are not an armError are internal:
+// they are logged and answered without detail, so nothing internal leaks to the client.
+func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
+	var ae *armError
+	if !errors.As(err, &ae) {
+		log.Error("Request failed", "error", err)
+		ae = &armError{status: http.StatusInternalServerError, code: codeInternal, message: "The server had an internal error; the request can be retried."}
+	}
+	writeJSON(w, ae.status, errorBody{Error: errorDetail{Code: ae.code, Message: ae.message}})
+}
+
+// writeJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,263 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package server wires the hub together: data directory, PKI, store, authentication, the
+// management and agent APIs, health, metrics and graceful shutdown.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kubearc/kubearc/hub/agentapi"
+	"github.com/kubearc/kubearc/hub/armapi"
+	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/connectivity"
+	"github.com/kubearc/kubearc/hub/events"
+	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlite"
+)
+
+// Config is the hub's configuration; cmd/kubearc-hub fills it from flags and environment.
+type Config struct {
+	// Listen is the HTTPS listen address, e.g. ":8443".
+	Listen string
+	// DataDir holds the CA, the serving certificate, the admin token and the SQLite database.
+	DataDir string
+	// StoreDSN selects the store; empty means SQLite in DataDir.
+	StoreDSN string
+	// Hosts are extra names and IPs for the serving certificate.
+	Hosts []string
+	// OfflineAfter, ExpiredAfter: see connectivity.Options.
+	OfflineAfter time.Duration
+	ExpiredAfter time.Duration
+	// CertLifetime is the lifetime of agent client certificates.
+	CertLifetime time.Duration
+	// FlushInterval is how often heartbeats are written behind.
+	FlushInterval time.Duration
+	// WatchHistory is how long deletions are remembered for resuming watches.
+	WatchHistory time.Duration
+	// PageSize is the number of resources per page of a listing (default 100).
+	PageSize int
+	// BookmarkInterval is how often an idle watch stream carries a bookmark (default 30s).
+	BookmarkInterval time.Duration
+	// ShutdownTimeout bounds the graceful shutdown.
+	ShutdownTimeout time.Duration
+	// Log is the hub's logger.
+	Log *slog.Logger
+	// Ready, when set, receives the bound address once the hub serves.
+	Ready func(addr string)
+	// Now is the clock (default time.Now); tests inject one.
+	Now func() time.Time
+}
+
+// Run serves the hub until ctx ends, then shuts down gracefully.
+func Run(ctx context.Context, cfg Config) error {
+	h, err := newHub(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return h.serve(ctx)
+}
+
+// hub is a running hub's parts.
+type hub struct {
+	cfg       Config
+	authority *pki.Authority
+	store     store.Store
+	tracker   *connectivity.Tracker
+	handler   http.Handler
+}
+
+// withDefaults fills in what a zero Config leaves out.
+func (cfg Config) withDefaults() Config {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.FlushInterval <= 0 {
+		cfg.FlushInterval = 10 * time.Second
+	}
+	if cfg.WatchHistory <= 0 {
+		cfg.WatchHistory = 24 * time.Hour
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 15 * time.Second
+	}
+	return cfg
+}
+
+func newHub(ctx context.Context, cfg Config) (*hub, error) {
+	cfg = cfg.withDefaults()
+	authority, err := pki.LoadOrCreate(cfg.DataDir, append(listenHosts(cfg.Listen), cfg.Hosts...))
+	if err != nil {
+		return nil, fmt.Errorf("setting up the hub CA in %s: %w", cfg.DataDir, err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if path, err := auth.EnsureAdminToken(ctx, st, cfg.DataDir, cfg.Now()); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("creating the admin token: %w", err)
+	} else {
+		cfg.Log.Info("Admin token", "file", path)
+	}
+	tracker := connectivity.NewTracker(st, connectivity.Options{OfflineAfter: cfg.OfflineAfter, ExpiredAfter: cfg.ExpiredAfter, Now: cfg.Now})
+	if err := tracker.Load(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	h := &hub{cfg: cfg, authority: authority, store: st, tracker: tracker}
+	h.handler = h.routes()
+	return h, nil
+}
+
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	dsn := cfg.StoreDSN
+	switch {
+	case dsn == "":
+		dsn = filepath.Join(cfg.DataDir, "hub.db")
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return nil, errors.New("the PostgreSQL store is not available yet; use the embedded SQLite store (leave --store empty)")
+	}
+	st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite://"))
+	if err != nil {
+		return nil, fmt.Errorf("opening the store: %w", err)
+	}
+	return st, nil
+}
+
+// routes: the agent API authenticates with client certificates, everything else with bearer
+// tokens; health and metrics are open.
+func (h *hub) routes() http.Handler {
+	broadcaster := events.NewBroadcaster()
+	st := events.NotifyingStore{Store: h.store, Broadcaster: broadcaster}
+	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize}
+	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
+		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now}
+	authn := &auth.Authenticator{Store: h.store, Now: h.cfg.Now}
+	m := newMetrics(h.tracker)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", ok)
+	mux.HandleFunc("GET /readyz", ok)
+	mux.Handle("GET /metrics", m.handler())
+	mux.Handle("/agent/", m.instrument("agent", agents.Handler()))
+	mux.Handle("/", m.instrument("arm", authn.Middleware(arm.Handler())))
+	return mux
+}
+
+func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
+
+func (h *hub) serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", h.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
+	}
+	// Cancelling the base context ends long-lived watch streams on shutdown.
+	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	srv := &http.Server{
+		Handler:           h.handler,
+		TLSConfig:         h.tlsConfig(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+		ErrorLog:          slog.NewLogLogger(h.cfg.Log.Handler(), slog.LevelDebug),
+	}
+	go h.background(baseCtx)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	h.cfg.Log.Info("Hub serving", "address", ln.Addr().String(), "dataDir", h.cfg.DataDir)
+	if h.cfg.Ready != nil {
+		h.cfg.Ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	h.cfg.Log.Info("Hub shutting down")
+	cancelBase()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+func (h *hub) tlsConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion:   tls.VersionTLS12,
+		Certificates: []tls.Certificate{h.authority.ServingCertificate()},
+		// Agents present the client certificate the hub issued; users use bearer tokens.
+		ClientAuth: tls.VerifyClientCertIfGiven,
+		ClientCAs:  h.authority.CAPool(),
+		// Certificate validity follows the hub's clock, the same one that issued them.
+		Time: h.cfg.Now,
+	}
+}
+
+// background writes heartbeats behind and compacts the watch history until ctx ends.
+func (h *hub) background(ctx context.Context) {
+	go h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log)
+	ticker := time.NewTicker(time.Hour)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := h.store.CompactDesired(ctx, h.cfg.Now().Add(-h.cfg.WatchHistory)); err != nil {
+				h.cfg.Log.Error("Compacting the watch history failed", "error", err)
+			}
+		}
+	}
+}
+
+func (h *hub) close() {
+	// The tracker's final flush runs when its context ends; flush again in case it raced.
+	if err := h.tracker.Flush(context.Background()); err != nil {
+		h.cfg.Log.Error("Final heartbeat flush failed", "error", err)
+	}
+	if err := h.store.Close(); err != nil {
+		h.cfg.Log.Error("Closing the store failed", "error", err)
+	}
+}
+
+// listenHosts returns the host of the listen address for the serving certificate.
+func listenHosts(listen string) []string {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		return nil
+	}
+	return []string{host}
+}

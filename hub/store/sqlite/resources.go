@@ -1,0 +1,261 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+// connectedClusterType is the case-folded ARM type whose deletion also removes the
+// cluster's desired state, runtime and statuses.
+const connectedClusterType = "microsoft.kubernetes/connectedclusters"
+
+const resourceColumns = "id, type, subscription, resource_group, parent_id, body, created_at, updated_at"
+
+// GetResource returns the resource with this ARM ID, in any case, or store.ErrNotFound.
+func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, error) {
+	var r *store.Resource
+	err := s.read(ctx, "get resource "+id, func(tx *sql.Tx) error {
+		var err error
+		r, err = scanResource(tx.QueryRowContext(ctx, "SELECT "+resourceColumns+" FROM resources WHERE key = ?", key(id)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		return err
+	})
+	return r, err
+}
+
+// PutResource creates or replaces r and applies changes, atomically. A replaced resource
+// keeps the ID spelling and CreatedAt it was created with; PutResource sets r.ID, r.CreatedAt
+// and r.UpdatedAt to the stored values, so r reads as GetResource would return it. A
+// ParentID that names no resource, or a change for a cluster that does not exist, is
+// store.ErrNotFound and nothing is written.
+func (s *Store) PutResource(ctx context.Context, r *store.Resource, changes ...store.DesiredChange) (bool, error) {
+	if err := validateResource(r); err != nil {
+		return false, fmt.Errorf("put resource: %w", err)
+	}
+	var created bool
+	err := s.write(ctx, "put resource "+r.ID, func(tx *sql.Tx) error {
+		now := s.now()
+		var err error
+		if created, err = upsertResource(ctx, tx, r, now); err != nil {
+			return err
+		}
+		return applyChanges(ctx, tx, changes, now)
+	})
+	return created, err
+}
+
+// DeleteResource applies changes, then deletes the resource, its descendants and, for each
+// connectedCluster among them, its runtime and statuses; its desired objects become
+// tombstones. store.ErrNotFound when the resource does not exist.
+func (s *Store) DeleteResource(ctx context.Context, id string, changes ...store.DesiredChange) error {
+	return s.write(ctx, "delete resource "+id, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, id); err != nil {
+			return err
+		}
+		now := s.now()
+		if err := applyChanges(ctx, tx, changes, now); err != nil {
+			return err
+		}
+		clusters, err := clustersInTree(ctx, tx, key(id))
+		if err != nil {
+			return err
+		}
+		for _, c := range clusters {
+			if err := tombstoneCluster(ctx, tx, c, now); err != nil {
+				return err
+			}
+		}
+		// The schema's ON DELETE CASCADE removes the descendants, runtimes and statuses.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM resources WHERE key = ?", key(id)); err != nil {
+			return fmt.Errorf("delete: %w", err)
+		}
+		return nil
+	})
+}
+
+// ListResources returns the resources q selects, ordered by case-folded ID.
+func (s *Store) ListResources(ctx context.Context, q store.ListQuery) ([]*store.Resource, error) {
+	if q.Limit < 0 {
+		return nil, fmt.Errorf("list resources: limit %d is negative", q.Limit)
+	}
+	query, args := listQuery(q)
+	var list []*store.Resource
+	err := s.read(ctx, "list resources", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = rows.Close() }()
+		for rows.Next() {
+			r, err := scanResource(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, r)
+		}
+		return rows.Err()
+	})
+	return list, err
+}
+
+// listQuery builds the SELECT for q.
+func listQuery(q store.ListQuery) (string, []any) {
+	var where []string
+	var args []any
+	filter := func(cond, value string) {
+		if value != "" {
+			where = append(where, cond)
+			args = append(args, key(value))
+		}
+	}
+	filter("type_key = ?", q.Type)
+	filter("subscription_key = ?", q.Subscription)
+	filter("resource_group_key = ?", q.ResourceGroup)
+	filter("parent_key = ?", q.ParentID)
+	filter("key > ?", q.After)
+	query := "SELECT " + resourceColumns + " FROM resources"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY key"
+	if q.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, q.Limit)
+	}
+	return query, args
+}
+
+func validateResource(r *store.Resource) error {
+	switch {
+	case r == nil:
+		return errors.New("no resource")
+	case r.ID == "":
+		return errors.New("the resource has no ID")
+	case r.Type == "":
+		return fmt.Errorf("resource %s has no type", r.ID)
+	case r.ParentID != "" && key(r.ParentID) == key(r.ID):
+		return fmt.Errorf("resource %s cannot be its own parent", r.ID)
+	}
+	return nil
+}
+
+// upsertResource inserts or updates r and reports whether it is new.
+func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time.Time) (bool, error) {
+	var parentKey any
+	if r.ParentID != "" {
+		parentKey = key(r.ParentID)
+		if err := mustExist(ctx, tx, r.ParentID); err != nil {
+			return false, fmt.Errorf("parent: %w", err)
+		}
+	}
+	var id, createdAt string
+	err := tx.QueryRowContext(ctx, "SELECT id, created_at FROM resources WHERE key = ?", key(r.ID)).Scan(&id, &createdAt)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, `INSERT INTO resources (key, id, type, type_key, subscription, subscription_key,
+			resource_group, resource_group_key, parent_id, parent_key, body, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			key(r.ID), r.ID, r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup,
+			key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), formatTime(now), formatTime(now))
+		if err != nil {
+			return false, fmt.Errorf("insert: %w", err)
+		}
+		r.CreatedAt, r.UpdatedAt = now.UTC(), now.UTC()
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("read: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE resources SET type = ?, type_key = ?, subscription = ?, subscription_key = ?,
+		resource_group = ?, resource_group_key = ?, parent_id = ?, parent_key = ?, body = ?, updated_at = ? WHERE key = ?`,
+		r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup, key(r.ResourceGroup),
+		r.ParentID, parentKey, string(r.Body), formatTime(now), key(r.ID))
+	if err != nil {
+		return false, fmt.Errorf("update: %w", err)
+	}
+	created, err := parseTime(sql.NullString{String: createdAt, Valid: true})
+	if err != nil {
+		return false, err
+	}
+	r.ID, r.CreatedAt, r.UpdatedAt = id, created, now.UTC()
+	return false, nil
+}
+
+// mustExist returns store.ErrNotFound unless the resource with this ARM ID exists.
+func mustExist(ctx context.Context, tx *sql.Tx, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM resources WHERE key = ?", key(id)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("resource %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("look up resource %s: %w", id, err)
+	}
+	return nil
+}
+
+// clustersInTree returns the keys of the connectedClusters among the resource with key k
+// and its descendants. UNION (not UNION ALL) ends the recursion even on a parent cycle.
+func clustersInTree(ctx context.Context, tx *sql.Tx, k string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE tree (key, type_key) AS (
+			SELECT key, type_key FROM resources WHERE key = ?
+			UNION
+			SELECT r.key, r.type_key FROM resources r JOIN tree t ON r.parent_key = t.key
+		)
+		SELECT key FROM tree WHERE type_key = ? ORDER BY key`, k, connectedClusterType)
+	if err != nil {
+		return nil, fmt.Errorf("find clusters to delete: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	var keys []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("find clusters to delete: %w", err)
+		}
+		keys = append(keys, c)
+	}
+	return keys, rows.Err()
+}
+
+// scanResource reads the resourceColumns of one row.
+func scanResource(row scanner) (*store.Resource, error) {
+	var r store.Resource
+	var body string
+	var created, updated sql.NullString
+	if err := row.Scan(&r.ID, &r.Type, &r.Subscription, &r.ResourceGroup, &r.ParentID, &body, &created, &updated); err != nil {
+		return nil, err
+	}
+	r.Body = rawJSON(body)
+	var err error
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if r.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

@@ -1,0 +1,125 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package sqlite
+
+import (
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	dir := t.TempDir()
+	storetest.Run(t, func(t *testing.T, name string) store.Store {
+		return openTest(t, filepath.Join(dir, name+".db"))
+	})
+}
+
+func openTest(t testing.TB, dsn string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("Open(%s) = %v", dsn, err)
+	}
+	return s
+}
+
+func TestOpenSetsPragmas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	for _, dsn := range []string{path, "file:" + path + "?cache=private"} {
+		s := openTest(t, dsn)
+		want := map[string]string{"journal_mode": "wal", "busy_timeout": "5000", "foreign_keys": "1", "synchronous": "1"}
+		for pragma, value := range want {
+			var got string
+			if err := s.db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got); err != nil || got != value {
+				t.Errorf("Open(%s): PRAGMA %s = %q, %v; want %q", dsn, pragma, got, err, value)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+	}
+}
+
+func TestOpenMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	for range 2 {
+		s := openTest(t, path)
+		if got := appliedMigrations(t, s.db); len(got) != 1 || got[0] != "0001_init.sql" {
+			t.Errorf("schema_migrations = %v, want [0001_init.sql] once", got)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+	}
+}
+
+func appliedMigrations(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), "SELECT name FROM schema_migrations ORDER BY version")
+	if err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	defer func() { _ = rows.Close() }()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatalf("read schema_migrations: %v", err)
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	s := openTest(t, path)
+	if _, err := s.db.ExecContext(t.Context(), "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, '0099_future.sql', '')"); err != nil {
+		t.Fatalf("record a future migration: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	_, err := Open(t.Context(), path)
+	if err == nil || !strings.Contains(err.Error(), "schema version 99 is newer") {
+		t.Errorf("Open of a database from a newer hub = %v, want an error naming schema version 99", err)
+	}
+}
+
+func TestOpenRejects(t *testing.T) {
+	tests := []struct {
+		name, dsn, want string
+	}{
+		{"empty path", "", "path is empty"},
+		{"foreign keys off", filepath.Join(t.TempDir(), "hub.db") + "?_foreign_keys=0", "foreign keys are off"},
+		{"missing directory", filepath.Join(t.TempDir(), "missing", "hub.db"), "open sqlite store"},
+	}
+	for _, tt := range tests {
+		s, err := Open(t.Context(), tt.dsn)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Open(%q) = %v, want an error containing %q", tt.name, tt.dsn, err, tt.want)
+		}
+		if s != nil {
+			_ = s.Close()
+		}
+	}
+}
