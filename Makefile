@@ -62,15 +62,24 @@ verify: $(CONTROLLER_GEN) ## Fail when generated files are stale, go.mod is unti
 envtest: ## Build kube-apiserver, etcd and kubectl for the tests (cached under bin/k8s).
 	$(ENVTEST_ENV) hack/envtest.sh
 
+FUZZ_TIME ?= 10s
+
 .PHONY: test
-test: verify ## Verify, then run every test against a real kube-apiserver (envtest).
+test: verify ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile cover.out
+	$(MAKE) fuzz
+
+.PHONY: fuzz
+fuzz: ## Fuzz the management API's request decoding for FUZZ_TIME (default 10s).
+	go test ./hub/armapi -run '^$$' -fuzz FuzzDecodeCluster -fuzztime $(FUZZ_TIME)
 
 ##@ Build
 
 .PHONY: build
-build: ## Build the binaries into bin/.
+build: ## Build kubearc-agent, kubearc-hub and arcctl into bin/.
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-agent .
+	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-hub ./cmd/kubearc-hub
+	go build -ldflags "$(LDFLAGS)" -o $(BIN)/arcctl ./cmd/arcctl
 
 .PHONY: run
 run: manifests generate ## Run the agent against the cluster in the current kubeconfig.

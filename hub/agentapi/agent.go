@@ -123,7 +123,12 @@ func (a *API) status(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := a.Store.PutStatuses(r.Context(), clusterFrom(r.Context()), report.Items); err != nil {
+	err := a.Store.PutStatuses(r.Context(), clusterFrom(r.Context()), report.Items)
+	if isNotFound(err) { // deleted since the request was admitted
+		writeError(w, http.StatusForbidden, "ClusterCredentialRevoked", "the cluster no longer exists")
+		return
+	}
+	if err != nil {
 		a.writeInternal(w, err)
 		return
 	}

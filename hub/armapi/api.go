@@ -55,6 +55,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("POST /kubearc/v1/tokens", a.createToken)
 	mux.HandleFunc("GET /kubearc/v1/tokens", a.listTokens)
 	mux.HandleFunc("DELETE /kubearc/v1/tokens/{id}", a.revokeToken)
+	mux.HandleFunc("GET /kubearc/v1/whoami", a.whoami)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})

@@ -81,11 +81,17 @@ type systemData struct {
 type clusterPatch struct {
 	Tags       map[string]string `json:"tags"`
 	Properties *struct {
-		Distribution        *string          `json:"distribution"`
-		DistributionVersion *string          `json:"distributionVersion"`
-		Infrastructure      *string          `json:"infrastructure"`
-		ArcAgentProfile     *arcAgentProfile `json:"arcAgentProfile"`
+		Distribution        *string       `json:"distribution"`
+		DistributionVersion *string       `json:"distributionVersion"`
+		Infrastructure      *string       `json:"infrastructure"`
+		ArcAgentProfile     *profilePatch `json:"arcAgentProfile"`
 	} `json:"properties"`
+}
+
+// profilePatch changes only the arcAgentProfile fields it names.
+type profilePatch struct {
+	DesiredAgentVersion *string `json:"desiredAgentVersion"`
+	AgentAutoUpgrade    *string `json:"agentAutoUpgrade"`
 }
 
 // clusterList is a page of a listing.

@@ -221,8 +221,12 @@ func applyPatch(c *connectedCluster, patch *clusterPatch) error {
 		setIf(&c.Properties.Distribution, p.Distribution)
 		setIf(&c.Properties.DistributionVersion, p.DistributionVersion)
 		setIf(&c.Properties.Infrastructure, p.Infrastructure)
-		if p.ArcAgentProfile != nil {
-			c.Properties.ArcAgentProfile = p.ArcAgentProfile
+		if pp := p.ArcAgentProfile; pp != nil {
+			if c.Properties.ArcAgentProfile == nil {
+				c.Properties.ArcAgentProfile = &arcAgentProfile{}
+			}
+			setIf(&c.Properties.ArcAgentProfile.DesiredAgentVersion, pp.DesiredAgentVersion)
+			setIf(&c.Properties.ArcAgentProfile.AgentAutoUpgrade, pp.AgentAutoUpgrade)
 		}
 	}
 	return validateProperties(c.Properties)
@@ -306,7 +310,7 @@ func (a *API) clusterPage(r *http.Request, version string) (*clusterList, error)
 		scope += "/resourceGroups/" + rg
 	}
 	p, ok := auth.PrincipalFrom(r.Context())
-	if !ok || !(p.Can(auth.Read, scope) || auth.Covers(scope, p.Scope)) {
+	if !ok || (!p.Can(auth.Read, scope) && !auth.Covers(scope, p.Scope)) {
 		return nil, forbidden(p.Name, opReadCluster, scope)
 	}
 	size := a.PageSize

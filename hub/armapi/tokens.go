@@ -43,7 +43,7 @@ type tokenView struct {
 	Name      string     `json:"name"`
 	Role      string     `json:"role"`
 	Scope     string     `json:"scope"`
-	CreatedAt time.Time  `json:"createdAt"`
+	CreatedAt time.Time  `json:"createdAt,omitzero"`
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	Token     string     `json:"token,omitempty"`
 }
@@ -144,6 +144,11 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, fmt.Errorf("listing tokens: %w", err))
 		return
 	}
+	if id == p.TokenID {
+		writeError(w, a.Log, &armError{status: http.StatusConflict, code: codeConflict,
+			message: "A token cannot revoke itself; revoke it with another Owner token, so the hub keeps an Owner."})
+		return
+	}
 	for _, t := range tokens {
 		if t.ID == id && auth.Covers(p.Scope, t.Scope) {
 			if err := a.Store.RevokeToken(r.Context(), id); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -155,4 +160,10 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeError(w, a.Log, notFound("kubearc/tokens", id))
+}
+
+// whoami tells the caller who the hub takes them for: their token's name, role and scope.
+func (a *API) whoami(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	writeJSON(w, http.StatusOK, tokenView{ID: p.TokenID, Name: p.Name, Role: string(p.Role), Scope: p.Scope})
 }

@@ -18,18 +18,13 @@ package auth
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/kubearc/kubearc/pkg/armid"
 )
 
 // RootScope covers every resource.
 const RootScope = "/"
-
-// Name rules of subscriptions and resource groups, as in pkg/armid.
-var (
-	subscriptionRE  = regexp.MustCompile(`^[0-9A-Za-z-]{1,64}$`)
-	resourceGroupRE = regexp.MustCompile(`^[-\w.()]{0,89}[-\w()]$`)
-)
 
 const scopeForms = "/, /subscriptions/{subscription} or /subscriptions/{subscription}/resourceGroups/{group}"
 
@@ -41,17 +36,19 @@ func ParseScope(s string) (string, error) {
 		return RootScope, nil
 	}
 	parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(s, "/"), "/"), "/")
-	switch {
-	case !strings.HasPrefix(s, "/") || (len(parts) != 2 && len(parts) != 4) ||
+	if !strings.HasPrefix(s, "/") || (len(parts) != 2 && len(parts) != 4) ||
 		!strings.EqualFold(parts[0], "subscriptions") ||
-		(len(parts) == 4 && !strings.EqualFold(parts[2], "resourceGroups")):
+		(len(parts) == 4 && !strings.EqualFold(parts[2], "resourceGroups")) {
 		return "", fmt.Errorf("scope %q must be %s", s, scopeForms)
-	case !subscriptionRE.MatchString(parts[1]):
-		return "", fmt.Errorf("scope %q: subscription %q must be 1-64 letters, digits or '-'", s, parts[1])
-	case len(parts) == 2:
+	}
+	if err := armid.ValidateSubscription(parts[1]); err != nil {
+		return "", fmt.Errorf("scope %q: %w", s, err)
+	}
+	if len(parts) == 2 {
 		return "/subscriptions/" + parts[1], nil
-	case !resourceGroupRE.MatchString(parts[3]):
-		return "", fmt.Errorf("scope %q: resource group %q must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and not end in '.'", s, parts[3])
+	}
+	if err := armid.ValidateResourceGroup(parts[3]); err != nil {
+		return "", fmt.Errorf("scope %q: %w", s, err)
 	}
 	return "/subscriptions/" + parts[1] + "/resourceGroups/" + parts[3], nil
 }

@@ -52,7 +52,7 @@ func (s *runtimeStore) PutRuntimes(_ context.Context, rs []store.Runtime) error 
 }
 
 func (s *runtimeStore) ListRuntimes(context.Context) ([]store.Runtime, error) {
-	var out []store.Runtime
+	out := make([]store.Runtime, 0, len(s.rows))
 	for _, rt := range s.rows {
 		out = append(out, rt)
 	}
@@ -61,49 +61,49 @@ func (s *runtimeStore) ListRuntimes(context.Context) ([]store.Runtime, error) {
 
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time            { return c.t }
-func (c *clock) advance(d time.Duration)   { c.t = c.t.Add(d) }
-func newClock() *clock                     { return &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
-func newStore() *runtimeStore              { return &runtimeStore{rows: map[string]store.Runtime{}} }
-func status(tr *Tracker, id string) Status { _, s := tr.Get(id); return s }
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func newClock() *clock                   { return &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
+func newStore() *runtimeStore            { return &runtimeStore{rows: map[string]store.Runtime{}} }
+func status(tr *Tracker) Status          { _, s := tr.Get(cluster); return s }
 
 func TestStatusTransitions(t *testing.T) {
 	clk := newClock()
 	tr := NewTracker(newStore(), Options{OfflineAfter: 5 * time.Minute, ExpiredAfter: time.Hour, Now: clk.now})
 
-	if got := status(tr, cluster); got != Connecting {
+	if got := status(tr); got != Connecting {
 		t.Fatalf("before any heartbeat: %s, want Connecting", got)
 	}
 	tr.SetCertificate(cluster, clk.t.Add(24*time.Hour))
-	if got := status(tr, cluster); got != Connecting {
+	if got := status(tr); got != Connecting {
 		t.Fatalf("registered, no heartbeat: %s, want Connecting", got)
 	}
 	if got := tr.Heartbeat(cluster, protocol.Heartbeat{NodeCount: 3}); got != Connected {
 		t.Fatalf("after a heartbeat: %s, want Connected", got)
 	}
 	clk.advance(5 * time.Minute)
-	if got := status(tr, cluster); got != Connected {
+	if got := status(tr); got != Connected {
 		t.Fatalf("at exactly the offline threshold: %s, want Connected", got)
 	}
 	clk.advance(time.Second)
-	if got := status(tr, cluster); got != Offline {
+	if got := status(tr); got != Offline {
 		t.Fatalf("after 5m1s of silence: %s, want Offline", got)
 	}
 	tr.Heartbeat(cluster, protocol.Heartbeat{})
-	if got := status(tr, cluster); got != Connected {
+	if got := status(tr); got != Connected {
 		t.Fatalf("after a heartbeat again: %s, want Connected", got)
 	}
 	clk.advance(24*time.Hour + 30*time.Minute) // certificate lapsed 35m ago: not yet past ExpiredAfter
-	if got := status(tr, cluster); got != Offline {
+	if got := status(tr); got != Offline {
 		t.Fatalf("certificate lapsed within ExpiredAfter: %s, want Offline", got)
 	}
 	clk.advance(30 * time.Minute)
-	if got := status(tr, cluster); got != Expired {
+	if got := status(tr); got != Expired {
 		t.Fatalf("certificate lapsed beyond ExpiredAfter: %s, want Expired", got)
 	}
 	tr.SetCertificate(cluster, clk.t.Add(24*time.Hour)) // re-registration
 	tr.Heartbeat(cluster, protocol.Heartbeat{})
-	if got := status(tr, cluster); got != Connected {
+	if got := status(tr); got != Connected {
 		t.Fatalf("after re-registration: %s, want Connected", got)
 	}
 }
@@ -164,7 +164,7 @@ func TestLoadRemembersClustersAcrossRestart(t *testing.T) {
 		t.Fatalf("after restart: %s %+v, want Connected with the stored metadata", s, rt)
 	}
 	second.Forget(cluster)
-	if got := status(second, cluster); got != Connecting {
+	if got := status(second); got != Connecting {
 		t.Fatalf("forgotten cluster: %s, want Connecting", got)
 	}
 	if c := second.Counts(); c[Connected] != 0 {

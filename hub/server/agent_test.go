@@ -88,7 +88,7 @@ func TestRegistrationNeedsProofOfPossession(t *testing.T) {
 
 func TestHeartbeatShowsOnTheCluster(t *testing.T) {
 	th := newTestHub(t)
-	agent, _ := th.agent(sub, rg, "c1")
+	agent, _ := th.agent("c1")
 	hb := protocol.Heartbeat{KubernetesVersion: "v1.37.2", NodeCount: 3, CoreCount: 12, AgentVersion: "0.1.0",
 		Distribution: "kind", Infrastructure: "generic", AgentCPUMillicores: 5, AgentMemoryBytes: 40 << 20}
 	r := th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", hb)
@@ -112,7 +112,7 @@ func TestHeartbeatShowsOnTheCluster(t *testing.T) {
 
 func TestConnectivityFollowsHeartbeatsAndCertificates(t *testing.T) {
 	th := newTestHub(t)
-	agent, k := th.agent(sub, rg, "c1")
+	agent, k := th.agent("c1")
 	id := clusterPath(sub, rg, "c1")
 	status := func() any { return th.do(http.MethodGet, id+api2024, th.admin, nil).props()["connectivityStatus"] }
 
@@ -141,7 +141,9 @@ func TestConnectivityFollowsHeartbeatsAndCertificates(t *testing.T) {
 		t.Fatalf("heartbeat with an expired certificate: %d %s, want 401 CertificateExpired", r.status, r.raw)
 	}
 	agent.CloseIdleConnections()
-	if _, err := agent.Post(th.url(protocol.PathHeartbeat), "application/json", strings.NewReader("{}")); err == nil {
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, th.url(protocol.PathHeartbeat), strings.NewReader("{}"))
+	if resp, err := agent.Do(req); err == nil {
+		_ = resp.Body.Close()
 		t.Fatal("a new connection with an expired client certificate was accepted")
 	}
 	// Re-registering with the same key needs no re-onboarding.
@@ -156,7 +158,7 @@ func TestConnectivityFollowsHeartbeatsAndCertificates(t *testing.T) {
 
 func TestAgentEndpointsNeedTheClusterCertificate(t *testing.T) {
 	th := newTestHub(t)
-	agentA, _ := th.agent(sub, rg, "a")
+	agentA, _ := th.agent("a")
 	th.createCluster(sub, rg, "b")
 	th.do(http.MethodPatch, clusterPath(sub, rg, "b")+api2024, th.admin,
 		map[string]any{"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": "9.9.9"}}})
@@ -178,10 +180,9 @@ func TestAgentEndpointsNeedTheClusterCertificate(t *testing.T) {
 	}
 }
 
-
 func TestRecreatedClusterRevokesOldCertificates(t *testing.T) {
 	th := newTestHub(t)
-	agent, _ := th.agent(sub, rg, "c1")
+	agent, _ := th.agent("c1")
 	th.do(http.MethodDelete, clusterPath(sub, rg, "c1")+api2024, th.admin, nil)
 	if r := th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", protocol.Heartbeat{}); r.status != http.StatusForbidden {
 		t.Fatalf("heartbeat of a deleted cluster: %d, want 403", r.status)
@@ -194,7 +195,7 @@ func TestRecreatedClusterRevokesOldCertificates(t *testing.T) {
 
 func TestStatusReports(t *testing.T) {
 	th := newTestHub(t)
-	agent, _ := th.agent(sub, rg, "c1")
+	agent, _ := th.agent("c1")
 	report := protocol.StatusReport{Items: []protocol.ObjectStatus{
 		{Kind: "Extension", Name: "flux", ObservedResourceVersion: "3", Status: json.RawMessage(`{"phase":"Installed"}`)},
 		{Kind: "Extension", Name: "local", Status: json.RawMessage(`{"phase":"Failed"}`)},
@@ -220,10 +221,10 @@ type watcher struct {
 
 func (th *testHub) watch(agent *http.Client, rv string) (*watcher, int) {
 	th.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, th.url(protocol.PathWatch+"?resourceVersion="+rv), nil)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, th.url(protocol.PathWatch+"?resourceVersion="+rv), nil)
 	c := *agent
 	c.Timeout = 0
-	resp, err := c.Do(req)
+	resp, err := c.Do(req) //nolint:bodyclose // closed when the test ends
 	if err != nil {
 		th.t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func agentProfile(t *testing.T, obj *protocol.DesiredObject) protocol.AgentProfi
 
 func TestDesiredStateListWatchAndResume(t *testing.T) {
 	th := newTestHub(t)
-	agent, _ := th.agent(sub, rg, "c1")
+	agent, _ := th.agent("c1")
 
 	list := th.send(agent, http.MethodGet, protocol.PathDesiredState, "", nil)
 	var state protocol.DesiredState
@@ -337,7 +338,7 @@ func TestDesiredStateListWatchAndResume(t *testing.T) {
 
 func TestWatchFromACompactedVersionIsGone(t *testing.T) {
 	th := newTestHub(t)
-	agent, _ := th.agent(sub, rg, "c1")
+	agent, _ := th.agent("c1")
 	list := th.send(agent, http.MethodGet, protocol.PathDesiredState, "", nil)
 	old, _ := list.body["resourceVersion"].(string)
 
@@ -356,7 +357,7 @@ func TestHubRestartLosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
 	th := startHub(t, dir, clk)
-	agent, _ := th.agent(sub, rg, "c1")
+	agent, _ := th.agent("c1")
 	setAgentVersion(th, "c1", "2.0.0")
 	th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", protocol.Heartbeat{KubernetesVersion: "v1.37.2", NodeCount: 4})
 	admin := th.admin
@@ -386,5 +387,3 @@ func agentCert(t *testing.T, c *http.Client) *tls.Certificate {
 	t.Helper()
 	return &c.Transport.(*http.Transport).TLSClientConfig.Certificates[0]
 }
-
-

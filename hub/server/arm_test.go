@@ -175,6 +175,13 @@ func TestPatchAndAPIVersions(t *testing.T) {
 	if r.props()["distribution"] != "k3s" {
 		t.Errorf("PATCH lost a property it did not name: %v", r.props())
 	}
+	// A partial profile changes only the field it names.
+	r = th.do(http.MethodPatch, path+api2024, th.admin, map[string]any{
+		"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": "1.4.1"}},
+	})
+	if p, _ := r.props()["arcAgentProfile"].(map[string]any); p["agentAutoUpgrade"] != "Disabled" || p["desiredAgentVersion"] != "1.4.1" {
+		t.Errorf("a PATCH of desiredAgentVersion alone changed agentAutoUpgrade: %v", p)
+	}
 
 	old := th.do(http.MethodGet, path+"?api-version=2021-10-01", th.admin, nil)
 	if _, has := old.props()["arcAgentProfile"]; has || old.status != http.StatusOK {
@@ -186,7 +193,7 @@ func TestPatchAndAPIVersions(t *testing.T) {
 		t.Fatalf("PUT with 2021-10-01: %d %s", r.status, r.raw)
 	}
 	again := th.do(http.MethodGet, path+api2024, th.admin, nil)
-	if p, _ := again.props()["arcAgentProfile"].(map[string]any); p["desiredAgentVersion"] != "1.4.0" {
+	if p, _ := again.props()["arcAgentProfile"].(map[string]any); p["desiredAgentVersion"] != "1.4.1" {
 		t.Errorf("a 2021-10-01 PUT erased arcAgentProfile: %v", again.props())
 	}
 }
@@ -300,6 +307,14 @@ func TestRolesAndTokens(t *testing.T) {
 		if v.(map[string]any)["name"] == "reader" {
 			readerID = v.(map[string]any)["id"].(string)
 		}
+	}
+	who := th.do(http.MethodGet, "/kubearc/v1/whoami", reader, nil)
+	if who.body["name"] != "reader" || who.body["role"] != "Reader" || who.body["scope"] != scope {
+		t.Errorf("whoami = %s", who.raw)
+	}
+	self, _ := th.do(http.MethodGet, "/kubearc/v1/whoami", owner, nil).body["id"].(string)
+	if r := th.do(http.MethodDelete, "/kubearc/v1/tokens/"+self, owner, nil); r.status != http.StatusConflict {
+		t.Errorf("a token revoking itself: %d, want 409", r.status)
 	}
 	if r := th.do(http.MethodDelete, "/kubearc/v1/tokens/"+readerID, owner, nil); r.status != http.StatusNoContent {
 		t.Fatalf("revoke: %d %s", r.status, r.raw)

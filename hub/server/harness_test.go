@@ -161,7 +161,7 @@ func (th *testHub) send(c *http.Client, method, path, token string, body any) re
 		}
 		rd = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, th.url(path), rd)
+	req, err := http.NewRequestWithContext(context.Background(), method, th.url(path), rd)
 	if err != nil {
 		th.t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func (th *testHub) register(clusterID string, k agentKey) (response, *tls.Certif
 }
 
 // agent registers a new cluster's agent and returns its HTTPS client.
-func (th *testHub) agent(sub, rg, name string) (*http.Client, agentKey) {
+func (th *testHub) agent(name string) (*http.Client, agentKey) {
 	th.t.Helper()
 	k := th.createCluster(sub, rg, name)
 	r, cert := th.register(clusterPath(sub, rg, name), k)

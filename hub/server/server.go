@@ -122,12 +122,12 @@ func newHub(ctx context.Context, cfg Config) (*hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	if path, err := auth.EnsureAdminToken(ctx, st, cfg.DataDir, cfg.Now()); err != nil {
+	path, err := auth.EnsureAdminToken(ctx, st, cfg.DataDir, cfg.Now())
+	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("creating the admin token: %w", err)
-	} else {
-		cfg.Log.Info("Admin token", "file", path)
 	}
+	cfg.Log.Info("Admin token", "file", path)
 	tracker := connectivity.NewTracker(st, connectivity.Options{OfflineAfter: cfg.OfflineAfter, ExpiredAfter: cfg.ExpiredAfter, Now: cfg.Now})
 	if err := tracker.Load(ctx); err != nil {
 		_ = st.Close()
@@ -176,7 +176,7 @@ func (h *hub) routes() http.Handler {
 func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 
 func (h *hub) serve(ctx context.Context) error {
-	ln, err := net.Listen("tcp", h.cfg.Listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", h.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
 	}

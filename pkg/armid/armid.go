@@ -49,13 +49,30 @@ func (id ClusterID) Key() string { return strings.ToLower(id.String()) }
 
 // Validate says which part of the ID breaks the ARM naming rules.
 func (id ClusterID) Validate() error {
-	switch {
-	case !subscriptionRE.MatchString(id.Subscription):
-		return fmt.Errorf("subscription %q must be 1-64 letters, digits or '-'", id.Subscription)
-	case !resourceGroupRE.MatchString(id.ResourceGroup):
-		return fmt.Errorf("resource group %q must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and not end in '.'", id.ResourceGroup)
-	case !clusterNameRE.MatchString(id.Name):
+	if err := ValidateSubscription(id.Subscription); err != nil {
+		return err
+	}
+	if err := ValidateResourceGroup(id.ResourceGroup); err != nil {
+		return err
+	}
+	if !clusterNameRE.MatchString(id.Name) {
 		return fmt.Errorf("cluster name %q must be 1-63 letters, digits, '-' or '_', starting and ending with a letter or digit", id.Name)
+	}
+	return nil
+}
+
+// ValidateSubscription checks a subscription name.
+func ValidateSubscription(name string) error {
+	if !subscriptionRE.MatchString(name) {
+		return fmt.Errorf("subscription %q must be 1-64 letters, digits or '-'", name)
+	}
+	return nil
+}
+
+// ValidateResourceGroup checks a resource group name.
+func ValidateResourceGroup(name string) error {
+	if !resourceGroupRE.MatchString(name) {
+		return fmt.Errorf("resource group %q must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and not end in '.'", name)
 	}
 	return nil
 }

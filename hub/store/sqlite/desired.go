@@ -72,6 +72,7 @@ func (s *Store) DesiredChanges(ctx context.Context, clusterID string, since stri
 	var current int64
 	err = s.read(ctx, "watch desired state of "+clusterID, func(tx *sql.Tx) error {
 		var compacted int64
+		var err error
 		if current, compacted, err = versions(ctx, tx); err != nil {
 			return err
 		}

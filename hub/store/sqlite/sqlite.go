@@ -114,13 +114,15 @@ func (s *Store) read(ctx context.Context, what string, fn func(tx *sql.Tx) error
 	return s.inTx(ctx, what, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
+// inTx runs fn in a transaction. The deferred rollback (a no-op after Commit) also runs when
+// fn panics: a transaction left open would hold the store's only connection forever.
 func (s *Store) inTx(ctx context.Context, what string, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("%s: begin transaction: %w", what, err)
 	}
+	defer func() { _ = tx.Rollback() }()
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if err := tx.Commit(); err != nil {

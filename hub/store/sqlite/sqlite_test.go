@@ -17,10 +17,15 @@ limitations under the License.
 package sqlite
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/storetest"
@@ -121,5 +126,63 @@ func TestOpenRejects(t *testing.T) {
 		if s != nil {
 			_ = s.Close()
 		}
+	}
+}
+
+func TestLoadMigrations(t *testing.T) {
+	file := func(sql string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(sql)} }
+	tests := []struct {
+		name    string
+		fsys    fstest.MapFS
+		want    []int
+		wantErr string
+	}{
+		{"in order", fstest.MapFS{"migrations/0002_b.sql": file("B"), "migrations/0001_a.sql": file("A")}, []int{1, 2}, ""},
+		{"gap", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0003_c.sql": file("C")}, nil, "without gaps"},
+		{"duplicate", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0001_b.sql": file("B")}, nil, "without gaps"},
+		{"no number", fstest.MapFS{"migrations/init.sql": file("A")}, nil, "positive number"},
+		{"none", fstest.MapFS{}, nil, "no migrations"},
+	}
+	for _, tt := range tests {
+		got, err := loadMigrations(tt.fsys)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: loadMigrations = %v, want an error containing %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		var versions []int
+		for _, m := range got {
+			versions = append(versions, m.version)
+		}
+		if err != nil || !slices.Equal(versions, tt.want) {
+			t.Errorf("%s: loadMigrations = %v, %v; want versions %v", tt.name, versions, err, tt.want)
+		}
+	}
+}
+
+// TestPanicReleasesConnection checks that a panic inside a transaction does not leave the
+// store's only connection held by it.
+func TestPanicReleasesConnection(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "hub.db"))
+	t.Cleanup(func() { _ = s.Close() })
+	func() {
+		defer func() { _ = recover() }()
+		_ = s.write(t.Context(), "panic", func(*sql.Tx) error { panic("boom") })
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if _, err := s.ListResources(ctx, store.ListQuery{}); err != nil {
+		t.Errorf("ListResources after a panicking transaction = %v", err)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "hub.db"))
+	t.Cleanup(func() { _ = s.Close() })
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.GetResource(ctx, "/subscriptions/s"); !errors.Is(err, context.Canceled) {
+		t.Errorf("GetResource with a canceled context = %v, want context.Canceled", err)
 	}
 }

@@ -85,12 +85,16 @@ func testDesiredChanges(t *testing.T, s store.Store) {
 		if got := eventsAt(changes); err != nil || rv != v4 || !slices.Equal(got, tt.want) {
 			t.Errorf("DesiredChanges(since %q) = %v, %q, %v; want %v, %q", tt.since, got, rv, err, tt.want, v4)
 		}
-		for _, c := range changes {
-			if c.Type == protocol.Added || c.Type == protocol.Modified {
-				if !sameObject(c.Object, want) {
-					t.Errorf("DesiredChanges(since %q) object = %+v, want %+v", tt.since, c.Object, want)
-				}
-			}
+		wantLiveObjects(t, changes, want)
+	}
+}
+
+// wantLiveObjects checks the object of every ADDED and MODIFIED change.
+func wantLiveObjects(t *testing.T, changes []store.WatchChange, want protocol.DesiredObject) {
+	t.Helper()
+	for _, c := range changes {
+		if c.Type != protocol.Deleted && !sameObject(c.Object, want) {
+			t.Errorf("%s change carries %+v, want %+v", c.Type, c.Object, want)
 		}
 	}
 }
@@ -203,7 +207,7 @@ func compact(t *testing.T, s store.Store, before time.Time) {
 
 // events renders changes as "TYPE Kind/Name".
 func events(changes []store.WatchChange) []string {
-	var out []string
+	out := make([]string, 0, len(changes))
 	for _, c := range changes {
 		out = append(out, fmt.Sprintf("%s %s/%s", c.Type, c.Object.Kind, c.Object.Name))
 	}

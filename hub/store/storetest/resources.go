@@ -176,8 +176,8 @@ func testListResources(t *testing.T, s store.Store) {
 }
 
 func testListResourcesPages(t *testing.T, s store.Store) {
-	var want []string
-	for i := range 7 {
+	want := make([]string, 0, 7)
+	for i := range cap(want) {
 		r := newCluster("sub", "rg", "c"+string(rune('a'+i)))
 		put(t, s, r)
 		want = append(want, r.ID)
@@ -204,7 +204,7 @@ func testListResourcesPages(t *testing.T, s store.Store) {
 }
 
 func ids(list []*store.Resource) []string {
-	var out []string
+	out := make([]string, 0, len(list))
 	for _, r := range list {
 		out = append(out, r.ID)
 	}

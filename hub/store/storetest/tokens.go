@@ -80,7 +80,7 @@ func testTokens(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("ListTokens = %v", err)
 	}
-	var got []string
+	got := make([]string, 0, len(list))
 	for _, tok := range list {
 		got = append(got, tok.ID)
 		wantToken(t, tok, tokens[tok.ID])
