@@ -46,16 +46,16 @@ type API struct {
 // Handler returns the API's routes.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /subscriptions/{sub}/providers/Microsoft.Kubernetes/connectedClusters", a.listClusters)
-	mux.HandleFunc("GET "+clustersPath, a.listClusters)
-	mux.HandleFunc("GET "+clustersPath+"/{name}", a.getCluster)
-	mux.HandleFunc("PUT "+clustersPath+"/{name}", a.putCluster)
-	mux.HandleFunc("PATCH "+clustersPath+"/{name}", a.patchCluster)
-	mux.HandleFunc("DELETE "+clustersPath+"/{name}", a.deleteCluster)
-	mux.HandleFunc("POST /kubearc/v1/tokens", a.createToken)
-	mux.HandleFunc("GET /kubearc/v1/tokens", a.listTokens)
-	mux.HandleFunc("DELETE /kubearc/v1/tokens/{id}", a.revokeToken)
-	mux.HandleFunc("GET /kubearc/v1/whoami", a.whoami)
+	mux.HandleFunc("GET /subscriptions/{sub}/providers/Microsoft.Kubernetes/connectedClusters", a.handle(a.listClusters))
+	mux.HandleFunc("GET "+clustersPath, a.handle(a.listClusters))
+	mux.HandleFunc("GET "+clustersPath+"/{name}", a.handle(a.getCluster))
+	mux.HandleFunc("PUT "+clustersPath+"/{name}", a.handle(a.putCluster))
+	mux.HandleFunc("PATCH "+clustersPath+"/{name}", a.handle(a.patchCluster))
+	mux.HandleFunc("DELETE "+clustersPath+"/{name}", a.handle(a.deleteCluster))
+	mux.HandleFunc("POST /kubearc/v1/tokens", a.handle(a.createToken))
+	mux.HandleFunc("GET /kubearc/v1/tokens", a.handle(a.listTokens))
+	mux.HandleFunc("DELETE /kubearc/v1/tokens/{id}", a.handle(a.revokeToken))
+	mux.HandleFunc("GET /kubearc/v1/whoami", a.handle(a.whoami))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})
@@ -72,6 +72,22 @@ func (a *API) now() time.Time {
 		return a.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// handle adapts a handler that returns its answer (status, JSON body or nil, error), so that
+// errors are answered in one place.
+func (a *API) handle(fn func(*http.Request) (int, any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, body, err := fn(r)
+		switch {
+		case err != nil:
+			writeError(w, a.Log, err)
+		case body == nil:
+			w.WriteHeader(status)
+		default:
+			writeJSON(w, status, body)
+		}
+	}
 }
 
 // authorize returns the request's principal when it may perform action at scope.

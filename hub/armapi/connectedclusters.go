@@ -64,97 +64,82 @@ func (a *API) loadCluster(r *http.Request, id armid.ClusterID) (*connectedCluste
 	return &c, nil
 }
 
-func (a *API) getCluster(w http.ResponseWriter, r *http.Request) {
+func (a *API) getCluster(r *http.Request) (int, any, error) {
 	version, id, err := a.clusterRequest(r, auth.Read, opReadCluster)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	c, err := a.loadCluster(r, id)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, a.render(c, version))
+	return http.StatusOK, a.render(c, version), nil
 }
 
-func (a *API) putCluster(w http.ResponseWriter, r *http.Request) {
+func (a *API) putCluster(r *http.Request) (int, any, error) {
 	version, id, err := a.clusterRequest(r, auth.Write, opWriteCluster)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	var c connectedCluster
 	if err := decodeBody(r, &c); err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	if err := validateCluster(&c); err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	old, err := a.loadCluster(r, id)
 	if err != nil && !isNotFound(err) {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	a.completeCluster(r, &c, old, id, version)
 	created, err := a.saveCluster(r, &c)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
-	status := http.StatusOK
 	if created {
-		status = http.StatusCreated
+		return http.StatusCreated, a.render(&c, version), nil
 	}
-	writeJSON(w, status, a.render(&c, version))
+	return http.StatusOK, a.render(&c, version), nil
 }
 
-func (a *API) patchCluster(w http.ResponseWriter, r *http.Request) {
+func (a *API) patchCluster(r *http.Request) (int, any, error) {
 	version, id, err := a.clusterRequest(r, auth.Write, opWriteCluster)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	var patch clusterPatch
 	if err := decodeBody(r, &patch); err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	c, err := a.loadCluster(r, id)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	if err := applyPatch(c, &patch); err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	a.touch(r, c)
 	if _, err := a.saveCluster(r, c); err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, a.render(c, version))
+	return http.StatusOK, a.render(c, version), nil
 }
 
-func (a *API) deleteCluster(w http.ResponseWriter, r *http.Request) {
+func (a *API) deleteCluster(r *http.Request) (int, any, error) {
 	_, id, err := a.clusterRequest(r, auth.Write, opDeleteCluster)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	err = a.Store.DeleteResource(r.Context(), id.String())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		w.WriteHeader(http.StatusNoContent) // ARM: deleting what is not there succeeds
+		return http.StatusNoContent, nil, nil // ARM: deleting what is not there succeeds
 	case err != nil:
-		writeError(w, a.Log, fmt.Errorf("deleting cluster %s: %w", id, err))
-	default:
-		a.Tracker.Forget(id.String())
-		w.WriteHeader(http.StatusOK)
+		return 0, nil, fmt.Errorf("deleting cluster %s: %w", id, err)
 	}
+	a.Tracker.Forget(id.String())
+	return http.StatusOK, nil, nil
 }
 
 // clusterRequest checks the api-version, the path and the caller's right to act on it.
@@ -288,18 +273,16 @@ func (a *API) render(c *connectedCluster, v string) *connectedCluster {
 	return out
 }
 
-func (a *API) listClusters(w http.ResponseWriter, r *http.Request) {
+func (a *API) listClusters(r *http.Request) (int, any, error) {
 	version, err := apiVersion(r, typeConnectedClusters)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	page, err := a.clusterPage(r, version)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, page)
+	return http.StatusOK, page, nil
 }
 
 // clusterPage lists the clusters the caller may read, one page at a time.

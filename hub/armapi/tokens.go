@@ -57,24 +57,21 @@ func viewOf(t *store.Token) tokenView {
 	return v
 }
 
-func (a *API) createToken(w http.ResponseWriter, r *http.Request) {
+func (a *API) createToken(r *http.Request) (int, any, error) {
 	var req tokenRequest
 	if err := decodeBody(r, &req); err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	secret, t, err := a.newToken(r, req)
 	if err != nil {
-		writeError(w, a.Log, err)
-		return
+		return 0, nil, err
 	}
 	if err := a.Store.CreateToken(r.Context(), t); err != nil {
-		writeError(w, a.Log, fmt.Errorf("storing token: %w", err))
-		return
+		return 0, nil, fmt.Errorf("storing token: %w", err)
 	}
 	v := viewOf(t)
 	v.Token = secret
-	writeJSON(w, http.StatusCreated, v)
+	return http.StatusCreated, v, nil
 }
 
 // newToken validates a token request against what the calling Owner may grant.
@@ -112,58 +109,61 @@ func (a *API) newToken(r *http.Request, req tokenRequest) (string, *store.Token,
 	return secret, t, nil
 }
 
-func (a *API) listTokens(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.PrincipalFrom(r.Context())
-	if !ok || p.Role != auth.Owner {
-		writeError(w, a.Log, forbidden(p.Name, opManageTokens, p.Scope))
-		return
-	}
-	tokens, err := a.Store.ListTokens(r.Context())
+func (a *API) listTokens(r *http.Request) (int, any, error) {
+	_, tokens, err := a.ownerTokens(r)
 	if err != nil {
-		writeError(w, a.Log, fmt.Errorf("listing tokens: %w", err))
-		return
+		return 0, nil, err
 	}
 	views := []tokenView{}
 	for _, t := range tokens {
-		if auth.Covers(p.Scope, t.Scope) {
-			views = append(views, viewOf(t))
-		}
+		views = append(views, viewOf(t))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": views})
+	return http.StatusOK, map[string]any{"value": views}, nil
 }
 
-func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) {
+func (a *API) revokeToken(r *http.Request) (int, any, error) {
 	id := r.PathValue("id")
-	p, ok := auth.PrincipalFrom(r.Context())
-	if !ok || p.Role != auth.Owner {
-		writeError(w, a.Log, forbidden(p.Name, opManageTokens, p.Scope))
-		return
-	}
-	tokens, err := a.Store.ListTokens(r.Context())
+	p, tokens, err := a.ownerTokens(r)
 	if err != nil {
-		writeError(w, a.Log, fmt.Errorf("listing tokens: %w", err))
-		return
+		return 0, nil, err
 	}
 	if id == p.TokenID {
-		writeError(w, a.Log, &armError{status: http.StatusConflict, code: codeConflict,
-			message: "A token cannot revoke itself; revoke it with another Owner token, so the hub keeps an Owner."})
-		return
+		return 0, nil, &armError{status: http.StatusConflict, code: codeConflict,
+			message: "A token cannot revoke itself; revoke it with another Owner token, so the hub keeps an Owner."}
 	}
 	for _, t := range tokens {
-		if t.ID == id && auth.Covers(p.Scope, t.Scope) {
-			if err := a.Store.RevokeToken(r.Context(), id); err != nil && !errors.Is(err, store.ErrNotFound) {
-				writeError(w, a.Log, fmt.Errorf("revoking token: %w", err))
-				return
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return
+		if t.ID != id {
+			continue
+		}
+		if err := a.Store.RevokeToken(r.Context(), id); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return 0, nil, fmt.Errorf("revoking token: %w", err)
+		}
+		return http.StatusNoContent, nil, nil
+	}
+	return 0, nil, notFound("kubearc/tokens", id)
+}
+
+// ownerTokens returns the calling Owner and the live tokens within its scope.
+func (a *API) ownerTokens(r *http.Request) (auth.Principal, []*store.Token, error) {
+	p, ok := auth.PrincipalFrom(r.Context())
+	if !ok || p.Role != auth.Owner {
+		return p, nil, forbidden(p.Name, opManageTokens, p.Scope)
+	}
+	all, err := a.Store.ListTokens(r.Context())
+	if err != nil {
+		return p, nil, fmt.Errorf("listing tokens: %w", err)
+	}
+	var mine []*store.Token
+	for _, t := range all {
+		if auth.Covers(p.Scope, t.Scope) {
+			mine = append(mine, t)
 		}
 	}
-	writeError(w, a.Log, notFound("kubearc/tokens", id))
+	return p, mine, nil
 }
 
 // whoami tells the caller who the hub takes them for: their token's name, role and scope.
-func (a *API) whoami(w http.ResponseWriter, r *http.Request) {
+func (a *API) whoami(r *http.Request) (int, any, error) {
 	p, _ := auth.PrincipalFrom(r.Context())
-	writeJSON(w, http.StatusOK, tokenView{ID: p.TokenID, Name: p.Name, Role: string(p.Role), Scope: p.Scope})
+	return http.StatusOK, tokenView{ID: p.TokenID, Name: p.Name, Role: string(p.Role), Scope: p.Scope}, nil
 }

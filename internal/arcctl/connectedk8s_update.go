@@ -54,15 +54,7 @@ func (k *clusterCommands) updateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if patch.Properties != nil && patch.Properties.ArcAgentProfile != nil {
-				// The hub replaces arcAgentProfile as a whole: send the fields not being
-				// changed as they are, so changing one does not reset the other.
-				current, err := client.GetCluster(cmd.Context(), id)
-				if err != nil {
-					return fmt.Errorf("reading %s: %w", id.Name, err)
-				}
-				mergeAgentProfile(patch.Properties.ArcAgentProfile, current.Properties.ArcAgentProfile)
-			}
+			// The hub merges arcAgentProfile field by field: only the fields set are sent.
 			c, err := client.PatchCluster(cmd.Context(), id, patch)
 			if err != nil {
 				return fmt.Errorf("updating %s: %w", id.Name, err)
@@ -130,19 +122,6 @@ func autoUpgradeValue(enabled bool) string {
 		return "Enabled"
 	}
 	return "Disabled"
-}
-
-// mergeAgentProfile fills the fields of want the user did not set from current.
-func mergeAgentProfile(want, current *hubclient.ArcAgentProfile) {
-	if current == nil {
-		return
-	}
-	if want.AgentAutoUpgrade == "" {
-		want.AgentAutoUpgrade = current.AgentAutoUpgrade
-	}
-	if want.DesiredAgentVersion == "" {
-		want.DesiredAgentVersion = current.DesiredAgentVersion
-	}
 }
 
 // parseTags parses "k=v,k2=v2"; an empty string is no tags at all.

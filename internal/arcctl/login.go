@@ -91,31 +91,37 @@ func (a *app) login(cmd *cobra.Command, o loginOptions) error {
 	if cfg.Token, err = a.loginToken(o.token); err != nil {
 		return err
 	}
-	if err := checkLogin(cmd, cfg); err != nil {
+	who, err := checkLogin(cmd, cfg)
+	if err != nil {
 		return err
 	}
 	if err := config.Save(path, cfg); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "Logged in to %s. Configuration saved to %s.\n", cfg.Hub, path)
+	fmt.Fprintf(out, "Logged in to %s as %s (%s at scope %s). Configuration saved to %s.\n", cfg.Hub, who.Name, who.Role, who.Scope, path)
 	if cfg.Subscription == "" {
 		fmt.Fprintln(out, "No default subscription is set: pass --subscription to connectedk8s commands, or log in again with --subscription.")
 	}
 	return nil
 }
 
-// checkLogin asks the hub whether it accepts the token, with a message saying what to fix.
-func checkLogin(cmd *cobra.Command, cfg *config.Config) error {
+// checkLogin asks the hub who the token is, with a message saying what to fix when it fails.
+func checkLogin(cmd *cobra.Command, cfg *config.Config) (hubclient.Token, error) {
 	client, err := hubclient.New(hubclient.Options{Endpoint: cfg.Hub, Token: cfg.Token, CAPEM: []byte(cfg.CertificateAuthorityData)})
 	if err != nil {
-		return err
+		return hubclient.Token{}, err
 	}
-	err = client.CheckToken(cmd.Context())
+	who, err := client.WhoAmI(cmd.Context())
+	if err == nil {
+		return who, nil
+	}
+	return who, loginError(cfg, err)
+}
+
+func loginError(cfg *config.Config, err error) error {
 	var re *hubclient.ResponseError
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &re) && re.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("the hub rejected the token (%s); check the token, or ask the hub's owner for a new one", re.Message)
 	case hubclient.IsCertificateError(err):

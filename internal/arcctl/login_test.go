@@ -37,9 +37,9 @@ func TestLogin(t *testing.T) {
 		wantStdout string
 		wantErr    []string
 	}{
-		{name: "token flag", args: []string{"--token", h.admin}, wantStdout: "Logged in to " + h.url},
-		{name: "token from stdin", args: []string{"--token", "-"}, stdin: h.admin + "\n", wantStdout: "Logged in to " + h.url},
-		{name: "token from environment", env: map[string]string{"KUBEARC_TOKEN": h.admin}, wantStdout: "Logged in to " + h.url},
+		{name: "token flag", args: []string{"--token", h.admin}, wantStdout: "Logged in to " + h.url + " as admin (Owner at scope /)"},
+		{name: "token from stdin", args: []string{"--token", "-"}, stdin: h.admin + "\n", wantStdout: "Logged in to " + h.url + " as admin (Owner at scope /)"},
+		{name: "token from environment", env: map[string]string{"KUBEARC_TOKEN": h.admin}, wantStdout: "Logged in to " + h.url + " as admin (Owner at scope /)"},
 		{name: "wrong token", args: []string{"--token", "kubearc_not-a-real-token"},
 			wantErr: []string{"Error: the hub rejected the token", "not valid or has been revoked"}},
 		{name: "no token", wantErr: []string{"Error: no token", "--token -", "KUBEARC_TOKEN"}},

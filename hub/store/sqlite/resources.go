@@ -104,20 +104,9 @@ func (s *Store) ListResources(ctx context.Context, q store.ListQuery) ([]*store.
 	}
 	query, args := listQuery(q)
 	var list []*store.Resource
-	err := s.read(ctx, "list resources", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = rows.Close() }()
-		for rows.Next() {
-			r, err := scanResource(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, r)
-		}
-		return rows.Err()
+	err := s.read(ctx, "list resources", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, scanResource, query, args...)
+		return err
 	})
 	return list, err
 }

@@ -62,21 +62,10 @@ func (s *Store) PutRuntimes(ctx context.Context, rs []store.Runtime) error {
 // ListRuntimes returns every stored runtime, ordered by case-folded cluster ID.
 func (s *Store) ListRuntimes(ctx context.Context) ([]store.Runtime, error) {
 	var list []store.Runtime
-	err := s.read(ctx, "list runtimes", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT cluster_id, heartbeat, last_heartbeat, certificate_not_after
+	err := s.read(ctx, "list runtimes", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, scanRuntime, `SELECT cluster_id, heartbeat, last_heartbeat, certificate_not_after
 			FROM runtimes ORDER BY cluster_key`)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = rows.Close() }()
-		for rows.Next() {
-			r, err := scanRuntime(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, r)
-		}
-		return rows.Err()
+		return err
 	})
 	return list, err
 }
@@ -128,23 +117,20 @@ func (s *Store) PutStatuses(ctx context.Context, clusterID string, statuses []pr
 // cluster.
 func (s *Store) ListStatuses(ctx context.Context, clusterID string) ([]protocol.ObjectStatus, error) {
 	var list []protocol.ObjectStatus
-	err := s.read(ctx, "list statuses of "+clusterID, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT kind, name, observed_rv, status FROM statuses
+	err := s.read(ctx, "list statuses of "+clusterID, func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, scanStatus, `SELECT kind, name, observed_rv, status FROM statuses
 			WHERE cluster_key = ? ORDER BY kind, name`, key(clusterID))
-		if err != nil {
-			return err
-		}
-		defer func() { _ = rows.Close() }()
-		for rows.Next() {
-			var st protocol.ObjectStatus
-			var status string
-			if err := rows.Scan(&st.Kind, &st.Name, &st.ObservedResourceVersion, &status); err != nil {
-				return err
-			}
-			st.Status = rawJSON(status)
-			list = append(list, st)
-		}
-		return rows.Err()
+		return err
 	})
 	return list, err
+}
+
+func scanStatus(row scanner) (protocol.ObjectStatus, error) {
+	var st protocol.ObjectStatus
+	var status string
+	if err := row.Scan(&st.Kind, &st.Name, &st.ObservedResourceVersion, &status); err != nil {
+		return st, err
+	}
+	st.Status = rawJSON(status)
+	return st, nil
 }

@@ -68,21 +68,10 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*store.Token, error
 // ListTokens returns the live tokens, oldest first.
 func (s *Store) ListTokens(ctx context.Context) ([]*store.Token, error) {
 	var list []*store.Token
-	err := s.read(ctx, "list tokens", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE "+liveToken+" ORDER BY created_at, id",
-			formatTime(s.now()))
-		if err != nil {
-			return err
-		}
-		defer func() { _ = rows.Close() }()
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, t)
-		}
-		return rows.Err()
+	err := s.read(ctx, "list tokens", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, scanToken,
+			"SELECT "+tokenColumns+" FROM tokens WHERE "+liveToken+" ORDER BY created_at, id", formatTime(s.now()))
+		return err
 	})
 	return list, err
 }

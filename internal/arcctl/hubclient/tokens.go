@@ -123,16 +123,17 @@ func (c *Client) RevokeToken(ctx context.Context, id string) error {
 	return err
 }
 
-// CheckToken asks the hub whether it accepts the client's token. Any answer but 401 means
-// the hub knows the token: a 403 only says it may not list tokens, which needs Owner.
-func (c *Client) CheckToken(ctx context.Context) error {
-	req, err := c.newRequest(ctx, http.MethodGet, tokensPath, nil)
+// WhoAmI returns the token the hub takes the client for: its name, role and scope.
+func (c *Client) WhoAmI(ctx context.Context) (Token, error) {
+	req, err := c.newRequest(ctx, http.MethodGet, "/kubearc/v1/whoami", nil)
 	if err != nil {
-		return err
+		return Token{}, err
 	}
-	_, err = c.do(req, http.StatusOK)
-	if HasStatus(err, http.StatusForbidden) {
-		return nil
+	resp, err := c.do(req, http.StatusOK)
+	if err != nil {
+		return Token{}, err
 	}
-	return err
+	var t Token
+	err = resp.decode(&t)
+	return t, err
 }
