@@ -22,15 +22,23 @@ import (
 	"flag"
 	"os"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/controllers"
+	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/version"
 )
 
@@ -38,6 +46,7 @@ import (
 const leaderElectionID = "kubearc-agent.arc.kubearc.io"
 
 type options struct {
+	namespace               string
 	metricsAddr             string
 	probeAddr               string
 	leaderElect             bool
@@ -47,6 +56,8 @@ type options struct {
 
 func parseFlags() options {
 	var o options
+	flag.StringVar(&o.namespace, "namespace", envOr("POD_NAMESPACE", "kubearc-system"),
+		"The agent's namespace, holding its key, its hub CA and its leader-election Lease.")
 	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080",
 		"Address the Prometheus metrics endpoint listens on; 0 turns it off.")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081",
@@ -58,6 +69,13 @@ func parseFlags() options {
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
 	return o
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
 }
 
 func newScheme() *runtime.Scheme {
@@ -72,8 +90,14 @@ func main() {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 	log := ctrl.Log.WithName("setup")
 
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
-		Scheme:                  newScheme(),
+	cfg := ctrl.GetConfigOrDie()
+	if o.leaderElectionNamespace == "" {
+		o.leaderElectionNamespace = o.namespace
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme: newScheme(),
+		// The agent reads Secrets in its own namespace only, and its RBAC allows no more.
+		Cache:                   cache.Options{ByObject: map[client.Object]cache.ByObject{&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.namespace: {}}}}},
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.leaderElect,
@@ -84,6 +108,10 @@ func main() {
 	})
 	if err != nil {
 		log.Error(err, "Unable to create the manager")
+		os.Exit(1)
+	}
+	if err := setupControllers(mgr, cfg, o.namespace); err != nil {
+		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
@@ -100,4 +128,21 @@ func main() {
 		log.Error(err, "The manager stopped with an error")
 		os.Exit(1)
 	}
+}
+
+// setupControllers wires the reconcilers and the work they share to the manager.
+func setupControllers(mgr ctrl.Manager, cfg *rest.Config, namespace string) error {
+	clientset, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	connector := &connection.Connector{
+		Client: mgr.GetClient(), Clientset: clientset, Namespace: namespace,
+		Recorder: mgr.GetEventRecorder("kubearc-agent"), Wake: make(chan event.GenericEvent, 1),
+		Log: ctrl.Log.WithName("connection"),
+	}
+	if err := mgr.Add(connector); err != nil {
+		return err
+	}
+	return (&controllers.ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)
 }

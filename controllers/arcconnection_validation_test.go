@@ -149,12 +149,14 @@ var _ = Describe("ArcConnection validation", func() {
 		obj := validArcConnection()
 		Expect(k8sClient.Create(ctx, obj)).To(Succeed())
 
+		// Merge patches: the controller writes the status meanwhile.
+		base := obj.DeepCopy()
 		obj.Spec.ResourceID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/other"
-		Expect(k8sClient.Update(ctx, obj)).To(MatchError(ContainSubstring("resourceID is immutable")))
+		Expect(k8sClient.Patch(ctx, obj, client.MergeFrom(base))).To(MatchError(ContainSubstring("resourceID is immutable")))
 
-		obj.Spec.ResourceID = validResourceID
+		obj = base.DeepCopy()
 		obj.Spec.HeartbeatInterval = &metav1.Duration{Duration: 45 * time.Second}
-		Expect(k8sClient.Update(ctx, obj)).To(Succeed())
+		Expect(k8sClient.Patch(ctx, obj, client.MergeFrom(base))).To(Succeed())
 	})
 
 	It("shows the documented fields in kubectl explain", func() {

@@ -17,8 +17,3 @@ limitations under the License.
 // Package controllers holds the agent's reconcilers, one per kind of the arc.kubearc.io API.
 // Each reconciler is thin: the work lives in the packages under internal/.
 package controllers
-
-// The agent reads its ArcConnection and reports what it observed in the status.
-// +kubebuilder:rbac:groups=arc.kubearc.io,resources=arcconnections,verbs=get;list;watch
-// +kubebuilder:rbac:groups=arc.kubearc.io,resources=arcconnections/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch

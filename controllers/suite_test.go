@@ -24,16 +24,24 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/localcluster"
 )
 
@@ -45,7 +53,11 @@ var (
 	cfg       *rest.Config
 	k8sClient client.Client
 	admin     *envtest.AuthenticatedUser
+	hub       *testHub
 )
+
+// agentNamespace is where the agent keeps its key and reads the hub's CA.
+const agentNamespace = "kubearc-system"
 
 func TestControllers(t *testing.T) {
 	RegisterFailHandler(Fail)
@@ -68,6 +80,10 @@ var _ = BeforeSuite(func() {
 
 	admin, err = testEnv.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)
 	Expect(err).NotTo(HaveOccurred())
+
+	hub = startHub(GinkgoT().TempDir())
+	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: agentNamespace}})).To(Succeed())
+	startAgent(scheme)
 })
 
 // kubectl runs the envtest kubectl as a cluster admin, as an operator would, and returns what
@@ -86,7 +102,30 @@ func kubectl(args ...string) (string, error) {
 	return string(out), err
 }
 
+// startAgent runs the agent's reconcilers, as main.go wires them, against the test cluster.
+func startAgent(scheme *runtime.Scheme) {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:  scheme,
+		Metrics: metricsserver.Options{BindAddress: "0"},
+		Cache:   cache.Options{ByObject: map[client.Object]cache.ByObject{&corev1.Secret{}: {Namespaces: map[string]cache.Config{agentNamespace: {}}}}},
+	})
+	Expect(err).NotTo(HaveOccurred())
+	clientset, err := kubernetes.NewForConfig(cfg)
+	Expect(err).NotTo(HaveOccurred())
+	connector := &connection.Connector{Client: mgr.GetClient(), Clientset: clientset, Namespace: agentNamespace,
+		Recorder: mgr.GetEventRecorder("kubearc-agent"), Wake: make(chan event.GenericEvent, 1), Log: ctrl.Log.WithName("connection")}
+	Expect(mgr.Add(connector)).To(Succeed())
+	Expect((&ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)).To(Succeed())
+	go func() {
+		defer GinkgoRecover()
+		Expect(mgr.Start(ctx)).To(Succeed())
+	}()
+}
+
 var _ = AfterSuite(func() {
+	if hub != nil {
+		hub.shutdown()
+	}
 	cancel()
 	if testEnv != nil {
 		Expect(testEnv.Stop()).To(Succeed())

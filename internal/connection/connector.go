@@ -1,0 +1,286 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package connection keeps the cluster connected to the hub; it is the work behind the
+// ArcConnection reconciler: the agent's identity, registration by proof of possession and
+// renewal, heartbeats with the cluster's metadata, and the desired-state mirror.
+package connection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/agentkey"
+	"github.com/kubearc/kubearc/internal/metadata"
+	"github.com/kubearc/kubearc/internal/version"
+	"github.com/kubearc/kubearc/pkg/hubclient"
+)
+
+// Connector keeps one cluster connected. It is a manager Runnable that needs the leader
+// lease: only the elected replica speaks for the cluster, and the mirror lives as long as
+// the manager does.
+type Connector struct {
+	Client    client.Client
+	Clientset kubernetes.Interface
+	// Namespace is the agent's namespace, where the Secrets it reads and writes live.
+	Namespace string
+	Recorder  events.EventRecorder
+	// Wake receives a value when the hub's desired state changes or the mirror needs the
+	// reconciler; the controller watches it.
+	Wake chan event.GenericEvent
+	Log  logr.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+
+	mu       sync.Mutex
+	baseCtx  context.Context
+	session  *session
+	failures int
+	cpu      metadata.CPUMeter
+}
+
+// Start runs until the manager stops, then closes the session.
+func (c *Connector) Start(ctx context.Context) error {
+	c.mu.Lock()
+	c.baseCtx = ctx
+	c.mu.Unlock()
+	<-ctx.Done()
+	c.Stop()
+	return nil
+}
+
+// NeedLeaderElection makes the Connector run on the leader only.
+func (c *Connector) NeedLeaderElection() bool { return true }
+
+// Stop closes the session, e.g. when the ArcConnection is deleted.
+func (c *Connector) Stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session != nil {
+		c.session.close()
+		c.session = nil
+	}
+}
+
+func (c *Connector) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Sync connects obj's cluster to the hub and writes what happened into obj.Status; the
+// caller patches the status.
+func (c *Connector) Sync(ctx context.Context, obj *arcv1alpha1.ArcConnection) (ctrl.Result, error) {
+	keyRef := client.ObjectKey{Namespace: c.Namespace, Name: agentKeyName(obj)}
+	id, err := agentkey.Ensure(ctx, c.Client, keyRef)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	opts, err := c.hubOptions(ctx, obj, id)
+	var missing *missingSecretError
+	if errors.As(err, &missing) {
+		setNotReady(obj, arcv1alpha1.RegisteredCondition, arcv1alpha1.SecretNotFoundReason, missing.Error())
+		return ctrl.Result{RequeueAfter: 30 * time.Second}, nil // the Secret watch wakes us sooner
+	}
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s, err := c.sessionFor(opts, id)
+	if err != nil { // the options cannot work until the spec changes
+		setStalled(obj, err.Error())
+		return ctrl.Result{}, nil
+	}
+	if err := c.register(ctx, obj, s, keyRef); err != nil {
+		return c.retry(obj, err), nil
+	}
+	if err := c.heartbeat(ctx, obj, s); err != nil {
+		return c.retry(obj, err), nil
+	}
+	c.succeeded(obj, s)
+	return ctrl.Result{RequeueAfter: jitter(heartbeatInterval(obj))}, nil
+}
+
+// sessionFor returns the session for opts, replacing one built from other options.
+func (c *Connector) sessionFor(opts hubclient.Options, id agentkey.Identity) (*session, error) {
+	fp := fingerprint(opts)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session != nil && c.session.fingerprint == fp {
+		return c.session, nil
+	}
+	hc, err := hubclient.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(id.CertificatePEM) > 0 {
+		if err := hc.SetCertificate(id.CertificatePEM); err != nil {
+			c.Log.Info("Ignoring the stored client certificate; registering again", "reason", err.Error())
+		}
+	}
+	if c.session != nil {
+		c.session.close()
+	}
+	c.session = &session{fingerprint: fp, client: hc}
+	return c.session, nil
+}
+
+// register obtains a client certificate when there is none, it is due for renewal or the
+// hub refused it, by proving possession of the agent key.
+func (c *Connector) register(ctx context.Context, obj *arcv1alpha1.ArcConnection, s *session, keyRef client.ObjectKey) error {
+	if !s.client.NeedsRegistration(c.now()) && !s.refused() {
+		return nil
+	}
+	resp, err := s.client.Register(ctx)
+	if err != nil {
+		reason, msg := registrationFailure(obj, err)
+		setNotReady(obj, arcv1alpha1.RegisteredCondition, reason, msg)
+		c.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, reason, "Register", msg)
+		return err
+	}
+	if err := agentkey.SaveCertificate(ctx, c.Client, keyRef, []byte(resp.Certificate)); err != nil {
+		return err
+	}
+	s.setRefused(false)
+	setCondition(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason,
+		fmt.Sprintf("The hub issued a client certificate valid until %s", resp.NotAfter.UTC().Format(time.RFC3339)))
+	c.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, arcv1alpha1.RegisteredReason, "Register",
+		"Registered with the hub; certificate valid until %s", resp.NotAfter.UTC().Format(time.RFC3339))
+	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake)
+	return nil
+}
+
+func registrationFailure(obj *arcv1alpha1.ArcConnection, err error) (reason, message string) {
+	switch {
+	case hubclient.IsNotFound(err):
+		return arcv1alpha1.ClusterNotFoundReason, fmt.Sprintf("The hub has no connectedCluster %s: connect the cluster again with arcctl connectedk8s connect", obj.Spec.ResourceID)
+	case hubclient.IsForbidden(err):
+		return arcv1alpha1.RegistrationFailedReason, "The hub refused the agent key: the connectedCluster's agentPublicKeyCertificate is another key; connect the cluster again"
+	default:
+		return arcv1alpha1.HubUnreachableReason, "Registering with the hub failed: " + err.Error()
+	}
+}
+
+// heartbeat reports the cluster's metadata and the agent's own resource use.
+func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnection, s *session) error {
+	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake)
+	cluster, err := metadata.Collect(ctx, c.Clientset)
+	if err != nil {
+		return fmt.Errorf("collecting cluster metadata: %w", err)
+	}
+	cpu, mem := c.selfUsage()
+	resp, err := s.client.Heartbeat(ctx, metadata.ToHeartbeat(cluster, version.Version, cpu, mem))
+	if hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err) {
+		s.setRefused(true) // register again on the next attempt
+	}
+	if err != nil {
+		obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityOffline
+		reason := arcv1alpha1.HubUnreachableReason
+		var he *hubclient.HubError
+		if errors.As(err, &he) {
+			reason = arcv1alpha1.HubRejectedReason
+		}
+		setNotReady(obj, arcv1alpha1.ConnectedCondition, reason, "The heartbeat failed: "+err.Error())
+		return err
+	}
+	now := metav1.NewTime(c.now())
+	obj.Status.LastHeartbeatTime = &now
+	obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityStatus(resp.ConnectivityStatus)
+	obj.Status.Metadata = metadata.ToStatus(cluster, version.Version)
+	setCondition(obj, arcv1alpha1.ConnectedCondition, metav1.ConditionTrue, arcv1alpha1.HeartbeatSucceededReason,
+		"The hub accepted the last heartbeat")
+	return nil
+}
+
+func (c *Connector) selfUsage() (cpuMillicores, memoryBytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cpu, mem, err := c.cpu.Self()
+	if err != nil {
+		c.Log.V(1).Info("Reading the agent's own resource use failed", "error", err.Error())
+	}
+	return cpu, mem
+}
+
+// succeeded records a good round: registered, connected, the hub's agent profile.
+func (c *Connector) succeeded(obj *arcv1alpha1.ArcConnection, s *session) {
+	c.mu.Lock()
+	c.failures = 0
+	c.mu.Unlock()
+	if _, notAfter, ok := s.client.Certificate(); ok {
+		t := metav1.NewTime(notAfter)
+		obj.Status.ClientCertificateExpirationTime = &t
+	}
+	if p := s.agentProfile(); p != nil {
+		obj.Status.DesiredAgentVersion = p.DesiredAgentVersion
+	}
+	if !meta.IsStatusConditionTrue(obj.Status.Conditions, arcv1alpha1.RegisteredCondition) {
+		setCondition(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason, "The agent holds a valid client certificate")
+	}
+	meta.RemoveStatusCondition(&obj.Status.Conditions, arcv1alpha1.StalledCondition)
+	meta.RemoveStatusCondition(&obj.Status.Conditions, arcv1alpha1.ReconcilingCondition)
+	setCondition(obj, arcv1alpha1.ReadyCondition, metav1.ConditionTrue, arcv1alpha1.SucceededReason, "Connected to the hub")
+	obj.Status.ObservedGeneration = obj.Generation
+}
+
+// retry schedules the next attempt after a failure: sooner at first, never later than the
+// heartbeat interval, with jitter so that many clusters do not retry in step.
+func (c *Connector) retry(obj *arcv1alpha1.ArcConnection, err error) ctrl.Result {
+	c.mu.Lock()
+	c.failures++
+	n := c.failures
+	c.mu.Unlock()
+	c.Log.Info("Connecting to the hub failed; will retry", "attempt", n, "error", err.Error())
+	delay := time.Second << min(n, 10)
+	return ctrl.Result{RequeueAfter: jitter(min(delay, heartbeatInterval(obj)))}
+}
+
+// mirrorContext is the manager's context, which the mirror outlives reconciles with.
+func (c *Connector) mirrorContext() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.baseCtx == nil {
+		return context.Background()
+	}
+	return c.baseCtx
+}
+
+func agentKeyName(obj *arcv1alpha1.ArcConnection) string {
+	if ref := obj.Spec.AgentKeySecretRef; ref != nil && ref.Name != "" {
+		return ref.Name
+	}
+	return "kubearc-agent-key"
+}
+
+// jitter spreads d by ±10%.
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+}
