@@ -28,6 +28,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/connectivity"
@@ -50,6 +52,9 @@ type API struct {
 	BookmarkInterval time.Duration
 	// Now is the clock; tests inject one.
 	Now func() time.Time
+
+	cacheOnce sync.Once
+	keys      sync.Map // case-folded cluster ID → agentPublicKeyCertificate
 }
 
 // Handler returns the agent API's routes.
@@ -80,8 +85,24 @@ func (a *API) certLifetime() time.Duration {
 	return 30 * 24 * time.Hour
 }
 
-// loadAgentKey returns the registered agentPublicKeyCertificate of a cluster.
+// loadAgentKey returns the registered agentPublicKeyCertificate of a cluster. Keys are
+// cached: every agent request checks one, and a heartbeat should not cost a store read. The
+// Broadcaster drops a cluster's entry whenever the cluster is written or deleted.
 func (a *API) loadAgentKey(ctx context.Context, clusterID string) (string, error) {
+	a.cacheOnce.Do(func() {
+		a.Broadcaster.OnChange(func(id string) { a.keys.Delete(strings.ToLower(id)) })
+	})
+	if key, ok := a.keys.Load(strings.ToLower(clusterID)); ok {
+		return key.(string), nil
+	}
+	key, err := a.readAgentKey(ctx, clusterID)
+	if err == nil {
+		a.keys.Store(strings.ToLower(clusterID), key)
+	}
+	return key, err
+}
+
+func (a *API) readAgentKey(ctx context.Context, clusterID string) (string, error) {
 	res, err := a.Store.GetResource(ctx, clusterID)
 	if err != nil {
 		return "", err

@@ -157,15 +157,22 @@ func (t *Tracker) Flush(ctx context.Context) error {
 		}
 	}
 	t.mu.Unlock()
-	if len(batch) == 0 {
-		return nil
-	}
-	if err := t.store.PutRuntimes(ctx, batch); err != nil {
-		t.markDirty(batch)
-		return fmt.Errorf("writing %d heartbeats: %w", len(batch), err)
+	// Short transactions: the store has one writer, and a heartbeat or a PATCH should not
+	// wait behind thousands of rows.
+	for len(batch) > 0 {
+		chunk := batch[:min(flushChunk, len(batch))]
+		batch = batch[len(chunk):]
+		if err := t.store.PutRuntimes(ctx, chunk); err != nil {
+			t.markDirty(chunk)
+			t.markDirty(batch)
+			return fmt.Errorf("writing %d heartbeats: %w", len(chunk), err)
+		}
 	}
 	return nil
 }
+
+// flushChunk is the number of heartbeats written per transaction.
+const flushChunk = 500
 
 // Run flushes every interval until ctx ends, then flushes a last time.
 func (t *Tracker) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {

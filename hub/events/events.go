@@ -30,8 +30,17 @@ import (
 // carries no data: subscribers read the changes from the store, so a burst of writes
 // collapses into one wake-up and nothing is lost when a subscriber is slow.
 type Broadcaster struct {
-	mu   sync.Mutex
-	subs map[string]map[chan struct{}]struct{}
+	mu        sync.Mutex
+	subs      map[string]map[chan struct{}]struct{}
+	listeners []func(clusterID string)
+}
+
+// OnChange registers fn to be called, synchronously and briefly, on every change of any
+// cluster: for caches of what the store holds about clusters.
+func (b *Broadcaster) OnChange(fn func(clusterID string)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.listeners = append(b.listeners, fn)
 }
 
 // NewBroadcaster returns an empty Broadcaster.
@@ -64,6 +73,9 @@ func (b *Broadcaster) Subscribe(clusterID string) (<-chan struct{}, func()) {
 func (b *Broadcaster) Notify(clusterID string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for _, fn := range b.listeners {
+		fn(clusterID)
+	}
 	for ch := range b.subs[strings.ToLower(clusterID)] {
 		select {
 		case ch <- struct{}{}:

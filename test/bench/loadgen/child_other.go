@@ -1,0 +1,32 @@
+//go:build !linux
+
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package loadgen
+
+import (
+	"errors"
+	"os/exec"
+)
+
+// configureChild does nothing where Pdeathsig does not exist.
+func configureChild(*exec.Cmd) {}
+
+// RaiseFileLimit is only implemented on Linux, the platform the benchmark reads /proc on.
+func RaiseFileLimit() (uint64, error) {
+	return 0, errors.New("raising the open-file limit is implemented on Linux only")
+}
