@@ -31,7 +31,7 @@ import (
 // the cluster's connectivity status on the hub.
 func (c *Client) Heartbeat(ctx context.Context, hb protocol.Heartbeat) (protocol.HeartbeatResponse, error) {
 	var resp protocol.HeartbeatResponse
-	err := c.call(ctx, c.http, http.MethodPost, protocol.PathHeartbeat, hb, &resp)
+	err := c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathHeartbeat, hb, &resp)
 	return resp, err
 }
 
@@ -39,13 +39,13 @@ func (c *Client) Heartbeat(ctx context.Context, hb protocol.Heartbeat) (protocol
 // from.
 func (c *Client) DesiredState(ctx context.Context) (protocol.DesiredState, error) {
 	var state protocol.DesiredState
-	err := c.call(ctx, c.http, http.MethodGet, protocol.PathDesiredState, nil, &state)
+	err := c.call(ctx, c.agentClient(), http.MethodGet, protocol.PathDesiredState, nil, &state)
 	return state, err
 }
 
 // ReportStatus sends a batch of object statuses.
 func (c *Client) ReportStatus(ctx context.Context, statuses []protocol.ObjectStatus) error {
-	return c.call(ctx, c.http, http.MethodPost, protocol.PathStatus, protocol.StatusReport{Items: statuses}, nil)
+	return c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathStatus, protocol.StatusReport{Items: statuses}, nil)
 }
 
 // call sends in (nil: no body) as JSON and decodes a 2xx answer into out (nil: ignored).

@@ -23,6 +23,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -90,23 +91,22 @@ func (c *Client) parseCertificate(certPEM []byte) (*certificate, error) {
 	}, nil
 }
 
-// useCertificate swaps the client certificate and closes the connections made with the
-// previous one, so that every later request presents the new one.
+// useCertificate makes cert the client certificate: later requests go through a new
+// transport presenting it, and the previous transport's connections are closed, watch
+// streams included (they end with an error, and the Mirror reconnects with cert).
 func (c *Client) useCertificate(cert *certificate) {
+	next := c.build.agent(cert)
 	c.mu.Lock()
 	c.cert = cert
+	prev := c.agent
+	c.agent = next
 	c.mu.Unlock()
-	c.http.CloseIdleConnections()
-	c.conns.closeAll()
+	prev.close()
 }
 
-// clientCertificate is the TLS layer's GetClientCertificate: the current certificate, or
-// none before registration (the hub then answers 401).
-func (c *Client) clientCertificate(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+// agentClient returns the HTTP client presenting the current certificate.
+func (c *Client) agentClient() *http.Client {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cert == nil {
-		return &tls.Certificate{}, nil
-	}
-	return c.cert.tls, nil
+	return c.agent.client
 }

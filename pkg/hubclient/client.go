@@ -19,9 +19,10 @@ limitations under the License.
 // the desired-state list and watch, and status reports; and a Mirror that keeps a copy of the
 // cluster's desired state in sync over the watch stream.
 //
-// The client certificate can be replaced at any time (Register, SetCertificate) without
-// rebuilding the HTTP transport: the TLS layer asks for the current certificate on every
-// handshake, and connections made with the previous one are closed.
+// The client certificate can be replaced at any time (Register, SetCertificate). Each
+// certificate gets an HTTP transport of its own, cheap to make, and the previous one's
+// connections are closed: an HTTP/2 connection busy with a watch stream is never idle, so
+// it would otherwise keep carrying new requests with the old (perhaps expired) certificate.
 package hubclient
 
 import (
@@ -94,14 +95,15 @@ type Client struct {
 	timeout   time.Duration
 	watchIdle time.Duration
 
-	// http presents the client certificate; register does not, so that an expired
-	// certificate cannot fail the handshake of the call that replaces it.
-	http     *http.Client
+	// build makes the agent transport of each certificate.
+	build transportBuilder
+	// register presents no client certificate, so that an expired one cannot fail the
+	// handshake of the call that replaces it.
 	register *http.Client
-	conns    *connTracker
 
-	mu   sync.Mutex
-	cert *certificate // nil before registration
+	mu    sync.Mutex
+	cert  *certificate    // nil before registration
+	agent *agentTransport // presents cert
 }
 
 // New returns a client for o. It does not contact the hub.
@@ -122,11 +124,12 @@ func New(o Options) (*Client, error) {
 		userAgent: or(o.UserAgent, DefaultUserAgent),
 		timeout:   orDuration(o.Timeout, DefaultTimeout),
 		watchIdle: orDuration(o.WatchIdleTimeout, DefaultWatchIdleTimeout),
-		conns:     newConnTracker(),
 	}
-	if err := c.buildTransports(o); err != nil {
+	if c.build, err = newTransportBuilder(o); err != nil {
 		return nil, err
 	}
+	c.register = &http.Client{Transport: c.build.transport(hubTLSConfig(c.build.roots), c.build.dial)}
+	c.agent = c.build.agent(nil)
 	return c, nil
 }
 
@@ -135,7 +138,7 @@ func (c *Client) ClusterID() string { return c.clusterID }
 
 // Close closes the client's idle connections. Streams in flight end with their contexts.
 func (c *Client) Close() {
-	c.http.CloseIdleConnections()
+	c.agentClient().CloseIdleConnections()
 	c.register.CloseIdleConnections()
 }
 

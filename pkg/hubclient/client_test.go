@@ -102,7 +102,7 @@ func TestRegisterErrors(t *testing.T) {
 
 func TestNeedsRegistrationAfterTwoThirdsOfTheLifetime(t *testing.T) {
 	th := newTestHub(t)
-	c := th.agent("c1")
+	c := th.agent()
 	certPEM, _, _ := c.Certificate()
 	block, _ := pem.Decode(certPEM)
 	leaf, err := x509.ParseCertificate(block.Bytes)
@@ -166,7 +166,7 @@ func TestSetCertificateRestoresAStoredCertificate(t *testing.T) {
 
 func TestReRegistrationAfterExpiryReplacesOpenConnections(t *testing.T) {
 	th := newTestHub(t)
-	c := th.agent("c1")
+	c := th.agent()
 	ctx := context.Background()
 	state, err := c.DesiredState(ctx)
 	if err != nil {

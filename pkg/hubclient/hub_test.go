@@ -226,12 +226,12 @@ func (th *testHub) newClient(name string, key *ecdsa.PrivateKey, edit ...func(*h
 	return c
 }
 
-// agent creates cluster name and returns its registered client.
-func (th *testHub) agent(name string) *hubclient.Client {
+// agent creates the cluster c1 and returns its registered client.
+func (th *testHub) agent() *hubclient.Client {
 	th.t.Helper()
-	c := th.newClient(name, th.createCluster(name))
+	c := th.newClient("c1", th.createCluster("c1"))
 	if _, err := c.Register(context.Background()); err != nil {
-		th.t.Fatalf("registering %s: %v", name, err)
+		th.t.Fatalf("registering c1: %v", err)
 	}
 	return c
 }

@@ -87,9 +87,9 @@ func (r *mirrorRecorder) waitFor(what string, ok func(snapshot) bool) snapshot {
 	}
 }
 
-func (r *mirrorRecorder) waitForVersion(version string) snapshot {
+func (r *mirrorRecorder) waitForVersion(version string) {
 	r.t.Helper()
-	return r.waitFor("desiredAgentVersion "+version, func(s snapshot) bool { return profile(r.t, s).DesiredAgentVersion == version })
+	r.waitFor("desiredAgentVersion "+version, func(s snapshot) bool { return profile(r.t, s).DesiredAgentVersion == version })
 }
 
 // reported returns the errors reported to OnError so far.
@@ -120,7 +120,7 @@ func hasProfile(s snapshot) bool { _, ok := s[profileKey]; return ok }
 
 func TestMirrorFollowsTheHub(t *testing.T) {
 	th := newTestHub(t)
-	r := startMirror(t, th.agent("c1"))
+	r := startMirror(t, th.agent())
 
 	first := r.waitFor("the initial desired state", hasProfile)
 	if len(first) != 1 || profile(t, first).AgentAutoUpgrade != "Enabled" {
@@ -139,7 +139,7 @@ func TestMirrorFollowsTheHub(t *testing.T) {
 
 func TestMirrorRecoversAfterAHubRestart(t *testing.T) {
 	th := newTestHub(t)
-	r := startMirror(t, th.agent("c1"))
+	r := startMirror(t, th.agent())
 	r.waitFor("the initial desired state", hasProfile)
 
 	th2 := th.restart()
@@ -157,7 +157,7 @@ func TestMirrorRecoversAfterAHubRestart(t *testing.T) {
 
 func TestMirrorResyncsWhenTheHubForgotItsVersion(t *testing.T) {
 	th := newTestHub(t)
-	c := th.agent("c1")
+	c := th.agent()
 	th.createCluster("c2")
 	ctx := context.Background()
 	old, err := c.DesiredState(ctx)
@@ -173,7 +173,7 @@ func TestMirrorResyncsWhenTheHubForgotItsVersion(t *testing.T) {
 	compactAfterDeleting(t, th.dir, clusterID("c2"))
 	th2 := startHub(t, th.dir, th.addr, th.clock)
 
-	err = c.Watch(ctx, old.ResourceVersion, func(e protocol.WatchEvent) error { return errors.New("unexpected event") })
+	err = c.Watch(ctx, old.ResourceVersion, func(protocol.WatchEvent) error { return errors.New("unexpected event") })
 	if !errors.Is(err, hubclient.ErrGone) || statusOf(err) != http.StatusGone {
 		t.Fatalf("watch from a forgotten version: %v, want ErrGone", err)
 	}

@@ -30,29 +30,57 @@ import (
 // dialFunc opens a connection, like net.Dialer.DialContext.
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
-// buildTransports sets up the two HTTP clients: the agent's, presenting the current client
-// certificate, and registration's, presenting none. Both use HTTP/2 when the hub offers it.
-func (c *Client) buildTransports(o Options) error {
+// transportBuilder makes the client's HTTP transports from its options. All of them use
+// HTTP/2 when the hub offers it.
+type transportBuilder struct {
+	roots *x509.CertPool // nil: the system's
+	proxy *proxy         // nil: direct
+	dial  dialFunc
+}
+
+func newTransportBuilder(o Options) (transportBuilder, error) {
 	roots, err := hubRoots(o.HubCAPEM)
 	if err != nil {
-		return err
+		return transportBuilder{}, err
 	}
 	px, err := newProxy(o.Proxy)
 	if err != nil {
-		return err
+		return transportBuilder{}, err
 	}
 	dial := dialFunc(o.DialContext)
 	if dial == nil {
 		dial = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	}
-	agentTLS := hubTLSConfig(roots)
-	agentTLS.GetClientCertificate = c.clientCertificate
-	c.http = &http.Client{Transport: newTransport(agentTLS, px, c.conns.dial(dial))}
-	c.register = &http.Client{Transport: newTransport(hubTLSConfig(roots), px, dial)}
-	return nil
+	return transportBuilder{roots: roots, proxy: px, dial: dial}, nil
 }
 
-func newTransport(tlsCfg *tls.Config, px *proxy, dial dialFunc) *http.Transport {
+// agentTransport presents one client certificate, and tracks its connections so that they
+// can all be closed when the certificate is replaced.
+type agentTransport struct {
+	client *http.Client
+	conns  *connTracker
+}
+
+// agent makes the transport presenting cert (nil: no certificate; the hub answers 401).
+func (b transportBuilder) agent(cert *certificate) *agentTransport {
+	tlsCfg := hubTLSConfig(b.roots)
+	tlsCfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		if cert == nil {
+			return &tls.Certificate{}, nil
+		}
+		return cert.tls, nil
+	}
+	conns := newConnTracker()
+	return &agentTransport{client: &http.Client{Transport: b.transport(tlsCfg, conns.dial(b.dial))}, conns: conns}
+}
+
+// close closes the transport's connections, idle or busy.
+func (a *agentTransport) close() {
+	a.client.CloseIdleConnections()
+	a.conns.closeAll()
+}
+
+func (b transportBuilder) transport(tlsCfg *tls.Config, dial dialFunc) *http.Transport {
 	t := &http.Transport{
 		DialContext:         dial,
 		TLSClientConfig:     tlsCfg,
@@ -64,7 +92,7 @@ func newTransport(tlsCfg *tls.Config, px *proxy, dial dialFunc) *http.Transport 
 		// would otherwise leave a watch stream waiting forever.
 		HTTP2: &http.HTTP2Config{SendPingTimeout: 30 * time.Second, PingTimeout: 15 * time.Second},
 	}
-	px.configure(t, tlsCfg, dial)
+	b.proxy.configure(t, tlsCfg, dial)
 	return t
 }
 
@@ -90,10 +118,8 @@ func hubRoots(caPEM []byte) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// connTracker remembers the open connections of the agent transport, so that a new client
-// certificate can close them all. Closing idle connections is not enough: an HTTP/2
-// connection carrying a watch stream is never idle, and new requests would share it and
-// keep presenting the old certificate (an expired one is refused on every request).
+// connTracker remembers the open connections of an agent transport, so that they can be
+// closed when its certificate is replaced, even those that are not idle.
 type connTracker struct {
 	mu    sync.Mutex
 	conns map[*trackedConn]struct{}
