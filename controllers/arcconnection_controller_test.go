@@ -27,10 +27,12 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/internal/agentkey"
+	"github.com/kubearc/kubearc/internal/connection"
 )
 
 const connectedPath = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/edge/providers/Microsoft.Kubernetes/connectedClusters/envtest-1"
@@ -132,6 +134,26 @@ var _ = Describe("ArcConnection controller", Ordered, func() {
 		secret := &corev1.Secret{}
 		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"}, secret)).To(Succeed())
 		Expect(secret.Data).To(HaveKey(agentkey.CertificateField), "the client certificate is kept beside the key")
+	})
+
+	It("does not register again after an agent restart", func() {
+		keyRef := client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"}
+		before, err := agentkey.Ensure(ctx, k8sClient, keyRef)
+		Expect(err).NotTo(HaveOccurred())
+
+		// A fresh Connector is what a restarted agent process starts with.
+		restarted := &connection.Connector{Client: k8sClient, Clientset: clientset, Namespace: agentNamespace,
+			Recorder: recorder, Wake: make(chan event.GenericEvent, 1), Log: GinkgoLogr}
+		defer restarted.Stop()
+		obj := arcConnection()
+		_, err = restarted.Sync(ctx, obj)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(condition(obj, arcv1alpha1.ReadyCondition).Status).To(Equal(metav1.ConditionTrue), "%+v", obj.Status.Conditions)
+
+		after, err := agentkey.Ensure(ctx, k8sClient, keyRef)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after.CertificatePEM).To(Equal(before.CertificatePEM), "the restarted agent registered again")
+		Expect(after.Key.Equal(before.Key)).To(BeTrue())
 	})
 
 	It("shows the hub's desired agent version as soon as the hub changes it", func() {

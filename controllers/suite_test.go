@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -54,6 +55,8 @@ var (
 	k8sClient client.Client
 	admin     *envtest.AuthenticatedUser
 	hub       *testHub
+	clientset kubernetes.Interface
+	recorder  events.EventRecorder
 )
 
 // agentNamespace is where the agent keeps its key and reads the hub's CA.
@@ -110,10 +113,11 @@ func startAgent(scheme *runtime.Scheme) {
 		Cache:   cache.Options{ByObject: map[client.Object]cache.ByObject{&corev1.Secret{}: {Namespaces: map[string]cache.Config{agentNamespace: {}}}}},
 	})
 	Expect(err).NotTo(HaveOccurred())
-	clientset, err := kubernetes.NewForConfig(cfg)
+	clientset, err = kubernetes.NewForConfig(cfg)
 	Expect(err).NotTo(HaveOccurred())
+	recorder = mgr.GetEventRecorder("kubearc-agent")
 	connector := &connection.Connector{Client: mgr.GetClient(), Clientset: clientset, Namespace: agentNamespace,
-		Recorder: mgr.GetEventRecorder("kubearc-agent"), Wake: make(chan event.GenericEvent, 1), Log: ctrl.Log.WithName("connection")}
+		Recorder: recorder, Wake: make(chan event.GenericEvent, 1), Log: ctrl.Log.WithName("connection")}
 	Expect(mgr.Add(connector)).To(Succeed())
 	Expect((&ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)).To(Succeed())
 	go func() {
