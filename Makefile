@@ -32,8 +32,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the kubebuilder markers.
+manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the kubebuilder markers, and the agent chart's copies.
 	$(CONTROLLER_GEN) rbac:roleName=kubearc-agent crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	rm -rf charts/kubearc-agent/crds && mkdir -p charts/kubearc-agent/crds
+	cp config/crd/bases/*.yaml charts/kubearc-agent/crds/
+	hack/chart-rbac.sh
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the DeepCopy methods of the API types.
