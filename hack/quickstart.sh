@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings up kubearc on this machine, with no Docker and no internet: the hub (HTTPS on
 # 127.0.0.1:8443, SQLite in .kubearc/hub), a local cluster (kube-apiserver + etcd as processes)
-# with the arc.kubearc.io CRDs and a sample ArcConnection, and the agent as a local process;
-# arcctl is logged in to the hub. Ctrl-C stops everything. State lives in .kubearc/.
+# with the arc.kubearc.io CRDs, connected to the hub by 'arcctl connectedk8s connect
+# --local-agent' (the agent chart installed, the agent as a local process); arcctl is logged
+# in to the hub. Ctrl-C stops everything. State lives in .kubearc/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,10 +14,15 @@ rm -f "${KUBECONFIG_FILE}"
 
 assets="$(hack/envtest.sh)"
 export KUBEBUILDER_ASSETS="${assets}"
-kubectl() { "${assets}/kubectl" --kubeconfig "${KUBECONFIG_FILE}" "$@"; }
 
+CLUSTER=quickstart
+AGENT_DIR="${STATE}/agents/${CLUSTER}"
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+cleanup() {
+  # The local agent runs detached from this script; its pid file says which process it is.
+  [[ -f "${AGENT_DIR}/agent.pid" ]] && kill "$(cat "${AGENT_DIR}/agent.pid")" 2>/dev/null && rm -f "${AGENT_DIR}/agent.pid"
+  kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 
 go build -o bin/localcluster ./hack/localcluster
@@ -34,12 +40,11 @@ pids+=($!)
 for _ in $(seq 120); do [[ -s "${KUBECONFIG_FILE}" ]] && break; sleep 0.5; done
 [[ -s "${KUBECONFIG_FILE}" ]] || { echo "the local cluster did not come up" >&2; exit 1; }
 
-kubectl create namespace kubearc-system --dry-run=client -o yaml | kubectl apply -f -
-kubectl apply -k config/samples
-
-bin/kubearc-agent --kubeconfig "${KUBECONFIG_FILE}" --leader-election-namespace kubearc-system \
-  --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-address 127.0.0.1:18081 &
-pids+=($!)
+# Connect the cluster as a user would: the agent key in the cluster, the cluster on the hub, the
+# agent chart installed, and the agent (bin/kubearc-agent, beside bin/arcctl) started locally,
+# since this cluster has no nodes to run its Deployment.
+bin/arcctl connectedk8s connect --name "${CLUSTER}" --resource-group quickstart \
+  --kubeconfig "${KUBECONFIG_FILE}" --local-agent --timeout 2m
 
 cat <<MSG
 
@@ -47,7 +52,7 @@ kubearc is up:
   hub:      https://127.0.0.1:8443 (data in ${HUB_DIR}; admin token in ${HUB_DIR}/admin.token)
   arcctl:   KUBEARC_CONFIG=${KUBEARC_CONFIG} bin/arcctl connectedk8s list
   cluster:  ${KUBECONFIG_FILE}   (try: ${assets}/kubectl --kubeconfig ${KUBECONFIG_FILE} get arcconnections)
-  agent:    health on http://127.0.0.1:18081/healthz, metrics on http://127.0.0.1:18080/metrics
+  agent:    a local process, log in ${AGENT_DIR}/agent.log, pid in ${AGENT_DIR}/agent.pid
 Ctrl-C stops it.
 MSG
 wait -n "${pids[@]}"

@@ -25,6 +25,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubearc/kubearc/internal/arcctl/config"
 	"github.com/kubearc/kubearc/internal/arcctl/hubclient"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
@@ -42,7 +43,7 @@ func (a *app) connectedk8sCommand() *cobra.Command {
 		Short: "Manage connected Kubernetes clusters (Microsoft.Kubernetes/connectedClusters)",
 	}
 	cmd.PersistentFlags().StringVar(&k.subscription, "subscription", "", "subscription (default: the one saved by 'arcctl login')")
-	cmd.AddCommand(k.listCommand(), k.showCommand(), k.updateCommand(), k.deleteCommand())
+	cmd.AddCommand(k.connectCommand(), k.disconnectCommand(), k.listCommand(), k.showCommand(), k.updateCommand(), k.deleteCommand())
 	return cmd
 }
 
@@ -52,14 +53,20 @@ func (k *clusterCommands) clusterSession() (*hubclient.Client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	sub, err := k.subscriptionOf(cfg)
+	return client, sub, err
+}
+
+// subscriptionOf is --subscription, else the configuration's default.
+func (k *clusterCommands) subscriptionOf(cfg *config.Config) (string, error) {
 	sub := k.subscription
 	if sub == "" {
 		sub = cfg.Subscription
 	}
 	if sub == "" {
-		return nil, "", errors.New("no subscription: pass --subscription, or save a default with 'arcctl login --subscription'")
+		return "", errors.New("no subscription: pass --subscription, or save a default with 'arcctl login --subscription'")
 	}
-	return client, sub, nil
+	return sub, nil
 }
 
 // clusterRef is the -n/-g pair naming one cluster.
@@ -77,15 +84,25 @@ func (r *clusterRef) addFlags(cmd *cobra.Command) {
 
 // resolve returns a hub client and the cluster's validated ID.
 func (k *clusterCommands) resolve(r clusterRef) (*hubclient.Client, armid.ClusterID, error) {
-	client, sub, err := k.clusterSession()
+	client, _, id, err := k.resolveWithConfig(r)
+	return client, id, err
+}
+
+// resolveWithConfig is resolve that also returns the configuration.
+func (k *clusterCommands) resolveWithConfig(r clusterRef) (*hubclient.Client, *config.Config, armid.ClusterID, error) {
+	client, cfg, err := k.session()
 	if err != nil {
-		return nil, armid.ClusterID{}, err
+		return nil, nil, armid.ClusterID{}, err
+	}
+	sub, err := k.subscriptionOf(cfg)
+	if err != nil {
+		return nil, nil, armid.ClusterID{}, err
 	}
 	id := armid.ClusterID{Subscription: sub, ResourceGroup: r.group, Name: r.name}
 	if err := id.Validate(); err != nil {
-		return nil, id, err
+		return nil, nil, id, err
 	}
-	return client, id, nil
+	return client, cfg, id, nil
 }
 
 func (k *clusterCommands) listCommand() *cobra.Command {

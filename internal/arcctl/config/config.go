@@ -45,6 +45,8 @@ type Config struct {
 	CertificateAuthorityData string `json:"certificateAuthorityData,omitempty"`
 	// Subscription is the default subscription of commands that take --subscription.
 	Subscription string `json:"subscription,omitempty"`
+	// Location is the default location of 'connectedk8s connect'; empty means "local".
+	Location string `json:"location,omitempty"`
 }
 
 // Path returns the configuration file: flagValue when set, else $KUBEARC_CONFIG, else

@@ -106,6 +106,24 @@ type ClusterPatchProperties struct {
 	ArcAgentProfile *ArcAgentProfile `json:"arcAgentProfile,omitempty"`
 }
 
+// ClusterCreate is the body of a PUT: a new cluster, or one that replaces the cluster of
+// the same ID.
+type ClusterCreate struct {
+	Location   string                  `json:"location"`
+	Tags       map[string]string       `json:"tags,omitempty"`
+	Identity   Identity                `json:"identity"`
+	Properties ClusterCreateProperties `json:"properties"`
+}
+
+// ClusterCreateProperties are the properties a cluster is created with.
+type ClusterCreateProperties struct {
+	// AgentPublicKeyCertificate is the base64 PKIX public key of the agent's key; the agent
+	// proves it holds the private half when it registers.
+	AgentPublicKeyCertificate string `json:"agentPublicKeyCertificate"`
+	Distribution              string `json:"distribution,omitempty"`
+	Infrastructure            string `json:"infrastructure,omitempty"`
+}
+
 // ClusterPage is one page of a cluster listing.
 type ClusterPage struct {
 	Value    []Cluster `json:"value"`

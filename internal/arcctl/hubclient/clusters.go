@@ -64,6 +64,27 @@ func (c *Client) PatchCluster(ctx context.Context, id armid.ClusterID, patch Clu
 	return c.clusterAnswer(req)
 }
 
+// PutCluster creates or replaces a cluster and returns the result; created says whether the
+// cluster is new.
+func (c *Client) PutCluster(ctx context.Context, id armid.ClusterID, body ClusterCreate) (cluster *Cluster, created bool, err error) {
+	req, err := c.newRequest(ctx, http.MethodPut, clusterPath(id), clustersQuery())
+	if err != nil {
+		return nil, false, err
+	}
+	if err := runtime.MarshalAsJSON(req, body); err != nil {
+		return nil, false, fmt.Errorf("encoding the cluster %s: %w", id.Name, err)
+	}
+	resp, err := c.do(req, http.StatusOK, http.StatusCreated)
+	if err != nil {
+		return nil, false, err
+	}
+	cluster = &Cluster{}
+	if err := resp.decode(cluster); err != nil {
+		return nil, false, fmt.Errorf("decoding the hub's answer: %w", err)
+	}
+	return cluster, resp.status == http.StatusCreated, nil
+}
+
 func (c *Client) clusterAnswer(req *policy.Request) (*Cluster, error) {
 	resp, err := c.do(req, http.StatusOK)
 	if err != nil {
