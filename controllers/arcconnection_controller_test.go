@@ -64,11 +64,11 @@ func onboard(interval time.Duration) {
 	Expect(status).To(BeElementOf(http.StatusCreated, http.StatusOK), "%v", body)
 	Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Namespace: agentNamespace, Name: "kubearc-hub-ca"},
-		Data:       map[string][]byte{"ca.crt": hub.caPEM},
+		Data:       map[string][]byte{"ca.crt": hub.CAPEM},
 	}))).To(Succeed())
 	Expect(k8sClient.Create(ctx, &arcv1alpha1.ArcConnection{
 		ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName},
-		Spec: arcv1alpha1.ArcConnectionSpec{HubURL: hub.url, ResourceID: connectedPath,
+		Spec: arcv1alpha1.ArcConnectionSpec{HubURL: hub.URL, ResourceID: connectedPath,
 			HubCASecretRef:    &arcv1alpha1.SecretReference{Name: "kubearc-hub-ca"},
 			HeartbeatInterval: &metav1.Duration{Duration: interval}},
 	})).To(Succeed())

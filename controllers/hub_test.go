@@ -17,82 +17,39 @@ limitations under the License.
 package controllers
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	. "github.com/onsi/gomega"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/server"
 )
 
 // testHub is a real hub, in process, over HTTPS on a loopback port.
 type testHub struct {
-	url    string
-	admin  string
-	caPEM  []byte
-	client *http.Client
-	stop   context.CancelFunc
-	done   chan error
+	*hubtest.Hub
 }
 
 func startHub(dir string) *testHub {
-	ready := make(chan string, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	h := &testHub{stop: cancel, done: make(chan error, 1)}
-	go func() {
-		h.done <- server.Run(ctx, server.Config{Listen: "127.0.0.1:0", DataDir: dir, Log: slog.New(slog.DiscardHandler),
-			BookmarkInterval: time.Second, Ready: func(addr string) { ready <- addr }})
-	}()
-	var addr string
-	Eventually(ready, 30*time.Second).Should(Receive(&addr))
-	h.url = "https://" + addr
-	token, err := os.ReadFile(filepath.Join(dir, "admin.token"))
+	h, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: dir, Configure: func(cfg *server.Config) {
+		cfg.BookmarkInterval = time.Second
+	}})
 	Expect(err).NotTo(HaveOccurred())
-	h.admin = strings.TrimSpace(string(token))
-	h.caPEM, err = os.ReadFile(filepath.Join(dir, "ca.crt"))
-	Expect(err).NotTo(HaveOccurred())
-	pool := tlsPool(h.caPEM)
-	h.client = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
-	return h
+	return &testHub{Hub: h}
 }
 
 func (h *testHub) shutdown() {
-	h.stop()
-	Eventually(h.done, 30*time.Second).Should(Receive(BeNil()))
+	Expect(h.Stop()).To(Succeed())
 }
 
 // cluster sends a management API request for the test's connectedCluster as the hub's admin
 // and decodes the answer.
 func (h *testHub) cluster(method string, body any) (int, map[string]any) {
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		Expect(err).NotTo(HaveOccurred())
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, h.url+connectedPath+"?api-version=2024-01-01", rd)
+	status, raw, err := h.ARM(method, connectedPath, h.AdminToken, body)
 	Expect(err).NotTo(HaveOccurred())
-	req.Header.Set("Authorization", "Bearer "+h.admin)
-	resp, err := h.client.Do(req)
-	Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = resp.Body.Close() }()
 	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
-}
-
-func tlsPool(caPEM []byte) *x509.CertPool {
-	pool := x509.NewCertPool()
-	Expect(pool.AppendCertsFromPEM(caPEM)).To(BeTrue())
-	return pool
+	_ = json.Unmarshal(raw, &out)
+	return status, out
 }

@@ -155,7 +155,7 @@ func TestConnectLocalAgentAndDisconnect(t *testing.T) {
 	cluster := startCluster(t)
 	h := startHub(t)
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 	killLocalAgent(t, u, "dev-1")
 
 	r := u.runFor(2*time.Minute, "connectedk8s", "connect", "-n", "dev-1", "-g", testGroup, "--kubeconfig", cluster.kubeconfig,
@@ -173,7 +173,7 @@ func TestConnectLocalAgentAndDisconnect(t *testing.T) {
 	}
 	wantLines(t, r.stdout, `^Connected cluster 'dev-1' in resource group 'edge-eu' is Connected: Kubernetes v1\.37\.2, (nodes unknown|0 nodes), agent \S+\.$`)
 
-	status, body := h.do(http.MethodGet, clusterPath(testGroup, "dev-1")+"?api-version=2024-01-01", nil)
+	status, body := h.get(clusterPath(testGroup, "dev-1") + "?api-version=2024-01-01")
 	props, _ := body["properties"].(map[string]any)
 	if status != http.StatusOK || props["connectivityStatus"] != "Connected" || props["kubernetesVersion"] != "v1.37.2" {
 		t.Errorf("the hub shows %d %v, want the cluster Connected with Kubernetes v1.37.2", status, body)
@@ -229,7 +229,7 @@ func wantDisconnected(t *testing.T, h *testHub, cluster *testCluster, name strin
 	} else if err != nil && !apierrors.IsNotFound(err) {
 		t.Fatal(err)
 	}
-	if status, _ := h.do(http.MethodGet, clusterPath(testGroup, name)+"?api-version=2024-01-01", nil); status != http.StatusNotFound {
+	if status, _ := h.get(clusterPath(testGroup, name) + "?api-version=2024-01-01"); status != http.StatusNotFound {
 		t.Errorf("GET the cluster on the hub after disconnect: %d, want 404", status)
 	}
 }
@@ -238,7 +238,7 @@ func TestConnectWithoutNodesTimesOutAndSaysWhy(t *testing.T) {
 	cluster := startCluster(t)
 	h := startHub(t)
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 
 	start := time.Now()
 	r := u.runFor(time.Minute, "connectedk8s", "connect", "-n", "store-042", "-g", testGroup, "--kubeconfig", cluster.kubeconfig, "--timeout", "3s")
@@ -256,7 +256,7 @@ func TestConnectWithoutNodesTimesOutAndSaysWhy(t *testing.T) {
 	if err := cluster.client.Get(t.Context(), client.ObjectKey{Namespace: "kubearc-system", Name: "kubearc-agent"}, d); err != nil {
 		t.Fatalf("the release did not install the agent's Deployment: %v", err)
 	}
-	if status, body := h.do(http.MethodGet, clusterPath(testGroup, "store-042")+"?api-version=2024-01-01", nil); status != http.StatusOK {
+	if status, body := h.get(clusterPath(testGroup, "store-042") + "?api-version=2024-01-01"); status != http.StatusOK {
 		t.Errorf("the cluster is not on the hub: %d %v", status, body)
 	}
 
@@ -273,7 +273,7 @@ func TestConnectWithoutNodesTimesOutAndSaysWhy(t *testing.T) {
 func TestConnectErrors(t *testing.T) {
 	h := startHub(t)
 	loggedIn := newUser(t)
-	loggedIn.login(h, h.admin)
+	loggedIn.login(h, h.AdminToken)
 	closed := "127.0.0.1:1"
 	deadKubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := os.WriteFile(deadKubeconfig, []byte(`apiVersion: v1
@@ -286,7 +286,7 @@ current-context: dead
 		t.Fatal(err)
 	}
 	hubDown := newUser(t)
-	hubDown.login(h, h.admin)
+	hubDown.login(h, h.AdminToken)
 	cfg, err := config.Load(hubDown.configPath())
 	if err != nil {
 		t.Fatal(err)
@@ -321,7 +321,7 @@ current-context: dead
 			wantFailure(t, r, tc.want...)
 		})
 	}
-	if status, _ := h.do(http.MethodGet, clusterPath(testGroup, "c1")+"?api-version=2024-01-01", nil); status != http.StatusNotFound {
+	if status, _ := h.get(clusterPath(testGroup, "c1") + "?api-version=2024-01-01"); status != http.StatusNotFound {
 		t.Errorf("a failed connect left the cluster on the hub (GET %d)", status)
 	}
 }

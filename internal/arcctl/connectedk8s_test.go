@@ -41,7 +41,7 @@ func TestListAndShow(t *testing.T) {
 	h := startHub(t)
 	h.createCluster(testGroup, "store-042")
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 
 	table := u.mustRun("connectedk8s", "list")
 	wantLines(t, table,
@@ -74,7 +74,7 @@ func TestListAndShow(t *testing.T) {
 func TestShowMissingCluster(t *testing.T) {
 	h := startHub(t)
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 	r := u.run("connectedk8s", "show", "-n", "nope", "-g", testGroup)
 	wantFailure(t, r, "Error: (ResourceNotFound) The Resource 'Microsoft.Kubernetes/connectedClusters' under resource id '"+
 		clusterPath(testGroup, "nope")+"' was not found.\n")
@@ -89,7 +89,7 @@ func TestUpdate(t *testing.T) {
 	h := startHub(t)
 	h.createCluster(testGroup, "store-042")
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 
 	out := u.mustRun("connectedk8s", "update", "-n", "store-042", "-g", testGroup, "--tags", "env=prod,team=retail", "--auto-upgrade=false")
 	wantLines(t, out, `^Tags:\s+env=prod, team=retail$`, `^Agent auto-upgrade:\s+Disabled$`)
@@ -133,7 +133,7 @@ func TestUpdateErrors(t *testing.T) {
 	h := startHub(t)
 	h.createCluster(testGroup, "store-042")
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -156,7 +156,7 @@ func TestDelete(t *testing.T) {
 	h := startHub(t)
 	h.createCluster(testGroup, "store-042")
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 	args := []string{"connectedk8s", "delete", "-n", "store-042", "-g", testGroup}
 
 	wantFailure(t, u.run(args...), "Error: confirmation needed but stdin is not a terminal; pass --yes")
@@ -165,7 +165,7 @@ func TestDelete(t *testing.T) {
 		!strings.Contains(r.stderr, "Cancelled") {
 		t.Errorf("answering n: want the question and Cancelled\n%s", r)
 	}
-	if status, _ := h.do(http.MethodGet, clusterPath(testGroup, "store-042")+"?api-version=2024-01-01", nil); status != http.StatusOK {
+	if status, _ := h.get(clusterPath(testGroup, "store-042") + "?api-version=2024-01-01"); status != http.StatusOK {
 		t.Fatalf("the cluster is gone although the deletion was not confirmed (GET %d)", status)
 	}
 

@@ -22,19 +22,15 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/internal/arcctl"
@@ -49,79 +45,37 @@ const (
 
 // testHub is a real hub serving HTTPS on a loopback port, on SQLite in a temp directory.
 type testHub struct {
-	t      *testing.T
-	url    string
-	caFile string
-	admin  string
-	http   *http.Client
+	t *testing.T
+	*hubtest.Hub
 }
 
 func startHub(t *testing.T) *testHub {
 	t.Helper()
-	dataDir := t.TempDir()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg := server.Config{
-		Listen: "127.0.0.1:0", DataDir: dataDir, Log: slog.New(slog.DiscardHandler),
-		OfflineAfter: 5 * time.Minute, FlushInterval: time.Hour, PageSize: testPageSize,
-		ShutdownTimeout: 5 * time.Second, Ready: func(addr string) { ready <- addr },
-	}
-	go func() { done <- server.Run(ctx, cfg) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatalf("hub stopped at start: %v", err)
+	hub, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: t.TempDir(), Configure: func(cfg *server.Config) {
+		cfg.OfflineAfter, cfg.FlushInterval, cfg.PageSize = 5*time.Minute, time.Hour, testPageSize
+		cfg.ShutdownTimeout = 5 * time.Second
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("hub shutdown: %v", err)
+		if err := hub.Stop(); err != nil {
+			t.Error(err)
 		}
 	})
-	admin, err := os.ReadFile(filepath.Join(dataDir, "admin.token"))
-	if err != nil {
-		t.Fatalf("reading the admin token: %v", err)
-	}
-	caFile := filepath.Join(dataDir, "ca.crt")
-	caPEM, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatalf("reading the hub CA: %v", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(caPEM)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
-	return &testHub{t: t, url: "https://" + addr, caFile: caFile, admin: strings.TrimSpace(string(admin)), http: client}
+	return &testHub{t: t, Hub: hub}
 }
 
-// do sends a plain HTTPS request as the admin, for what the CLI cannot do yet.
-func (h *testHub) do(method, path string, body any) (int, map[string]any) {
+// get reads path as the admin over plain HTTPS, for what the CLI cannot show yet.
+func (h *testHub) get(path string) (int, map[string]any) {
 	h.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequestWithContext(h.t.Context(), method, h.url+path, rd)
+	status, raw, err := h.ARM(http.MethodGet, path, h.AdminToken, nil)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+h.admin)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := h.http.Do(req)
-	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
 	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	_ = json.Unmarshal(raw, &out)
+	return status, out
 }
 
 func clusterPath(group, name string) string {
@@ -139,16 +93,8 @@ func (h *testHub) createCluster(group, name string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	status, body := h.do(http.MethodPut, clusterPath(group, name)+"?api-version=2024-01-01", map[string]any{
-		"location": "westeurope",
-		"tags":     map[string]string{"env": "test"},
-		"identity": map[string]any{"type": "SystemAssigned"},
-		"properties": map[string]any{
-			"agentPublicKeyCertificate": pub, "distribution": "k3s", "infrastructure": "bare_metal",
-		},
-	})
-	if status != http.StatusCreated {
-		h.t.Fatalf("creating cluster %s: %d %v", name, status, body)
+	if err := h.PutCluster(clusterPath(group, name), pub); err != nil {
+		h.t.Fatal(err)
 	}
 }
 
@@ -205,7 +151,7 @@ func (u *user) mustRun(args ...string) string {
 // login logs the user in to h with token.
 func (u *user) login(h *testHub, token string) {
 	u.t.Helper()
-	u.mustRun("login", "--hub", h.url, "--ca-file", h.caFile, "--token", token, "--subscription", testSub)
+	u.mustRun("login", "--hub", h.URL, "--ca-file", h.CAFile, "--token", token, "--subscription", testSub)
 }
 
 // wantFailure checks that r failed with stderr containing every piece of want.

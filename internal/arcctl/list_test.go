@@ -36,14 +36,14 @@ func TestListFollowsPages(t *testing.T) {
 	h.createCluster("edge-us", "store-us")
 
 	// The hub really pages: the first page holds testPageSize clusters and a nextLink.
-	status, page := h.do(http.MethodGet, "/subscriptions/"+testSub+"/resourceGroups/"+testGroup+
-		"/providers/Microsoft.Kubernetes/connectedClusters?api-version=2024-01-01", nil)
+	status, page := h.get("/subscriptions/" + testSub + "/resourceGroups/" + testGroup +
+		"/providers/Microsoft.Kubernetes/connectedClusters?api-version=2024-01-01")
 	if values, _ := page["value"].([]any); status != http.StatusOK || len(values) != testPageSize || page["nextLink"] == nil {
 		t.Fatalf("the hub's first page = %d %v, want %d clusters and a nextLink", status, page, testPageSize)
 	}
 
 	u := newUser(t)
-	u.login(h, h.admin)
+	u.login(h, h.AdminToken)
 	if got := tableNames(u.mustRun("connectedk8s", "list", "-g", testGroup)); !slices.Equal(got, want) {
 		t.Errorf("list -g %s shows %v, want %v", testGroup, got, want)
 	}

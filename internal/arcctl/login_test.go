@@ -37,14 +37,14 @@ func TestLogin(t *testing.T) {
 		wantStdout string
 		wantErr    []string
 	}{
-		{name: "token flag", args: []string{"--token", h.admin}, wantStdout: "Logged in to " + h.url + " as admin (Owner at scope /)"},
-		{name: "token from stdin", args: []string{"--token", "-"}, stdin: h.admin + "\n", wantStdout: "Logged in to " + h.url + " as admin (Owner at scope /)"},
-		{name: "token from environment", env: map[string]string{"KUBEARC_TOKEN": h.admin}, wantStdout: "Logged in to " + h.url + " as admin (Owner at scope /)"},
+		{name: "token flag", args: []string{"--token", h.AdminToken}, wantStdout: "Logged in to " + h.URL + " as admin (Owner at scope /)"},
+		{name: "token from stdin", args: []string{"--token", "-"}, stdin: h.AdminToken + "\n", wantStdout: "Logged in to " + h.URL + " as admin (Owner at scope /)"},
+		{name: "token from environment", env: map[string]string{"KUBEARC_TOKEN": h.AdminToken}, wantStdout: "Logged in to " + h.URL + " as admin (Owner at scope /)"},
 		{name: "wrong token", args: []string{"--token", "kubearc_not-a-real-token"},
 			wantErr: []string{"Error: the hub rejected the token", "not valid or has been revoked"}},
 		{name: "no token", wantErr: []string{"Error: no token", "--token -", "KUBEARC_TOKEN"}},
 		{name: "empty stdin", args: []string{"--token", "-"}, wantErr: []string{"Error: reading the token from stdin"}},
-		{name: "plain http", args: []string{"--token", h.admin, "--hub", strings.Replace(h.url, "https", "http", 1)},
+		{name: "plain http", args: []string{"--token", h.AdminToken, "--hub", strings.Replace(h.URL, "https", "http", 1)},
 			wantErr: []string{"must start with https://"}},
 	}
 	for _, tc := range tests {
@@ -53,7 +53,7 @@ func TestLogin(t *testing.T) {
 			for k, v := range tc.env {
 				u.env[k] = v
 			}
-			args := append([]string{"login", "--hub", h.url, "--ca-file", h.caFile, "--subscription", testSub}, tc.args...)
+			args := append([]string{"login", "--hub", h.URL, "--ca-file", h.CAFile, "--subscription", testSub}, tc.args...)
 			r := u.runWithInput(tc.stdin, false, args...)
 			if tc.wantErr != nil {
 				wantFailure(t, r, tc.wantErr...)
@@ -88,11 +88,11 @@ func checkSavedConfig(t *testing.T, path string, h *testHub) {
 	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
 		t.Fatalf("configuration is not the expected YAML: %v\n%s", err, data)
 	}
-	caPEM, err := os.ReadFile(h.caFile)
+	caPEM, err := os.ReadFile(h.CAFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config.Config{Hub: h.url, Token: h.admin, CertificateAuthorityData: string(caPEM), Subscription: testSub}
+	want := config.Config{Hub: h.URL, Token: h.AdminToken, CertificateAuthorityData: string(caPEM), Subscription: testSub}
 	if cfg != want {
 		t.Errorf("saved configuration = %+v, want %+v", cfg, want)
 	}
@@ -101,7 +101,7 @@ func checkSavedConfig(t *testing.T, path string, h *testHub) {
 func TestLoginWithoutTrustedCA(t *testing.T) {
 	h := startHub(t)
 	u := newUser(t)
-	r := u.run("login", "--hub", h.url, "--token", h.admin)
+	r := u.run("login", "--hub", h.URL, "--token", h.AdminToken)
 	wantFailure(t, r, "Error: cannot verify the TLS certificate of the hub", "--ca-file")
 }
 
@@ -116,13 +116,13 @@ func TestLoginWithoutHubServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := newUser(t)
-	r := u.run("login", "--hub", closed, "--ca-file", h.caFile, "--token", h.admin)
+	r := u.run("login", "--hub", closed, "--ca-file", h.CAFile, "--token", h.AdminToken)
 	wantFailure(t, r, "Error: cannot reach the hub at "+closed, "connection refused")
 }
 
 func TestSavedCAOutlivesItsFile(t *testing.T) {
 	h := startHub(t)
-	caPEM, err := os.ReadFile(h.caFile)
+	caPEM, err := os.ReadFile(h.CAFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestSavedCAOutlivesItsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := newUser(t)
-	u.mustRun("login", "--hub", h.url, "--ca-file", moved, "--token", h.admin, "--subscription", testSub)
+	u.mustRun("login", "--hub", h.URL, "--ca-file", moved, "--token", h.AdminToken, "--subscription", testSub)
 	if err := os.Remove(moved); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestTokens(t *testing.T) {
 	h := startHub(t)
 	h.createCluster(testGroup, "store-042")
 	admin := newUser(t)
-	admin.login(h, h.admin)
+	admin.login(h, h.AdminToken)
 
 	out := admin.mustRun("token", "create", "--name", "ci-reader", "--role", "Reader", "--scope", "/subscriptions/"+testSub, "--expires-in", "720h")
 	secret, idMatch := secretRE.FindString(out), tokenIDRE.FindStringSubmatch(out)
@@ -71,7 +71,7 @@ func TestTokens(t *testing.T) {
 func TestTokenCreateJSONAndErrors(t *testing.T) {
 	h := startHub(t)
 	admin := newUser(t)
-	admin.login(h, h.admin)
+	admin.login(h, h.AdminToken)
 
 	var created map[string]any
 	if err := json.Unmarshal([]byte(admin.mustRun("token", "create", "--name", "ops", "--role", "contributor", "-o", "json")), &created); err != nil {

@@ -17,33 +17,25 @@ limitations under the License.
 package hubclient_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/hubclient"
 )
 
 const (
-	sub     = "00000000-0000-0000-0000-0000000000aa"
-	rg      = "edge-eu"
-	api2024 = "?api-version=2024-01-01"
+	sub = "00000000-0000-0000-0000-0000000000aa"
+	rg  = "edge-eu"
 	// hubName is in the hub's serving certificate; tests resolve it to the hub's address.
 	hubName = "hub.test"
 )
@@ -60,14 +52,9 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 // testHub is the real hub, serving HTTPS on a loopback port from a temp data directory.
 type testHub struct {
-	t      *testing.T
-	dir    string
-	addr   string
-	clock  *clock
-	caPEM  []byte
-	admin  string
-	cancel context.CancelFunc
-	done   chan error
+	t *testing.T
+	*hubtest.Hub
+	clock *clock
 }
 
 func newTestHub(t *testing.T) *testHub {
@@ -79,43 +66,22 @@ func newTestHub(t *testing.T) *testHub {
 // address and clock.
 func startHub(t *testing.T, dir, listen string, clk *clock) *testHub {
 	t.Helper()
-	ready := make(chan string, 1)
-	cfg := server.Config{
-		Listen: listen, DataDir: dir, Hosts: []string{hubName}, Log: slog.New(slog.DiscardHandler),
-		CertLifetime: 24 * time.Hour, FlushInterval: time.Hour, BookmarkInterval: 100 * time.Millisecond,
-		ShutdownTimeout: 5 * time.Second, Now: clk.Now, Ready: func(addr string) { ready <- addr },
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	th := &testHub{t: t, dir: dir, clock: clk, cancel: cancel, done: make(chan error, 1)}
-	go func() { th.done <- server.Run(ctx, cfg) }()
-	select {
-	case th.addr = <-ready:
-	case err := <-th.done:
-		cancel()
-		t.Fatalf("the hub did not start: %v", err)
-	}
-	t.Cleanup(th.stop)
-	var err error
-	if th.caPEM, err = os.ReadFile(filepath.Join(dir, "ca.crt")); err != nil {
-		t.Fatalf("reading the hub CA: %v", err)
-	}
-	token, err := os.ReadFile(filepath.Join(dir, "admin.token"))
+	hub, err := hubtest.Start(context.Background(), hubtest.Options{Listen: listen, DataDir: dir, Configure: func(cfg *server.Config) {
+		cfg.Hosts, cfg.CertLifetime, cfg.FlushInterval = []string{hubName}, 24*time.Hour, time.Hour
+		cfg.BookmarkInterval, cfg.ShutdownTimeout, cfg.Now = 100*time.Millisecond, 5*time.Second, clk.Now
+	}})
 	if err != nil {
-		t.Fatalf("reading the admin token: %v", err)
+		t.Fatal(err)
 	}
-	th.admin = strings.TrimSpace(string(token))
+	th := &testHub{t: t, Hub: hub, clock: clk}
+	t.Cleanup(th.stop)
 	return th
 }
 
 // stop shuts the hub down (idempotent).
 func (th *testHub) stop() {
-	if th.cancel == nil {
-		return
-	}
-	th.cancel()
-	th.cancel = nil
-	if err := <-th.done; err != nil {
-		th.t.Errorf("hub shutdown: %v", err)
+	if err := th.Stop(); err != nil {
+		th.t.Error(err)
 	}
 }
 
@@ -123,37 +89,17 @@ func (th *testHub) stop() {
 func (th *testHub) restart() *testHub {
 	th.t.Helper()
 	th.stop()
-	return startHub(th.t, th.dir, th.addr, th.clock)
+	return startHub(th.t, th.DataDir, th.Addr, th.clock)
 }
 
 // arm calls the management API as the admin and returns the status and body.
 func (th *testHub) arm(method, path string, body any) (int, string) {
 	th.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			th.t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, "https://"+th.addr+path+api2024, rd)
+	status, raw, err := th.ARM(method, path, th.AdminToken, body)
 	if err != nil {
 		th.t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+th.admin)
-	req.Header.Set("Content-Type", "application/json")
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(th.caPEM)
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
-	defer hc.CloseIdleConnections()
-	resp, err := hc.Do(req)
-	if err != nil {
-		th.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(raw)
+	return status, string(raw)
 }
 
 func clusterID(name string) string {
@@ -169,13 +115,8 @@ func (th *testHub) createCluster(name string) *ecdsa.PrivateKey {
 	if err != nil {
 		th.t.Fatal(err)
 	}
-	body := map[string]any{
-		"location":   "westeurope",
-		"identity":   map[string]any{"type": "SystemAssigned"},
-		"properties": map[string]any{"agentPublicKeyCertificate": pub, "distribution": "k3s", "infrastructure": "bare_metal"},
-	}
-	if status, raw := th.arm(http.MethodPut, clusterID(name), body); status != http.StatusCreated {
-		th.t.Fatalf("creating cluster %s: %d %s", name, status, raw)
+	if err := th.PutCluster(clusterID(name), pub); err != nil {
+		th.t.Fatal(err)
 	}
 	return key
 }
@@ -214,7 +155,7 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 // newClient returns a client of the hub for cluster name with key; edit adjusts its options.
 func (th *testHub) newClient(name string, key *ecdsa.PrivateKey, edit ...func(*hubclient.Options)) *hubclient.Client {
 	th.t.Helper()
-	o := hubclient.Options{HubURL: "https://" + th.addr, ClusterID: clusterID(name), Key: key, HubCAPEM: th.caPEM, Timeout: 10 * time.Second}
+	o := hubclient.Options{HubURL: th.URL, ClusterID: clusterID(name), Key: key, HubCAPEM: th.CAPEM, Timeout: 10 * time.Second}
 	for _, e := range edit {
 		e(&o)
 	}

@@ -170,8 +170,8 @@ func TestMirrorResyncsWhenTheHubForgotItsVersion(t *testing.T) {
 	// While the hub is down, another cluster's deletion is compacted away: every version
 	// before it is forgotten, as after --watch-history.
 	th.stop()
-	compactAfterDeleting(t, th.dir, clusterID("c2"))
-	th2 := startHub(t, th.dir, th.addr, th.clock)
+	compactAfterDeleting(t, th.DataDir, clusterID("c2"))
+	th2 := startHub(t, th.DataDir, th.Addr, th.clock)
 
 	err = c.Watch(ctx, old.ResourceVersion, func(protocol.WatchEvent) error { return errors.New("unexpected event") })
 	if !errors.Is(err, hubclient.ErrGone) || statusOf(err) != http.StatusGone {

@@ -89,9 +89,9 @@ func dialVia(hosts map[string]string) func(ctx context.Context, network, addr st
 func TestProxy(t *testing.T) {
 	th := newTestHub(t)
 	key := th.createCluster("c1")
-	_, port, _ := net.SplitHostPort(th.addr)
+	_, port, _ := net.SplitHostPort(th.Addr)
 	hubAddr := net.JoinHostPort(hubName, port)
-	hosts := map[string]string{hubAddr: th.addr}
+	hosts := map[string]string{hubAddr: th.Addr}
 
 	httpProxy := &connectProxy{hosts: hosts}
 	plain := httptest.NewServer(httpProxy)
