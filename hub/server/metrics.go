@@ -54,8 +54,8 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// instrument records the duration of every request of one API; watch streams are excluded
-// from the histogram's meaning only in that they last as long as the connection.
+// instrument records the duration of every request of one API. A watch stream counts once,
+// when it ends, with the whole time it was open.
 func (m *metrics) instrument(api string, next http.Handler) http.Handler {
 	return promhttp.InstrumentHandlerDuration(m.requests.MustCurryWith(prometheus.Labels{"api": api}), next)
 }
