@@ -22,23 +22,16 @@ import (
 	"flag"
 	"os"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/controllers"
-	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/version"
 )
 
@@ -97,7 +90,7 @@ func main() {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: newScheme(),
 		// The agent reads Secrets in its own namespace only, and its RBAC allows no more.
-		Cache:                   cache.Options{ByObject: map[client.Object]cache.ByObject{&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.namespace: {}}}}},
+		Cache:                   controllers.CacheOptions(o.namespace),
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.leaderElect,
@@ -110,7 +103,7 @@ func main() {
 		log.Error(err, "Unable to create the manager")
 		os.Exit(1)
 	}
-	if err := setupControllers(mgr, cfg, o.namespace); err != nil {
+	if _, err := controllers.Setup(mgr, o.namespace); err != nil {
 		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}
@@ -128,21 +121,4 @@ func main() {
 		log.Error(err, "The manager stopped with an error")
 		os.Exit(1)
 	}
-}
-
-// setupControllers wires the reconcilers and the work they share to the manager.
-func setupControllers(mgr ctrl.Manager, cfg *rest.Config, namespace string) error {
-	clientset, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
-	connector := &connection.Connector{
-		Client: mgr.GetClient(), Clientset: clientset, Namespace: namespace,
-		Recorder: mgr.GetEventRecorder("kubearc-agent"), Wake: make(chan event.GenericEvent, 1),
-		Log: ctrl.Log.WithName("connection"),
-	}
-	if err := mgr.Add(connector); err != nil {
-		return err
-	}
-	return (&controllers.ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)
 }

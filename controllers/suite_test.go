@@ -33,16 +33,13 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/localcluster"
 )
 
@@ -110,16 +107,12 @@ func startAgent(scheme *runtime.Scheme) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  scheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
-		Cache:   cache.Options{ByObject: map[client.Object]cache.ByObject{&corev1.Secret{}: {Namespaces: map[string]cache.Config{agentNamespace: {}}}}},
+		Cache:   CacheOptions(agentNamespace),
 	})
 	Expect(err).NotTo(HaveOccurred())
-	clientset, err = kubernetes.NewForConfig(cfg)
+	connector, err := Setup(mgr, agentNamespace)
 	Expect(err).NotTo(HaveOccurred())
-	recorder = mgr.GetEventRecorder("kubearc-agent")
-	connector := &connection.Connector{Client: mgr.GetClient(), Clientset: clientset, Namespace: agentNamespace,
-		Recorder: recorder, Wake: make(chan event.GenericEvent, 1), Log: ctrl.Log.WithName("connection")}
-	Expect(mgr.Add(connector)).To(Succeed())
-	Expect((&ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)).To(Succeed())
+	clientset, recorder = connector.Clientset, connector.Recorder
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
