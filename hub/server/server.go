@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/agentapi"
@@ -191,7 +192,12 @@ func (h *hub) serve(ctx context.Context) error {
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 		ErrorLog:          slog.NewLogLogger(h.cfg.Log.Handler(), slog.LevelDebug),
 	}
-	go h.background(baseCtx)
+	// Background work stops after the server: heartbeats still in flight at shutdown are in
+	// the tracker's final flush.
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	bgDone := make(chan struct{})
+	go func() { h.background(bgCtx); close(bgDone) }()
+	defer func() { stopBackground(); <-bgDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
@@ -226,9 +232,12 @@ func (h *hub) tlsConfig() *tls.Config {
 	}
 }
 
-// background writes heartbeats behind and compacts the watch history until ctx ends.
+// background writes heartbeats behind and compacts the watch history until ctx ends; it
+// returns after the tracker's final flush.
 func (h *hub) background(ctx context.Context) {
-	go h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {
@@ -244,10 +253,6 @@ func (h *hub) background(ctx context.Context) {
 }
 
 func (h *hub) close() {
-	// The tracker's final flush runs when its context ends; flush again in case it raced.
-	if err := h.tracker.Flush(context.Background()); err != nil {
-		h.cfg.Log.Error("Final heartbeat flush failed", "error", err)
-	}
 	if err := h.store.Close(); err != nil {
 		h.cfg.Log.Error("Closing the store failed", "error", err)
 	}
