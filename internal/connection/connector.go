@@ -42,6 +42,7 @@ import (
 	"github.com/kubearc/kubearc/internal/metadata"
 	"github.com/kubearc/kubearc/internal/version"
 	"github.com/kubearc/kubearc/pkg/hubclient"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // Connector keeps one cluster connected. It is a manager Runnable that needs the leader
@@ -59,6 +60,9 @@ type Connector struct {
 	Log  logr.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Desired, when set, receives the hub's whole desired state, keyed "Kind/Name", after
+	// every change the mirror sees. It runs on the mirror's goroutine and must not block long.
+	Desired func(objects map[string]protocol.DesiredObject)
 
 	mu       sync.Mutex
 	baseCtx  context.Context
@@ -88,6 +92,21 @@ func (c *Connector) Stop() {
 		c.session.close()
 		c.session = nil
 	}
+}
+
+// HubClient returns the client of the current session once it holds a certificate, for the
+// components that talk to the hub beside the connector (status reports, the tunnel); nil
+// while the agent is not registered.
+func (c *Connector) HubClient() *hubclient.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session == nil {
+		return nil
+	}
+	if _, _, ok := c.session.client.Certificate(); !ok {
+		return nil
+	}
+	return c.session.client
 }
 
 func (c *Connector) now() time.Time {
@@ -174,7 +193,7 @@ func (c *Connector) register(ctx context.Context, obj *arcv1alpha1.ArcConnection
 		fmt.Sprintf("The hub issued a client certificate valid until %s", resp.NotAfter.UTC().Format(time.RFC3339)))
 	c.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, arcv1alpha1.RegisteredReason, "Register",
 		"Registered with the hub; certificate valid until %s", resp.NotAfter.UTC().Format(time.RFC3339))
-	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake)
+	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake, c.Desired)
 	return nil
 }
 
@@ -191,7 +210,7 @@ func registrationFailure(obj *arcv1alpha1.ArcConnection, err error) (reason, mes
 
 // heartbeat reports the cluster's metadata and the agent's own resource use.
 func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnection, s *session) error {
-	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake)
+	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake, c.Desired)
 	cluster, err := metadata.Collect(ctx, c.Clientset)
 	if err != nil {
 		return fmt.Errorf("collecting cluster metadata: %w", err)

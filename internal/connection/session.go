@@ -55,18 +55,18 @@ func (s *session) setRefused(v bool) {
 }
 
 // ensureMirror starts the mirror once the client holds a certificate.
-func (s *session) ensureMirror(ctx context.Context, log logr.Logger, wake chan<- event.GenericEvent) {
+func (s *session) ensureMirror(ctx context.Context, log logr.Logger, wake chan<- event.GenericEvent, desired func(map[string]protocol.DesiredObject)) {
 	s.mu.Lock()
 	started := s.stop != nil
 	s.mu.Unlock()
 	if _, _, ok := s.client.Certificate(); ok && !started {
-		s.startMirror(ctx, log, wake)
+		s.startMirror(ctx, log, wake, desired)
 	}
 }
 
 // startMirror runs the desired-state mirror until the session stops. Every change wakes the
 // reconciler through wake, which copies what it needs into the ArcConnection's status.
-func (s *session) startMirror(ctx context.Context, log logr.Logger, wake chan<- event.GenericEvent) {
+func (s *session) startMirror(ctx context.Context, log logr.Logger, wake chan<- event.GenericEvent, desired func(map[string]protocol.DesiredObject)) {
 	ctx, stop := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.stop = stop
@@ -77,6 +77,9 @@ func (s *session) startMirror(ctx context.Context, log logr.Logger, wake chan<- 
 		OnChange: func(objects map[string]protocol.DesiredObject) {
 			s.setProfile(objects[protocol.KindAgentProfile+"/default"])
 			notify(wake)
+			if desired != nil {
+				desired(objects)
+			}
 		},
 		OnError: func(err error) {
 			if hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err) {

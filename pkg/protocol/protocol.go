@@ -101,6 +101,15 @@ type AgentProfile struct {
 	DesiredAgentVersion string `json:"desiredAgentVersion,omitempty"`
 	// AgentAutoUpgrade is Enabled or Disabled.
 	AgentAutoUpgrade string `json:"agentAutoUpgrade,omitempty"`
+	// ReleaseTrain is the catalog release train the cluster's agent follows.
+	ReleaseTrain string `json:"releaseTrain,omitempty"`
+	// AvailableAgentVersion is the newest agent version on ReleaseTrain in the hub's catalog.
+	AvailableAgentVersion string `json:"availableAgentVersion,omitempty"`
+	// TargetAgentVersion is the version the agent should run: DesiredAgentVersion when
+	// pinned, else AvailableAgentVersion when auto-upgrade is enabled; empty means stay.
+	TargetAgentVersion string `json:"targetAgentVersion,omitempty"`
+	// TargetChart is the agent chart of TargetAgentVersion.
+	TargetChart *ChartRef `json:"targetChart,omitempty"`
 }
 
 // DesiredState is the cluster's whole desired state at ResourceVersion.
