@@ -70,7 +70,11 @@ FUZZ_TIME ?= 10s
 .PHONY: test
 test: verify ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile cover.out
-	$(MAKE) fuzz
+	$(MAKE) e2e fuzz
+
+.PHONY: e2e
+e2e: build ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
 
 .PHONY: fuzz
 fuzz: ## Fuzz the management API's request decoding for FUZZ_TIME (default 10s).
@@ -79,10 +83,11 @@ fuzz: ## Fuzz the management API's request decoding for FUZZ_TIME (default 10s).
 ##@ Build
 
 .PHONY: build
-build: ## Build kubearc-agent, kubearc-hub and arcctl into bin/.
+build: ## Build kubearc-agent, kubearc-hub, arcctl and localcluster (the quickstart's cluster) into bin/.
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-agent .
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-hub ./cmd/kubearc-hub
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/arcctl ./cmd/arcctl
+	go build -o $(BIN)/localcluster ./hack/localcluster
 
 .PHONY: run
 run: manifests generate ## Run the agent against the cluster in the current kubeconfig.
@@ -99,5 +104,9 @@ $(GOLANGCI_LINT):
 ##@ Run
 
 .PHONY: quickstart
-quickstart: ## Bring up a local cluster and the agent as processes (Ctrl-C stops them).
+quickstart: ## Bring up the hub, a local cluster and the agent as processes (Ctrl-C stops them).
 	hack/quickstart.sh
+
+.PHONY: quickstart-down
+quickstart-down: ## Stop what the quickstart started, disconnect a real cluster, delete .kubearc/.
+	hack/quickstart.sh down

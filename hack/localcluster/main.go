@@ -35,22 +35,26 @@ import (
 
 func main() {
 	kubeconfig := flag.String("write-kubeconfig", ".kubearc/kubeconfig", "Where to write the admin kubeconfig.")
+	nodes := flag.Int("nodes", 3, "How many Node objects (4 vCPU, 16Gi each) to create, since the control plane has no kubelets.")
 	flag.Parse()
-	if err := run(*kubeconfig); err != nil {
+	if err := run(*kubeconfig, *nodes); err != nil {
 		fmt.Fprintln(os.Stderr, "localcluster:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kubeconfig string) error {
+func run(kubeconfig string, nodes int) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	env, _, err := localcluster.Start()
+	env, cfg, err := localcluster.Start()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = env.Stop() }()
+	if err := seedNodes(ctx, cfg, nodes); err != nil {
+		return err
+	}
 
 	admin, err := env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)
 	if err != nil {
