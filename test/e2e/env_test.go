@@ -26,7 +26,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -63,6 +65,13 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
+// in returns e for a subtest: failures are reported on t, the processes stay shared.
+func (e *env) in(t *testing.T) *env {
+	sub := *e
+	sub.t = t
+	return &sub
+}
+
 // start runs a long-lived binary from bin/, logging to <dir>/<name>.log.
 func (e *env) start(name string, args ...string) {
 	e.t.Helper()
@@ -70,7 +79,8 @@ func (e *env) start(name string, args ...string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(e.root, "bin", binaryOf(name)), args...)
+	// Not CommandContext: the processes outlive single steps; stop interrupts them gently.
+	cmd := exec.Command(filepath.Join(e.root, "bin", binaryOf(name)), args...) //nolint:noctx
 	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = e.root, log, log, e.environ()
 	if err := cmd.Start(); err != nil {
 		e.t.Fatalf("starting %s: %v", name, err)
@@ -109,7 +119,9 @@ func (e *env) stop(name string) {
 func (e *env) stopAll() {
 	// The local agent belongs to arcctl, not to the test: stop it through its pid file.
 	if pid, err := os.ReadFile(e.agentPIDFile()); err == nil {
-		_ = exec.Command("kill", strings.TrimSpace(string(pid))).Run()
+		if p, err := strconv.Atoi(strings.TrimSpace(string(pid))); err == nil {
+			_ = syscall.Kill(p, syscall.SIGTERM)
+		}
 	}
 	for name := range e.procs {
 		e.stop(name)
@@ -188,7 +200,7 @@ func (e *env) waitFor(what string, timeout time.Duration, fn func() error) {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,19 +52,22 @@ func TestQuickstartJourney(t *testing.T) {
 		t.Fatalf("connect did not report Connected:\n%s", out)
 	}
 	t.Run("the hub shows the cluster's metadata", func(t *testing.T) {
+		e := e.in(t)
 		e.waitFor("the first heartbeat's metadata", time.Minute, func() error {
 			return e.expectCluster("Connected", seededNodes, 4*seededNodes)
 		})
 	})
 	t.Run("a new node reaches the hub with the next heartbeat", func(t *testing.T) {
+		e := e.in(t)
 		e.kubectlOK("", "patch", "arcconnection", "default", "--type", "merge", "-p", `{"spec":{"heartbeatInterval":"10s"}}`)
 		e.kubectlOK(nodeManifest("e2e-extra-node"), "apply", "-f", "-")
 		e.waitFor("4 nodes on the hub", time.Minute, func() error {
 			return e.expectCluster("Connected", seededNodes+1, 4*seededNodes)
 		})
 	})
-	t.Run("the agent idles lightly", func(t *testing.T) { e.measureIdleAgent(30 * time.Second) })
+	t.Run("the agent idles lightly", func(t *testing.T) { e.in(t).measureIdleAgent(30 * time.Second) })
 	t.Run("the cluster reconnects after a hub restart", func(t *testing.T) {
+		e := e.in(t)
 		e.stop("hub")
 		e.waitFor("the agent to notice the hub is gone", time.Minute, func() error {
 			return e.expectArcConnection("Connected", "False")
@@ -77,7 +80,8 @@ func TestQuickstartJourney(t *testing.T) {
 			return e.expectCluster("Connected", seededNodes+1, 4*seededNodes)
 		})
 	})
-	t.Run("disconnect removes the agent and the hub resource", func(t *testing.T) { e.disconnect() })
+	t.Run("a second replica waits, then takes over when the leader stops", func(t *testing.T) { e.in(t).failover() })
+	t.Run("disconnect removes the agent and the hub resource", func(t *testing.T) { e.in(t).disconnect() })
 }
 
 func (e *env) startCluster() {
@@ -108,7 +112,7 @@ func (e *env) arcctlLogin() {
 		out, err := e.run(e.t.Context(), string(token), filepath.Join(e.root, "bin", "arcctl"), "login", "--hub", e.hub,
 			"--ca-file", filepath.Join(dataDir, "ca.crt"), "--token", "-", "--subscription", subscription)
 		if err != nil {
-			return fmt.Errorf("%v: %s", err, out)
+			return fmt.Errorf("%w: %s", err, out)
 		}
 		return nil
 	})
@@ -119,7 +123,7 @@ func (e *env) expectCluster(connectivity string, nodes, cores int) error {
 	out, err := e.run(e.t.Context(), "", filepath.Join(e.root, "bin", "arcctl"), "connectedk8s", "show",
 		"-n", cluster, "-g", group, "-o", "json")
 	if err != nil {
-		return fmt.Errorf("show: %v: %s", err, out)
+		return fmt.Errorf("show: %w: %s", err, out)
 	}
 	var c struct {
 		Properties struct {
@@ -131,7 +135,7 @@ func (e *env) expectCluster(connectivity string, nodes, cores int) error {
 		} `json:"properties"`
 	}
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
-		return fmt.Errorf("show -o json is not JSON: %v: %s", err, out)
+		return fmt.Errorf("show -o json is not JSON: %w: %s", err, out)
 	}
 	p := c.Properties
 	if p.ConnectivityStatus != connectivity || p.TotalNodeCount != nodes || p.TotalCoreCount < cores ||
@@ -146,7 +150,7 @@ func (e *env) expectArcConnection(condition, status string) error {
 	out, err := e.kubectlRun("", "get", "arcconnection", "default", "-o",
 		fmt.Sprintf(`jsonpath={.status.conditions[?(@.type=="%s")].status}`, condition))
 	if err != nil {
-		return fmt.Errorf("%v: %s", err, out)
+		return fmt.Errorf("%w: %s", err, out)
 	}
 	if strings.TrimSpace(out) != status {
 		return fmt.Errorf("condition %s is %q, want %q", condition, out, status)
