@@ -37,6 +37,7 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the kubebuilder mark
 	rm -rf charts/kubearc-agent/crds && mkdir -p charts/kubearc-agent/crds
 	cp config/crd/bases/*.yaml charts/kubearc-agent/crds/
 	hack/chart-rbac.sh
+	hack/flux-crds.sh $(CONTROLLER_GEN)
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the DeepCopy methods of the API types.
@@ -72,8 +73,12 @@ test: verify ## Verify, run every test (envtest: a real kube-apiserver), then fu
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile cover.out
 	$(MAKE) e2e fuzz
 
+.PHONY: flux
+flux: ## Build the Flux source- and kustomize-controller for the e2e tests (cached under bin/flux).
+	hack/flux.sh
+
 .PHONY: e2e
-e2e: build ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
+e2e: build flux ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
 
 .PHONY: fuzz

@@ -21,7 +21,10 @@ package main
 import (
 	"flag"
 	"os"
+	"path/filepath"
 
+	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
+	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -44,6 +47,9 @@ type options struct {
 	probeAddr               string
 	leaderElect             bool
 	leaderElectionNamespace string
+	releaseName             string
+	releaseNamespace        string
+	chartCacheDir           string
 	zap                     zap.Options
 }
 
@@ -59,6 +65,12 @@ func parseFlags() options {
 		"Elect a leader so that only one agent replica speaks for the cluster.")
 	flag.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "",
 		"Namespace of the leader-election Lease; defaults to the agent's own namespace in a pod.")
+	flag.StringVar(&o.releaseName, "agent-release-name", os.Getenv("KUBEARC_RELEASE_NAME"),
+		"The agent's own Helm release, which it upgrades when the hub targets a newer version; empty when it runs outside one.")
+	flag.StringVar(&o.releaseNamespace, "agent-release-namespace", os.Getenv("KUBEARC_RELEASE_NAMESPACE"),
+		"Namespace of the agent's Helm release; defaults to the agent's namespace.")
+	flag.StringVar(&o.chartCacheDir, "chart-cache-dir", filepath.Join(os.TempDir(), "kubearc-charts"),
+		"Directory where downloaded extension charts are cached.")
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
 	return o
@@ -75,6 +87,9 @@ func newScheme() *runtime.Scheme {
 	scheme := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(arcv1alpha1.AddToScheme(scheme))
+	// The GitOps controller writes Flux objects with the Flux API Go types.
+	utilruntime.Must(sourcev1.AddToScheme(scheme))
+	utilruntime.Must(kustomizev1.AddToScheme(scheme))
 	return scheme
 }
 
@@ -103,7 +118,11 @@ func main() {
 		log.Error(err, "Unable to create the manager")
 		os.Exit(1)
 	}
-	if _, err := controllers.Setup(mgr, o.namespace); err != nil {
+	if o.releaseNamespace == "" {
+		o.releaseNamespace = o.namespace
+	}
+	if _, err := controllers.Setup(mgr, o.namespace, controllers.WithChartCache(o.chartCacheDir),
+		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace)); err != nil {
 		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}

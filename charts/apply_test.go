@@ -61,6 +61,8 @@ func TestRenderedChartInstallsOnARealAPIServer(t *testing.T) {
 		"hub":            map[string]any{"caPEM": testCAPEM},
 		"clusterConnect": map[string]any{"enabled": true},
 		"proxy":          map[string]any{"httpsProxy": "http://proxy.corp.example:3128", "noProxy": []any{".svc"}, "caPEM": testCAPEM},
+		// Without the extension installer's cluster-admin binding, what is left must be least privilege.
+		"extensions": map[string]any{"clusterAdmin": false},
 	}))
 	for _, o := range r.objects {
 		if err := c.Create(ctx, o, client.FieldValidation(metav1.FieldValidationStrict)); err != nil {

@@ -29,6 +29,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -90,9 +91,15 @@ func TestDeploymentRunsTheAgentLockedDown(t *testing.T) {
 			t.Errorf("args %v lack %s", c.Args, arg)
 		}
 	}
-	if len(c.Env) != 1 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil ||
+	if len(c.Env) != 3 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil ||
 		c.Env[0].ValueFrom.FieldRef == nil || c.Env[0].ValueFrom.FieldRef.FieldPath != "metadata.namespace" {
-		t.Errorf("env = %+v, want POD_NAMESPACE from metadata.namespace", c.Env)
+		t.Errorf("env = %+v, want POD_NAMESPACE from metadata.namespace first", c.Env)
+	}
+	// The agent upgrades its own Helm release, so it must know which one it is.
+	for _, want := range []corev1.EnvVar{{Name: "KUBEARC_RELEASE_NAME", Value: "kubearc-agent"}, {Name: "KUBEARC_RELEASE_NAMESPACE", Value: testNamespace}} {
+		if !slices.ContainsFunc(c.Env, func(e corev1.EnvVar) bool { return e == want }) {
+			t.Errorf("env = %+v, lacks %s=%s", c.Env, want.Name, want.Value)
+		}
 	}
 	sc := c.SecurityContext
 	if sc == nil || !ptr.Deref(sc.ReadOnlyRootFilesystem, false) || ptr.Deref(sc.AllowPrivilegeEscalation, true) ||
@@ -186,6 +193,20 @@ func TestArcConnectionFromValues(t *testing.T) {
 				t.Errorf("spec =\n%+v\nwant\n%+v", conn.Spec, tt.want)
 			}
 		})
+	}
+}
+
+// TestExtensionsClusterAdminIsSeparateAndOptional: installing arbitrary extension charts takes
+// cluster-admin, granted by its own binding (on by default, as Arc does) that can be withheld.
+func TestExtensionsClusterAdminIsSeparateAndOptional(t *testing.T) {
+	var b rbacv1.ClusterRoleBinding
+	mustRender(t, goodValues()).into(t, "ClusterRoleBinding", "kubearc-agent-extensions", &b)
+	if b.RoleRef.Name != "cluster-admin" || len(b.Subjects) != 1 || b.Subjects[0].Name != "kubearc-agent" || b.Subjects[0].Namespace != testNamespace {
+		t.Errorf("extensions binding = %+v, want the agent's ServiceAccount bound to cluster-admin", b)
+	}
+	off := mustRender(t, withValues(map[string]any{"extensions": map[string]any{"clusterAdmin": false}}))
+	if off.find("ClusterRoleBinding", "kubearc-agent-extensions") != nil {
+		t.Error("extensions.clusterAdmin=false still binds cluster-admin")
 	}
 }
 

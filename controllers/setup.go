@@ -37,7 +37,7 @@ func CacheOptions(namespace string) cache.Options {
 
 // Setup wires the agent's reconcilers, and the work they share, to the manager. namespace is
 // the agent's own namespace.
-func Setup(mgr ctrl.Manager, namespace string) (*connection.Connector, error) {
+func Setup(mgr ctrl.Manager, namespace string, opts ...Option) (*connection.Connector, error) {
 	clientset, err := kubernetes.NewForConfig(mgr.GetConfig())
 	if err != nil {
 		return nil, err
@@ -50,5 +50,20 @@ func Setup(mgr ctrl.Manager, namespace string) (*connection.Connector, error) {
 	if err := mgr.Add(connector); err != nil {
 		return nil, err
 	}
+	if err := setupTunnel(mgr, connector); err != nil {
+		return nil, err
+	}
+	if err := setupGitOps(mgr, clientset, namespace); err != nil {
+		return nil, err
+	}
+	var o setupOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	state, err := setupExtensions(mgr, connector, namespace, o)
+	if err != nil {
+		return nil, err
+	}
+	plugGitOps(mgr, state, namespace)
 	return connector, (&ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)
 }

@@ -93,20 +93,7 @@ build() {
   (cd "${dir}" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "${flags}" -o "${out}" "${pkg}")
 }
 
-main() {
-  if up_to_date; then
-    echo "${ASSETS}"
-    return
-  fi
-  mkdir -p "${ASSETS}"
-  if [[ -d "${CACHE}" ]]; then
-    cp -a "${CACHE}/." "${ASSETS}/"
-    if up_to_date; then
-      log "restored from ${CACHE}"
-      echo "${ASSETS}"
-      return
-    fi
-  fi
+build_all() {
   local kube etcd
   kube="$(write_kube_wrapper)"
   etcd="$(write_etcd_wrapper)"
@@ -119,10 +106,8 @@ main() {
   else
     build "${kube}" k8s.io/kubernetes/cmd/kubectl "${ASSETS}/kubectl" "$(ldflags)"
   fi
-  up_to_date || { log "built binaries do not report v${KUBE_VERSION} / etcd ${ETCD_VERSION}"; exit 1; }
-  mkdir -p "${CACHE}" && cp -a "${ASSETS}/." "${CACHE}/"
-  log "ready in ${ASSETS} (cached in ${CACHE})"
-  echo "${ASSETS}"
 }
 
-main "$@"
+# shellcheck source=hack/lib.sh
+source "${ROOT}/hack/lib.sh"
+ensure_built build_all

@@ -219,6 +219,38 @@ type ArcConnectionStatus struct {
 	// availableAgentVersion is the newest agent version on the release train.
 	// +optional
 	AvailableAgentVersion string `json:"availableAgentVersion,omitempty"`
+	// clusterConnect is the state of the cluster connect tunnel to the hub.
+	// +optional
+	ClusterConnect *ClusterConnectStatus `json:"clusterConnect,omitempty"`
+}
+
+// TunnelState is the state of the cluster connect tunnel.
+// +kubebuilder:validation:Enum=Disabled;Connecting;Connected;Disconnected
+type TunnelState string
+
+// Tunnel states.
+const (
+	// TunnelDisabled: cluster connect is off (spec.clusterConnect.enabled is false).
+	TunnelDisabled TunnelState = "Disabled"
+	// TunnelConnecting: the agent is opening the tunnel, or waits for its registration.
+	TunnelConnecting TunnelState = "Connecting"
+	// TunnelConnected: the tunnel is open; users reach the API server through the hub.
+	TunnelConnected TunnelState = "Connected"
+	// TunnelDisconnected: the tunnel failed or closed; the agent retries with backoff.
+	TunnelDisconnected TunnelState = "Disconnected"
+)
+
+// ClusterConnectStatus is what the agent observed of its cluster connect tunnel.
+type ClusterConnectStatus struct {
+	// state is the tunnel's state.
+	// +optional
+	State TunnelState `json:"state,omitempty"`
+	// message says why the tunnel is not connected, when it is not.
+	// +optional
+	Message string `json:"message,omitempty"`
+	// lastTransitionTime is when the state last changed.
+	// +optional
+	LastTransitionTime *metav1.Time `json:"lastTransitionTime,omitempty"`
 }
 
 // ArcConnection connects the cluster to a kubearc hub. There is one per cluster, named
@@ -231,6 +263,7 @@ type ArcConnectionStatus struct {
 // +kubebuilder:printcolumn:name="Nodes",type=integer,JSONPath=`.status.metadata.nodeCount`
 // +kubebuilder:printcolumn:name="Agent",type=string,JSONPath=`.status.metadata.agentVersion`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Tunnel",type=string,JSONPath=`.status.clusterConnect.state`,priority=1
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="an ArcConnection must be named 'default': a cluster has exactly one"

@@ -73,3 +73,70 @@ const (
 	// ClusterNotFoundReason: the connectedCluster no longer exists on the hub.
 	ClusterNotFoundReason = "ClusterNotFound"
 )
+
+// Reasons of an Extension's conditions.
+const (
+	// ChartUnavailableReason: the chart could not be fetched from its repository.
+	ChartUnavailableReason = "ChartUnavailable"
+	// InstallFailedReason: the first install of the release failed; the agent retries.
+	InstallFailedReason = "InstallFailed"
+	// UpgradeFailedReason: an upgrade failed and the release was rolled back to the last
+	// good revision, which keeps running.
+	UpgradeFailedReason = "UpgradeFailed"
+	// UninstallFailedReason: uninstalling the release failed; the agent retries.
+	UninstallFailedReason = "UninstallFailed"
+	// InvalidSettingsReason: the configuration or protected settings are not valid Helm values.
+	InvalidSettingsReason = "InvalidSettings"
+	// DesiredStateInvalidReason: the hub's latest desired object for this CR could not be
+	// used (for example its protected settings could not be decrypted); the CR keeps the
+	// last good spec.
+	DesiredStateInvalidReason = "DesiredStateInvalid"
+	// InstallingReason: the agent is installing or upgrading the release.
+	InstallingReason = "Installing"
+)
+
+// Condition types of an Extension beside Ready, Reconciling and Stalled.
+const (
+	// HubSyncedCondition says whether a hub-owned Extension equals the hub's latest desired
+	// object; it is False when the latest one could not be used.
+	HubSyncedCondition = "HubSynced"
+)
+
+// Reasons of a GitOpsConfiguration's conditions.
+const (
+	// FluxNotInstalledReason: Flux's CRDs are not served yet; the agent waits for them (the
+	// hub installs Flux as an extension).
+	FluxNotInstalledReason = "FluxNotInstalled"
+	// FluxObjectsNotReadyReason: a Flux object of the configuration failed; the message
+	// carries Flux's.
+	FluxObjectsNotReadyReason = "FluxObjectsNotReady"
+	// FluxReconcilingReason: Flux has not finished reconciling the latest spec.
+	FluxReconcilingReason = "FluxReconciling"
+	// SuspendedReason: the configuration is suspended.
+	SuspendedReason = "Suspended"
+	// DependencyCycleReason: the kustomizations' dependsOn form a cycle.
+	DependencyCycleReason = "DependencyCycle"
+	// ApplyFailedReason: the Flux objects could not be written to the cluster.
+	ApplyFailedReason = "ApplyFailed"
+)
+
+// The AgentUpgrade condition of an ArcConnection and its reasons.
+const (
+	// AgentUpgradeCondition says whether the agent runs the version the hub wants; False
+	// while it cannot get there.
+	AgentUpgradeCondition = "AgentUpgrade"
+	// AgentUpToDateReason: the agent runs the hub's target version, or there is none.
+	AgentUpToDateReason = "UpToDate"
+	// AgentUpgradingReason: the agent is upgrading its own Helm release.
+	AgentUpgradingReason = "Upgrading"
+	// AgentUpgradeFailedReason: upgrading the agent's release failed and was rolled back.
+	AgentUpgradeFailedReason = "UpgradeFailed"
+	// AgentNotHelmManagedReason: the agent runs outside a Helm release (arcctl
+	// --local-agent) and cannot upgrade itself.
+	AgentNotHelmManagedReason = "NotHelmManaged"
+	// AgentUnsupportedReason: the running version is outside the support window (more than
+	// two minor versions behind the newest on its release train).
+	AgentUnsupportedReason = "Unsupported"
+	// AgentUpgradeDisabledReason: a newer version is available but auto-upgrade is off.
+	AgentUpgradeDisabledReason = "AutoUpgradeDisabled"
+)

@@ -84,6 +84,7 @@ func serveCommand() *cobra.Command {
 	f.DurationVar(&cfg.FlushInterval, "heartbeat-flush-interval", 10*time.Second, "how often heartbeats held in memory are written to the store")
 	f.DurationVar(&cfg.WatchHistory, "watch-history", 24*time.Hour, "how long deletions are kept for agents resuming a watch")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a graceful shutdown may take")
+	f.StringVar(&cfg.CatalogFile, "catalog", "", "extension and agent catalog file (YAML, see docs/extensions.md); empty means the built-in catalog")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd
 }

@@ -132,6 +132,11 @@ func (a *API) status(w http.ResponseWriter, r *http.Request) {
 		a.writeInternal(w, err)
 		return
 	}
+	if a.StatusHook != nil {
+		if err := a.StatusHook(r.Context(), clusterFrom(r.Context()), report.Items); err != nil {
+			a.Log.Error("Acting on a status report failed", "cluster", clusterFrom(r.Context()), "error", err)
+		}
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -52,6 +52,9 @@ type API struct {
 	BookmarkInterval time.Duration
 	// Now is the clock; tests inject one.
 	Now func() time.Time
+	// StatusHook, when set, is called after a status report was stored (extensions removed
+	// once the agent reports them uninstalled); its error is logged, the report still succeeds.
+	StatusHook func(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error
 
 	cacheOnce sync.Once
 	keys      sync.Map // case-folded cluster ID → agentPublicKeyCertificate

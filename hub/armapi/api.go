@@ -27,6 +27,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/connectivity"
+	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
@@ -41,6 +42,10 @@ type API struct {
 	Now func() time.Time
 	// PageSize is the number of resources per page of a listing (default 100).
 	PageSize int
+	// HubCAPEM is the hub's CA certificate, for the kubeconfigs of listClusterUserCredential.
+	HubCAPEM []byte
+	// Extensions is the extensions' domain logic and the catalog; nil serves no extensions.
+	Extensions *extensions.Service
 }
 
 // Handler returns the API's routes.
@@ -52,10 +57,16 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("PUT "+clustersPath+"/{name}", a.handle(a.putCluster))
 	mux.HandleFunc("PATCH "+clustersPath+"/{name}", a.handle(a.patchCluster))
 	mux.HandleFunc("DELETE "+clustersPath+"/{name}", a.handle(a.deleteCluster))
+	mux.HandleFunc("POST "+clustersPath+"/{name}/listClusterUserCredential", a.handle(a.listClusterUserCredential))
 	mux.HandleFunc("POST /kubearc/v1/tokens", a.handle(a.createToken))
 	mux.HandleFunc("GET /kubearc/v1/tokens", a.handle(a.listTokens))
 	mux.HandleFunc("DELETE /kubearc/v1/tokens/{id}", a.handle(a.revokeToken))
 	mux.HandleFunc("GET /kubearc/v1/whoami", a.handle(a.whoami))
+	if a.Extensions != nil {
+		a.registerNested(mux, &extensionsType{api: a})
+		a.registerNested(mux, &fluxConfigsType{api: a})
+		a.registerCatalog(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})
@@ -79,6 +90,12 @@ func (a *API) now() time.Time {
 func (a *API) handle(fn func(*http.Request) (int, any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		status, body, err := fn(r)
+		if wh, ok := body.(*withHeaders); ok {
+			for k, v := range wh.header {
+				w.Header()[k] = v
+			}
+			body = wh.body
+		}
 		switch {
 		case err != nil:
 			writeError(w, a.Log, err)

@@ -20,11 +20,16 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/gitops"
 )
 
 // apiVersions are the api-versions each resource type answers, oldest first.
 var apiVersions = map[string][]string{
-	typeConnectedClusters: {"2021-10-01", "2024-01-01"},
+	typeConnectedClusters:   {"2021-10-01", "2024-01-01"},
+	extensions.ResourceType: {extensionsAPIVersion},
+	gitops.ResourceType:     {gitops.APIVersion},
 }
 
 // apiVersion returns the request's api-version after checking it is one the resource type
@@ -51,7 +56,8 @@ var canonicalSegments = map[string]string{}
 
 func init() {
 	for _, s := range []string{"subscriptions", "resourceGroups", "providers", "Microsoft.Kubernetes",
-		"connectedClusters", "Microsoft.KubernetesConfiguration", "listClusterUserCredential"} {
+		"connectedClusters", "Microsoft.KubernetesConfiguration", "listClusterUserCredential",
+		"extensions", "fluxConfigurations", "operations"} {
 		canonicalSegments[strings.ToLower(s)] = s
 	}
 }

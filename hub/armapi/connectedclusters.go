@@ -29,7 +29,6 @@ import (
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
-	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // ARM operations, as named in authorization errors.
@@ -93,7 +92,11 @@ func (a *API) putCluster(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	a.completeCluster(r, &c, old, id, version)
-	created, err := a.saveCluster(r, &c)
+	oldKey := c.Properties.AgentPublicKeyCertificate
+	if old != nil {
+		oldKey = old.Properties.AgentPublicKeyCertificate
+	}
+	created, err := a.saveCluster(r, &c, oldKey)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -120,7 +123,7 @@ func (a *API) patchCluster(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	a.touch(r, c)
-	if _, err := a.saveCluster(r, c); err != nil {
+	if _, err := a.saveCluster(r, c, c.Properties.AgentPublicKeyCertificate); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, a.render(c, version), nil
@@ -223,24 +226,21 @@ func setIf(dst *string, v *string) {
 	}
 }
 
-// saveCluster stores the cluster and the agent profile the agent pulls.
-func (a *API) saveCluster(r *http.Request, c *connectedCluster) (bool, error) {
+// saveCluster stores the cluster and the agent profile the agent pulls; oldKey is the
+// agent key the cluster had before (extensions' protected settings are re-sealed when it changes).
+func (a *API) saveCluster(r *http.Request, c *connectedCluster, oldKey string) (bool, error) {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return false, err
 	}
 	id, _ := armid.ParseClusterID(c.ID)
-	profile := protocol.AgentProfile{AgentAutoUpgrade: "Enabled"}
-	if p := c.Properties.ArcAgentProfile; p != nil {
-		profile = protocol.AgentProfile{DesiredAgentVersion: p.DesiredAgentVersion, AgentAutoUpgrade: p.AgentAutoUpgrade}
-	}
-	spec, err := json.Marshal(profile)
+	changes, err := a.clusterChanges(r, c, oldKey)
 	if err != nil {
 		return false, err
 	}
 	created, err := a.Store.PutResource(r.Context(), &store.Resource{
 		ID: c.ID, Type: typeConnectedClusters, Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Body: body,
-	}, store.DesiredChange{ClusterID: c.ID, Kind: protocol.KindAgentProfile, Name: "default", Spec: spec})
+	}, changes...)
 	if err != nil {
 		return false, fmt.Errorf("storing cluster %s: %w", c.ID, err)
 	}

@@ -64,12 +64,15 @@ type testHub struct {
 }
 
 // startHub starts a hub on dataDir (reused across restarts) with the test's clock.
-func startHub(t *testing.T, dataDir string, clk *clock) *testHub {
+func startHub(t *testing.T, dataDir string, clk *clock, configure ...func(*Config)) *testHub {
 	t.Helper()
 	cfg := Config{
 		Listen: "127.0.0.1:0", DataDir: dataDir, Log: slog.New(slog.DiscardHandler),
 		OfflineAfter: 5 * time.Minute, ExpiredAfter: time.Hour, CertLifetime: 24 * time.Hour,
 		FlushInterval: time.Hour, PageSize: 2, BookmarkInterval: 100 * time.Millisecond, Now: clk.Now,
+	}
+	for _, fn := range configure {
+		fn(&cfg)
 	}
 	ready := make(chan string, 1)
 	cfg.Ready = func(addr string) { ready <- addr }

@@ -74,3 +74,11 @@ func (c clusterCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(clustersDesc, prometheus.GaugeValue, float64(counts[s]), string(s))
 	}
 }
+
+// countTunnels reports the number of open cluster connect tunnels at scrape time.
+func (m *metrics) countTunnels(open func() int) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "kubearc_hub_tunnels",
+		Help: "Cluster connect tunnels open to this hub.",
+	}, func() float64 { return float64(open()) }))
+}

@@ -40,11 +40,11 @@ func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azco
 	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 
-// sdkClient is the Azure SDK for Go's own connectedClusters client, pointed at the hub.
-func (th *testHub) sdkClient(subscription string) *armhybridkubernetes.ConnectedClusterClient {
-	th.t.Helper()
+// sdkOptions are the Azure SDK's client options for the hub: its address as the resource
+// manager, trusting its CA.
+func (th *testHub) sdkOptions() *arm.ClientOptions {
 	transport := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: th.hub.authority.CAPool(), MinVersion: tls.VersionTLS12}}}
-	opts := &arm.ClientOptions{
+	return &arm.ClientOptions{
 		ClientOptions: policy.ClientOptions{
 			Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 				cloud.ResourceManager: {Endpoint: "https://" + th.addr, Audience: "https://" + th.addr},
@@ -53,7 +53,12 @@ func (th *testHub) sdkClient(subscription string) *armhybridkubernetes.Connected
 		},
 		DisableRPRegistration: true,
 	}
-	c, err := armhybridkubernetes.NewConnectedClusterClient(subscription, staticToken(th.admin), opts)
+}
+
+// sdkClient is the Azure SDK for Go's own connectedClusters client, pointed at the hub.
+func (th *testHub) sdkClient(subscription string) *armhybridkubernetes.ConnectedClusterClient {
+	th.t.Helper()
+	c, err := armhybridkubernetes.NewConnectedClusterClient(subscription, staticToken(th.admin), th.sdkOptions())
 	if err != nil {
 		th.t.Fatal(err)
 	}

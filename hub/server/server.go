@@ -36,9 +36,13 @@ import (
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/events"
+	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/gitops"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
+	"github.com/kubearc/kubearc/hub/tunnel"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // Config is the hub's configuration; cmd/kubearc-hub fills it from flags and environment.
@@ -62,6 +66,8 @@ type Config struct {
 	WatchHistory time.Duration
 	// PageSize is the number of resources per page of a listing (default 100).
 	PageSize int
+	// CatalogFile is the extension and agent catalog (YAML); empty means the built-in one.
+	CatalogFile string
 	// BookmarkInterval is how often an idle watch stream carries a bookmark (default 30s).
 	BookmarkInterval time.Duration
 	// ShutdownTimeout bounds the graceful shutdown.
@@ -91,6 +97,8 @@ type hub struct {
 	store     store.Store
 	tracker   *connectivity.Tracker
 	handler   http.Handler
+	// extensions is the extensions' service on the plain store (see extensionService).
+	extensions *extensions.Service
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -135,6 +143,10 @@ func newHub(ctx context.Context, cfg Config) (*hub, error) {
 		return nil, err
 	}
 	h := &hub{cfg: cfg, authority: authority, store: st, tracker: tracker}
+	if err := h.setupExtensions(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	h.handler = h.routes()
 	return h, nil
 }
@@ -158,11 +170,17 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 // tokens; health and metrics are open.
 func (h *hub) routes() http.Handler {
 	broadcaster := events.NewBroadcaster()
-	st := events.NotifyingStore{Store: h.store, Broadcaster: broadcaster}
-	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize}
+	tokens := &auth.TokenCache{Store: h.store, Now: h.cfg.Now}
+	st := events.NotifyingStore{Store: tokens, Broadcaster: broadcaster}
+	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
+		HubCAPEM: h.authority.CAPEM()}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now}
-	authn := &auth.Authenticator{Store: h.store, Now: h.cfg.Now}
+	ext := h.extensionService(st)
+	arm.Extensions, agents.StatusHook = ext, ext.StatusesReported
+	flux := &gitops.Service{Store: st, Extensions: ext, Log: h.cfg.Log}
+	agents.StatusHook = gitops.ChainHooks(ext.StatusesReported, flux.StatusesReported)
+	authn := &auth.Authenticator{Store: tokens, Now: h.cfg.Now}
 	m := newMetrics(h.tracker)
 
 	mux := http.NewServeMux()
@@ -170,6 +188,10 @@ func (h *hub) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", ok)
 	mux.Handle("GET /metrics", m.handler())
 	mux.Handle("/agent/", m.instrument("agent", agents.Handler()))
+	tunnels := tunnel.New(tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now, Changes: broadcaster})
+	m.countTunnels(tunnels.Open)
+	mux.Handle("GET "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
+	mux.Handle(tunnel.ProxyPrefix+"/", m.instrument("proxy", authn.Middleware(tunnels.ProxyHandler())))
 	mux.Handle("/", m.instrument("arm", authn.Middleware(arm.Handler())))
 	return mux
 }

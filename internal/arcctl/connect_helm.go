@@ -18,79 +18,39 @@ package arcctl
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-
-	"helm.sh/helm/v4/pkg/action"
-	"helm.sh/helm/v4/pkg/kube"
-	release "helm.sh/helm/v4/pkg/release"
-	"helm.sh/helm/v4/pkg/storage/driver"
 
 	"github.com/kubearc/kubearc/charts"
+	"github.com/kubearc/kubearc/internal/helm"
 )
 
 // agentRelease is the Helm release of the agent chart, in agentNamespace.
 const agentRelease = "kubearc-agent"
 
-// helmConfig is Helm's action configuration for the agent's namespace, with releases stored
-// as Secrets as the helm CLI stores them.
-func (k *kubeTarget) helmConfig() (*action.Configuration, error) {
-	cfg := action.NewConfiguration(action.ConfigurationSetLogger(slog.DiscardHandler))
-	if err := cfg.Init(k.getter, agentNamespace, "secret"); err != nil {
-		return nil, fmt.Errorf("setting up Helm: %w", err)
-	}
-	return cfg, nil
+// helmClient runs Helm against the target cluster, with releases stored as Secrets as the
+// helm CLI stores them.
+func (k *kubeTarget) helmClient() *helm.Client {
+	return helm.NewClient(k.getter, nil)
 }
 
 // installAgent installs the agent chart, or upgrades the release when it exists, and returns
-// the release's revision. It does not wait for the agent's pods: the caller waits for the
-// agent to report instead, which also covers an agent outside the cluster.
+// the release's revision. A failed upgrade is rolled back to the last good revision. It does
+// not wait for the agent's pods: the caller waits for the agent to report instead, which
+// also covers an agent outside the cluster.
 func (k *kubeTarget) installAgent(ctx context.Context, values map[string]any) (int, error) {
 	chrt, err := charts.Agent()
 	if err != nil {
 		return 0, err
 	}
-	cfg, err := k.helmConfig()
-	if err != nil {
-		return 0, err
-	}
-	history := action.NewHistory(cfg)
-	history.Max = 1
-	var rel release.Releaser
-	if _, err = history.Run(agentRelease); errors.Is(err, driver.ErrReleaseNotFound) {
-		install := action.NewInstall(cfg)
-		install.ReleaseName, install.Namespace = agentRelease, agentNamespace
-		install.WaitStrategy = kube.HookOnlyStrategy
-		rel, err = install.RunWithContext(ctx, chrt, values)
-	} else if err == nil {
-		upgrade := action.NewUpgrade(cfg)
-		upgrade.Namespace = agentNamespace
-		upgrade.WaitStrategy = kube.HookOnlyStrategy
-		rel, err = upgrade.RunWithContext(ctx, agentRelease, chrt, values)
-	}
+	rel, _, err := k.helmClient().Apply(ctx, helm.Request{Name: agentRelease, Namespace: agentNamespace, Chart: chrt, Values: values,
+		Description: "Installed by arcctl connectedk8s connect", Always: true})
 	if err != nil {
 		return 0, fmt.Errorf("installing the Helm release %s: %w", agentRelease, err)
 	}
-	acc, err := release.NewAccessor(rel)
-	if err != nil {
-		return 0, fmt.Errorf("reading the Helm release %s: %w", agentRelease, err)
-	}
-	return acc.Version(), nil
+	return rel.Revision, nil
 }
 
 // uninstallAgent uninstalls the agent's release; it reports false when there was none.
 func (k *kubeTarget) uninstallAgent() (bool, error) {
-	cfg, err := k.helmConfig()
-	if err != nil {
-		return false, err
-	}
-	uninstall := action.NewUninstall(cfg)
-	uninstall.WaitStrategy = kube.HookOnlyStrategy
-	uninstall.IgnoreNotFound = true
-	resp, err := uninstall.Run(agentRelease)
-	if err != nil {
-		return false, fmt.Errorf("uninstalling the Helm release %s: %w", agentRelease, err)
-	}
-	return resp != nil, nil
+	return k.helmClient().Uninstall(agentRelease, agentNamespace)
 }

@@ -43,7 +43,8 @@ func (a *app) connectedk8sCommand() *cobra.Command {
 		Short: "Manage connected Kubernetes clusters (Microsoft.Kubernetes/connectedClusters)",
 	}
 	cmd.PersistentFlags().StringVar(&k.subscription, "subscription", "", "subscription (default: the one saved by 'arcctl login')")
-	cmd.AddCommand(k.connectCommand(), k.disconnectCommand(), k.listCommand(), k.showCommand(), k.updateCommand(), k.deleteCommand())
+	cmd.AddCommand(k.connectCommand(), k.disconnectCommand(), k.listCommand(), k.showCommand(), k.updateCommand(), k.deleteCommand(),
+		k.proxyCommand(), k.getTokenCommand())
 	return cmd
 }
 

@@ -63,6 +63,9 @@ type Connector struct {
 	// Desired, when set, receives the hub's whole desired state, keyed "Kind/Name", after
 	// every change the mirror sees. It runs on the mirror's goroutine and must not block long.
 	Desired func(objects map[string]protocol.DesiredObject)
+	// AgentUpgrade, when set, returns the self-upgrade's AgentUpgrade condition (nil: none
+	// yet), which the ArcConnection's status shows.
+	AgentUpgrade func() *metav1.Condition
 
 	mu       sync.Mutex
 	baseCtx  context.Context
@@ -217,7 +220,7 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	}
 	cpu, mem := c.selfUsage()
 	resp, err := s.client.Heartbeat(ctx, metadata.ToHeartbeat(cluster, version.Version, cpu, mem))
-	if hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err) {
+	if mustRegisterAgain(err) {
 		s.setRefused(true) // register again on the next attempt
 	}
 	if err != nil {
@@ -260,6 +263,12 @@ func (c *Connector) succeeded(obj *arcv1alpha1.ArcConnection, s *session) {
 	}
 	if p := s.agentProfile(); p != nil {
 		obj.Status.DesiredAgentVersion = p.DesiredAgentVersion
+		obj.Status.AvailableAgentVersion = p.AvailableAgentVersion
+	}
+	if c.AgentUpgrade != nil {
+		if cond := c.AgentUpgrade(); cond != nil {
+			setCondition(obj, cond.Type, cond.Status, cond.Reason, cond.Message)
+		}
 	}
 	if !meta.IsStatusConditionTrue(obj.Status.Conditions, arcv1alpha1.RegisteredCondition) {
 		setCondition(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason, "The agent holds a valid client certificate")
@@ -297,6 +306,12 @@ func agentKeyName(obj *arcv1alpha1.ArcConnection) string {
 		return ref.Name
 	}
 	return "kubearc-agent-key"
+}
+
+// mustRegisterAgain reports whether the hub refused the agent's certificate, so that only a
+// new registration (proof of possession) can bring the cluster back.
+func mustRegisterAgain(err error) bool {
+	return hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err) || hubclient.IsCertificateRejected(err)
 }
 
 // jitter spreads d by ±10%.

@@ -82,7 +82,7 @@ func (s *session) startMirror(ctx context.Context, log logr.Logger, wake chan<- 
 			}
 		},
 		OnError: func(err error) {
-			if hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err) {
+			if mustRegisterAgain(err) {
 				s.setRefused(true)
 				notify(wake) // the reconciler registers again
 			}

@@ -223,3 +223,33 @@ func statusOf(err error) int {
 	}
 	return 0
 }
+
+// TestAnotherHubRejectsTheCertificate: after the hub URL (or the hub's CA) changes, the stored
+// certificate fails the TLS handshake, and the error says to register again.
+func TestAnotherHubRejectsTheCertificate(t *testing.T) {
+	first, second := newTestHub(t), newTestHub(t)
+	key := first.createCluster("c1")
+	agent := first.newClient("c1", key)
+	if _, err := agent.Register(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	stored, _, _ := agent.Certificate()
+	second.createClusterWithKey("c1", key)
+	moved := second.newClient("c1", key)
+	if err := moved.SetCertificate(stored); err != nil {
+		t.Fatal(err)
+	}
+	_, err := moved.Heartbeat(context.Background(), protocol.Heartbeat{})
+	if err == nil || !hubclient.IsCertificateRejected(err) {
+		t.Fatalf("heartbeat to another hub with the old certificate: %v; want a rejected certificate", err)
+	}
+	if hubclient.IsCertificateRejected(context.DeadlineExceeded) {
+		t.Fatal("a timeout counts as a rejected certificate")
+	}
+	if _, err := moved.Register(context.Background()); err != nil {
+		t.Fatalf("registering with the new hub: %v", err)
+	}
+	if _, err := moved.Heartbeat(context.Background(), protocol.Heartbeat{}); err != nil {
+		t.Fatalf("heartbeat after registering again: %v", err)
+	}
+}

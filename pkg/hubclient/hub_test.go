@@ -111,6 +111,13 @@ func clusterID(name string) string {
 func (th *testHub) createCluster(name string) *ecdsa.PrivateKey {
 	th.t.Helper()
 	key := newKey(th.t)
+	th.createClusterWithKey(name, key)
+	return key
+}
+
+// createClusterWithKey creates the cluster name on the hub with key's public key.
+func (th *testHub) createClusterWithKey(name string, key *ecdsa.PrivateKey) {
+	th.t.Helper()
 	pub, err := pki.EncodeAgentPublicKey(&key.PublicKey)
 	if err != nil {
 		th.t.Fatal(err)
@@ -118,7 +125,6 @@ func (th *testHub) createCluster(name string) *ecdsa.PrivateKey {
 	if err := th.PutCluster(clusterID(name), pub); err != nil {
 		th.t.Fatal(err)
 	}
-	return key
 }
 
 // setAgentVersion sets arcAgentProfile.desiredAgentVersion, as a user would.

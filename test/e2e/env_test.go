@@ -35,17 +35,19 @@ import (
 
 // env is one kubearc installation made of processes, all state in a temp directory.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	root string // repository root, where bin/ is
 	dir  string
 	hub  string // hub URL
 	kube string // the cluster's admin kubeconfig
 	// kubectl is the kubectl built by `make envtest`.
 	kubectl string
+	// catalog, when set, is the hub's --catalog file.
+	catalog string
 	procs   map[string]*exec.Cmd
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -198,7 +200,7 @@ func (e *env) waitFor(what string, timeout time.Duration, fn func() error) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {

@@ -42,15 +42,7 @@ const (
 // measure the idle agent, disconnect.
 func TestQuickstartJourney(t *testing.T) {
 	e := newEnv(t)
-	e.startCluster()
-	e.startHub("hub")
-	e.arcctlLogin()
-
-	out := e.arcctl("connectedk8s", "connect", "--name", cluster, "--resource-group", group,
-		"--kubeconfig", e.kube, "--local-agent", "--timeout", "2m")
-	if !strings.Contains(out, "is Connected") {
-		t.Fatalf("connect did not report Connected:\n%s", out)
-	}
+	e.up()
 	t.Run("the hub shows the cluster's metadata", func(t *testing.T) {
 		e := e.in(t)
 		e.waitFor("the first heartbeat's metadata", time.Minute, func() error {
@@ -84,6 +76,25 @@ func TestQuickstartJourney(t *testing.T) {
 	t.Run("disconnect removes the agent and the hub resource", func(t *testing.T) { e.in(t).disconnect() })
 }
 
+// connect connects the cluster as the quickstart does, with the agent as a local process.
+func (e *env) connect() {
+	e.t.Helper()
+	out := e.arcctl("connectedk8s", "connect", "--name", cluster, "--resource-group", group,
+		"--kubeconfig", e.kube, "--local-agent", "--timeout", "2m")
+	if !strings.Contains(out, "is Connected") {
+		e.t.Fatalf("connect did not report Connected:\n%s", out)
+	}
+}
+
+// up brings up a connected installation: cluster, hub, arcctl logged in, agent connected.
+func (e *env) up() {
+	e.t.Helper()
+	e.startCluster()
+	e.startHub("hub")
+	e.arcctlLogin()
+	e.connect()
+}
+
 func (e *env) startCluster() {
 	e.kube = filepath.Join(e.dir, "kubeconfig")
 	e.start("localcluster", "--write-kubeconfig", e.kube, "--nodes", strconv.Itoa(seededNodes))
@@ -97,7 +108,11 @@ func (e *env) startHub(name string) {
 		e.hub = "https://" + freeAddr(e.t)
 	}
 	dataDir := filepath.Join(e.dir, "hub-data")
-	e.start(name, "serve", "--listen", strings.TrimPrefix(e.hub, "https://"), "--data-dir", dataDir, "--log-level", "warn")
+	args := []string{"serve", "--listen", strings.TrimPrefix(e.hub, "https://"), "--data-dir", dataDir, "--log-level", "info"}
+	if e.catalog != "" {
+		args = append(args, "--catalog", e.catalog)
+	}
+	e.start(name, args...)
 	e.waitFor("the hub's admin token", time.Minute, func() error { return fileReady(filepath.Join(dataDir, "admin.token")) })
 }
 

@@ -5,9 +5,31 @@
 - apiGroups:
   - ""
   resources:
+  - groups
+  - users
+  verbs:
+  - impersonate
+- apiGroups:
+  - ""
+  resources:
+  - namespaces
+  verbs:
+  - create
+- apiGroups:
+  - ""
+  resources:
   - nodes
   verbs:
   - list
+- apiGroups:
+  - ""
+  resources:
+  - secrets
+  verbs:
+  - create
+  - deletecollection
+  - patch
+  - update
 - apiGroups:
   - arc.kubearc.io
   resources:
@@ -20,10 +42,41 @@
   - arc.kubearc.io
   resources:
   - arcconnections/status
+  - extensions/status
+  - gitopsconfigurations/status
   verbs:
   - get
   - patch
   - update
+- apiGroups:
+  - arc.kubearc.io
+  resources:
+  - extensions
+  verbs:
+  - create
+  - delete
+  - get
+  - list
+  - patch
+  - update
+  - watch
+- apiGroups:
+  - arc.kubearc.io
+  resources:
+  - extensions/finalizers
+  - gitopsconfigurations/finalizers
+  verbs:
+  - update
+- apiGroups:
+  - arc.kubearc.io
+  resources:
+  - gitopsconfigurations
+  verbs:
+  - get
+  - list
+  - patch
+  - update
+  - watch
 - apiGroups:
   - events.k8s.io
   resources:
@@ -31,6 +84,30 @@
   verbs:
   - create
   - patch
+- apiGroups:
+  - kustomize.toolkit.fluxcd.io
+  resources:
+  - kustomizations
+  verbs:
+  - create
+  - delete
+  - get
+  - list
+  - patch
+  - update
+  - watch
+- apiGroups:
+  - source.toolkit.fluxcd.io
+  resources:
+  - gitrepositories
+  verbs:
+  - create
+  - delete
+  - get
+  - list
+  - patch
+  - update
+  - watch
 {{- end }}
 
 {{/* kubearc-agent.generatedNamespaceRules are the rules of the agent's Role in its namespace. */}}

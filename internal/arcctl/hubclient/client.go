@@ -186,9 +186,14 @@ func (c *Client) do(req *policy.Request, ok ...int) (*answer, error) {
 }
 
 // newRequest builds a request for a path below the endpoint with the given query.
+// path is already escaped (names go through url.PathEscape), so it is not escaped again.
 func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values) (*policy.Request, error) {
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("building request %s %s: %w", method, path, err)
+	}
 	u := *c.endpoint
-	u.Path = c.endpoint.Path + path
+	u.Path, u.RawPath = c.endpoint.Path+unescaped, c.endpoint.EscapedPath()+path
 	u.RawQuery = query.Encode()
 	req, err := runtime.NewRequest(ctx, method, u.String())
 	if err != nil {

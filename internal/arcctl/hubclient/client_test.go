@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/kubearc/kubearc/pkg/armid"
 )
 
 func TestParseEndpoint(t *testing.T) {
@@ -136,5 +138,20 @@ func TestCreateTokenIsNotRetried(t *testing.T) {
 	}
 	if n := calls.Load(); n != 1 {
 		t.Errorf("the hub saw %d token requests, want 1", n)
+	}
+}
+
+func TestNamesAreEscapedOnce(t *testing.T) {
+	var got atomic.Value
+	c := fakeHub(t, func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.URL.EscapedPath())
+		_, _ = w.Write([]byte(`{"id":"x","name":"c 1"}`))
+	})
+	if _, err := c.GetCluster(t.Context(), armid.ClusterID{Subscription: "sub", ResourceGroup: "rg", Name: "c 1"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c%201"
+	if got.Load() != want {
+		t.Fatalf("the hub saw path %q, want %q", got.Load(), want)
 	}
 }

@@ -1,0 +1,106 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package server
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kubearc/kubearc/hub/catalog"
+	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/seal"
+)
+
+// dataKeyFile holds the hub's data key, which seals protected settings at rest. Losing it
+// makes stored protected settings unreadable: back it up with the database.
+const dataKeyFile = "data.key"
+
+// clusterType is the ARM type of connectedClusters, whose agent profiles follow the catalog.
+const clusterType = "Microsoft.Kubernetes/connectedClusters"
+
+// setupExtensions loads the catalog and the data key, then applies the catalog to what is
+// stored (it may have changed since the last start): agent profiles and auto-upgrades.
+func (h *hub) setupExtensions(ctx context.Context) error {
+	cat, err := loadCatalog(h.cfg.CatalogFile)
+	if err != nil {
+		return err
+	}
+	key, err := loadOrCreateDataKey(h.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	h.extensions = &extensions.Service{Store: h.store, Catalog: cat, DataKey: key, Log: h.cfg.Log}
+	// A cluster or extension the catalog cannot be applied to must not keep the hub down.
+	if err := h.extensions.UpgradeAll(ctx, clusterType); err != nil {
+		h.cfg.Log.Error("Applying the catalog to stored clusters and extensions failed", "error", err)
+	}
+	return nil
+}
+
+// extensionService returns the extensions' service writing through st (which wakes watchers).
+func (h *hub) extensionService(st store.Store) *extensions.Service {
+	svc := *h.extensions
+	svc.Store = st
+	return &svc
+}
+
+func loadCatalog(file string) (*catalog.Catalog, error) {
+	if file == "" {
+		return catalog.Default()
+	}
+	return catalog.Load(file)
+}
+
+// loadOrCreateDataKey reads the data key from dir, creating it (mode 0600) on first start.
+func loadOrCreateDataKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, dataKeyFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return createDataKey(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the data key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(key) != seal.KeySize {
+		return nil, fmt.Errorf("the data key %s is damaged: it must hold %d hex-encoded bytes; restore it from a backup", path, seal.KeySize)
+	}
+	return key, nil
+}
+
+func createDataKey(path string) ([]byte, error) {
+	key, err := seal.NewKey()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating the data key: %w", err)
+	}
+	_, werr := f.WriteString(hex.EncodeToString(key) + "\n")
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return nil, fmt.Errorf("writing the data key %s: %w", path, err)
+	}
+	return key, nil
+}

@@ -1,0 +1,101 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package tunnel is the hub's side of cluster connect: agents keep a websocket open to
+// protocol.PathTunnel (github.com/rancher/remotedialer), and users' Kubernetes API requests
+// to the proxy endpoint, ProxyPrefix + "/" + the connectedCluster's ARM ID + the Kubernetes
+// path, travel through the cluster's tunnel to its agent. The hub authenticates the user
+// (bearer token), authorizes a role on the cluster, removes every client-sent
+// Impersonate-* header and tells the agent who the user is; the agent impersonates that
+// identity in the cluster, so the cluster's RBAC decides. docs/cluster-connect.md has more.
+package tunnel
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rancher/remotedialer"
+
+	"github.com/kubearc/kubearc/hub/agentapi"
+	"github.com/kubearc/kubearc/hub/events"
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+// Server relays users' requests through the agents' tunnels. Create it with New.
+type Server struct {
+	agents *agentapi.API
+	store  store.Store
+	log    *slog.Logger
+	now    func() time.Time
+
+	dialer     *remotedialer.Server
+	sessions   *sessions
+	transports sync.Map // cluster key → *http.Transport
+}
+
+// Options configure a Server.
+type Options struct {
+	// Agents authenticates the agents' tunnel requests (client certificate of the cluster).
+	Agents *agentapi.API
+	// Store is where the proxy looks up the connectedCluster.
+	Store store.Store
+	// Log is the logger (default slog.Default()).
+	Log *slog.Logger
+	// Now is the clock (default time.Now); certificates expire by it.
+	Now func() time.Time
+	// Changes, when set, tells of every change of a cluster, so that the tunnel of a deleted
+	// or re-keyed cluster closes at once.
+	Changes *events.Broadcaster
+}
+
+// New returns a Server for o.
+func New(o Options) *Server {
+	s := &Server{agents: o.Agents, store: o.Store, log: o.Log, now: o.Now, sessions: newSessions()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.dialer = remotedialer.New(s.authorizeAgent, s.writeAgentError)
+	if o.Changes != nil {
+		o.Changes.OnChange(func(id string) { go s.revalidate(id) })
+	}
+	return s
+}
+
+// clusterKey is the tunnel's key of a cluster: ARM IDs are case-insensitive.
+func clusterKey(id string) string { return strings.ToLower(id) }
+
+// Open returns the number of clusters with a tunnel to this hub.
+func (s *Server) Open() int { return s.sessions.count() }
+
+// Connected reports whether the cluster id has a tunnel to this hub.
+func (s *Server) Connected(id string) bool { return s.dialer.HasSession(clusterKey(id)) }
+
+// authorizeAgent names the tunnel after the cluster AgentOnly authenticated.
+func (s *Server) authorizeAgent(r *http.Request) (string, bool, error) {
+	id := agentapi.ClusterFrom(r.Context())
+	return clusterKey(id), id != "", nil
+}
+
+func (s *Server) writeAgentError(w http.ResponseWriter, _ *http.Request, code int, err error) {
+	s.log.Info("Tunnel request refused", "code", code, "error", err)
+	http.Error(w, err.Error(), code)
+}

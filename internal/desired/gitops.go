@@ -1,0 +1,224 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package desired
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/flux"
+	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/pkg/seal"
+)
+
+// GitOpsConfigurations is the Kind of protocol.KindGitOpsConfiguration: one
+// GitOpsConfiguration CR per desired object, in the agent's namespace, with its decrypted
+// protected settings in a Secret the CR owns (<name>-protected-settings).
+type GitOpsConfigurations struct {
+	Client client.Client
+	// Namespace is the agent's namespace, where the CRs and their Secrets live.
+	Namespace string
+	// Key returns the agent's private key, which opens the protected settings.
+	Key func(ctx context.Context) (crypto.Signer, error)
+}
+
+var _ Kind = (*GitOpsConfigurations)(nil)
+
+// Kind returns protocol.KindGitOpsConfiguration.
+func (g *GitOpsConfigurations) Kind() string { return protocol.KindGitOpsConfiguration }
+
+// Apply creates or updates the GitOpsConfiguration CR of obj and its protected-settings
+// Secret.
+func (g *GitOpsConfigurations) Apply(ctx context.Context, obj protocol.DesiredObject) error {
+	name, err := gitOpsCRName(obj.Name)
+	if err != nil {
+		return err
+	}
+	var spec protocol.GitOpsConfigurationSpec
+	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
+		return &InvalidError{Message: "the flux configuration's spec is not valid JSON: " + err.Error()}
+	}
+	protected, err := g.open(ctx, spec.ProtectedSettings)
+	if err != nil {
+		return err
+	}
+	secretName := ""
+	if len(protected) > 0 {
+		secretName = name + ProtectedSettingsSuffix
+	}
+	crSpec, err := flux.CRSpec(spec, secretName)
+	if err != nil {
+		return &InvalidError{Message: err.Error()}
+	}
+	cr := &arcv1alpha1.GitOpsConfiguration{ObjectMeta: metav1.ObjectMeta{Namespace: g.Namespace, Name: name}}
+	_, err = controllerutil.CreateOrUpdate(ctx, g.Client, cr, func() error {
+		markHubOwnedObject(cr, obj)
+		cr.Spec = crSpec
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("writing GitOpsConfiguration %s/%s: %w", g.Namespace, name, err)
+	}
+	if err := g.writeSecret(ctx, cr, protected); err != nil {
+		return err
+	}
+	return g.clearRejection(ctx, cr)
+}
+
+// gitOpsCRName is the CR name of the hub's configuration name: lower case, a DNS label, so
+// that the Flux objects named after it are valid.
+func gitOpsCRName(hubName string) (string, error) {
+	name := strings.ToLower(hubName)
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		return "", &InvalidError{Message: fmt.Sprintf(
+			"the flux configuration name %q cannot name Flux objects in the cluster: use at most 63 letters, digits and '-', starting and ending with a letter or digit",
+			hubName)}
+	}
+	return name, nil
+}
+
+// open decrypts the protected settings with the agent key and decodes their base64 values.
+// Errors never quote them.
+func (g *GitOpsConfigurations) open(ctx context.Context, token string) (map[string][]byte, error) {
+	if token == "" {
+		return nil, nil
+	}
+	key, err := g.Key(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the agent key: %w", err)
+	}
+	plain, err := seal.OpenAgent(key, token)
+	if err != nil {
+		return nil, &InvalidError{Message: "the protected settings cannot be decrypted with this cluster's agent key; set them again on the hub (the cluster may have been reconnected with a new key)"}
+	}
+	var settings map[string]string
+	if err := json.Unmarshal(plain, &settings); err != nil {
+		return nil, &InvalidError{Message: "the protected settings are not a JSON object of strings"}
+	}
+	for k := range settings {
+		if errs := validation.IsConfigMapKey(k); len(errs) > 0 {
+			return nil, &InvalidError{Message: fmt.Sprintf("the protected setting key %q cannot be stored in a Secret: use letters, digits, '-', '_' and '.'", k)}
+		}
+	}
+	data, err := flux.ProtectedSecretData(settings)
+	if err != nil {
+		return nil, &InvalidError{Message: err.Error()}
+	}
+	return data, nil
+}
+
+func markHubOwnedObject(obj metav1.Object, desired protocol.DesiredObject) {
+	labels := obj.GetLabels()
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels[arcv1alpha1.ManagedByLabel] = arcv1alpha1.ManagedByHub
+	obj.SetLabels(labels)
+	annotations := obj.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[arcv1alpha1.HubResourceVersionAnnotation] = desired.ResourceVersion
+	annotations[arcv1alpha1.HubNameAnnotation] = desired.Name
+	obj.SetAnnotations(annotations)
+}
+
+// writeSecret keeps the protected settings in a Secret owned by the CR, or removes it when
+// there are none.
+func (g *GitOpsConfigurations) writeSecret(ctx context.Context, cr *arcv1alpha1.GitOpsConfiguration, protected map[string][]byte) error {
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: g.Namespace, Name: cr.Name + ProtectedSettingsSuffix}}
+	if len(protected) == 0 {
+		return client.IgnoreNotFound(g.Client.Delete(ctx, secret))
+	}
+	_, err := controllerutil.CreateOrUpdate(ctx, g.Client, secret, func() error {
+		secret.Labels = map[string]string{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}
+		secret.Type = corev1.SecretTypeOpaque
+		secret.Data = protected
+		return controllerutil.SetControllerReference(cr, secret, g.Client.Scheme())
+	})
+	if err != nil {
+		return fmt.Errorf("writing the protected settings Secret of GitOpsConfiguration %s: %w", cr.Name, err)
+	}
+	return nil
+}
+
+// clearRejection removes a HubSynced=False left by an earlier object the agent could not use.
+func (g *GitOpsConfigurations) clearRejection(ctx context.Context, cr *arcv1alpha1.GitOpsConfiguration) error {
+	if meta.FindStatusCondition(cr.Status.Conditions, arcv1alpha1.HubSyncedCondition) == nil {
+		return nil
+	}
+	patch := client.MergeFrom(cr.DeepCopy())
+	meta.RemoveStatusCondition(&cr.Status.Conditions, arcv1alpha1.HubSyncedCondition)
+	return client.IgnoreNotFound(g.Client.Status().Patch(ctx, cr, patch))
+}
+
+// Reject marks the existing CR, if any, with HubSynced=False; the last good spec stays.
+func (g *GitOpsConfigurations) Reject(ctx context.Context, name string, invalid *InvalidError) error {
+	crName := strings.ToLower(name)
+	if len(validation.IsDNS1123Label(crName)) > 0 {
+		return nil // no CR can have this name
+	}
+	cr := &arcv1alpha1.GitOpsConfiguration{}
+	if err := g.Client.Get(ctx, client.ObjectKey{Namespace: g.Namespace, Name: crName}, cr); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	patch := client.MergeFrom(cr.DeepCopy())
+	meta.SetStatusCondition(&cr.Status.Conditions, metav1.Condition{Type: arcv1alpha1.HubSyncedCondition,
+		Status: metav1.ConditionFalse, Reason: arcv1alpha1.DesiredStateInvalidReason, ObservedGeneration: cr.Generation,
+		Message: "The hub's latest version was not applied, the last good one stays: " + invalid.Message})
+	return client.IgnoreNotFound(g.Client.Status().Patch(ctx, cr, patch))
+}
+
+// InvalidStatus is a Failed status with the reason.
+func (g *GitOpsConfigurations) InvalidStatus(invalid *InvalidError) json.RawMessage {
+	raw, _ := json.Marshal(protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningFailed,
+		ComplianceState: protocol.ComplianceUnknown, ErrorMessage: invalid.Message})
+	return raw
+}
+
+// Prune deletes the hub-owned GitOpsConfigurations the hub no longer has; their finalizer
+// deletes the Flux objects, and Flux prunes what they applied when prune is set.
+func (g *GitOpsConfigurations) Prune(ctx context.Context, keep map[string]bool) error {
+	list := &arcv1alpha1.GitOpsConfigurationList{}
+	if err := g.Client.List(ctx, list, client.InNamespace(g.Namespace),
+		client.MatchingLabels{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}); err != nil {
+		return fmt.Errorf("listing hub-owned GitOpsConfigurations: %w", err)
+	}
+	var errs []error
+	for i := range list.Items {
+		cr := &list.Items[i]
+		if keep[HubName(cr)] || !cr.DeletionTimestamp.IsZero() {
+			continue
+		}
+		if err := g.Client.Delete(ctx, cr); client.IgnoreNotFound(err) != nil {
+			errs = append(errs, fmt.Errorf("deleting GitOpsConfiguration %s: %w", cr.Name, err))
+		}
+	}
+	return errors.Join(errs...)
+}

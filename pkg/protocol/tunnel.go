@@ -1,0 +1,39 @@
+/*
+Copyright 2026 The kubearc Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package protocol
+
+// Cluster connect: the agent keeps a websocket open to PathTunnel (authenticated with its
+// client certificate) and the hub opens connections through it (github.com/rancher/remotedialer)
+// to reach the agent's forwarder, which passes Kubernetes API requests to the cluster.
+const (
+	// PathTunnel is the websocket endpoint where the agent opens the cluster connect tunnel.
+	PathTunnel = "/agent/v1/connect"
+	// TunnelAddress is the only address the hub dials through a tunnel ("tcp"); the agent
+	// refuses every other, so a tunnel reaches the agent's forwarder and nothing else.
+	TunnelAddress = "kubernetes-api:443"
+	// HeaderRemoteUser carries the user the hub authenticated; the agent impersonates it.
+	// The hub removes any client-sent copy before it sets its own.
+	HeaderRemoteUser = "X-Kubearc-Remote-User"
+	// HeaderRemoteGroup carries the authenticated user's groups, one value per group.
+	HeaderRemoteGroup = "X-Kubearc-Remote-Group"
+	// HeaderClusterToken carries a Kubernetes bearer token (e.g. a service account token,
+	// arcctl connectedk8s proxy --token) from the user to the cluster. The hub's own
+	// Authorization header authenticates the user at the hub and never reaches the cluster;
+	// with this header the agent forwards "Authorization: Bearer <token>" unchanged instead
+	// of impersonating.
+	HeaderClusterToken = "X-Kubearc-Cluster-Token"
+)
