@@ -155,6 +155,7 @@ func TestArcConnectionFromValues(t *testing.T) {
 			AgentKeySecretRef: &arcv1alpha1.SecretReference{Name: "kubearc-agent-key"},
 			HeartbeatInterval: &metav1.Duration{Duration: 30 * time.Second},
 			AgentUpgrade:      arcv1alpha1.AgentUpgradeSpec{AutoUpgrade: ptr.To(true), ReleaseTrain: "Stable"},
+			ClusterConnect:    arcv1alpha1.ClusterConnectSpec{Enabled: true},
 		},
 	}, {
 		name: "everything set",
@@ -162,7 +163,7 @@ func TestArcConnectionFromValues(t *testing.T) {
 			"hub":               map[string]any{"caPEM": testCAPEM},
 			"heartbeatInterval": "1m",
 			"agentUpgrade":      map[string]any{"autoUpgrade": false, "releaseTrain": "Preview"},
-			"clusterConnect":    map[string]any{"enabled": true},
+			"clusterConnect":    map[string]any{"enabled": false},
 			"proxy": map[string]any{
 				// []any, not []string: Helm validates the values as JSON-shaped Go values.
 				"httpsProxy": "http://proxy.corp.example:3128", "noProxy": []any{"10.0.0.0/8", ".svc"}, "caPEM": testCAPEM,
@@ -178,7 +179,7 @@ func TestArcConnectionFromValues(t *testing.T) {
 				CASecretRef: &arcv1alpha1.SecretReference{Name: "kubearc-proxy-ca"},
 			},
 			AgentUpgrade:   arcv1alpha1.AgentUpgradeSpec{AutoUpgrade: ptr.To(false), ReleaseTrain: "Preview"},
-			ClusterConnect: arcv1alpha1.ClusterConnectSpec{Enabled: true},
+			ClusterConnect: arcv1alpha1.ClusterConnectSpec{Enabled: false},
 		},
 	}}
 	for _, tt := range tests {

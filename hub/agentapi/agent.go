@@ -18,6 +18,7 @@ package agentapi
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"net/http"
 
@@ -76,13 +77,18 @@ func clusterFrom(ctx context.Context) string {
 // cluster, or a rotated key, makes older certificates worthless.
 func (a *API) agentOnly(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
+		if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
 			writeError(w, http.StatusUnauthorized, "ClientCertificateRequired", "present the client certificate from "+protocol.PathRegister)
 			return
 		}
-		cert := r.TLS.VerifiedChains[0][0]
+		cert := r.TLS.PeerCertificates[0]
 		if a.now().After(cert.NotAfter) { // a connection can outlive the certificate it began with
 			writeError(w, http.StatusUnauthorized, "CertificateExpired", "the client certificate expired; register again with the agent key")
+			return
+		}
+		if err := a.verifyChain(r.TLS.PeerCertificates); err != nil {
+			writeError(w, http.StatusUnauthorized, "InvalidClientCertificate",
+				"the client certificate was not issued by this hub (was the agent moved to another hub?); register again with the agent key")
 			return
 		}
 		id, err := pki.ClusterIDFromCertificate(cert)
@@ -101,6 +107,20 @@ func (a *API) agentOnly(next http.HandlerFunc) http.Handler {
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), clusterKey{}, id)))
 	})
+}
+
+// verifyChain checks that the client certificate was issued by this hub's CA for client
+// authentication. The TLS layer only requests client certificates: refusing a foreign one
+// there would end the connection with a TLS alert the agent cannot tell from a network
+// failure, where this 401 tells it to register again.
+func (a *API) verifyChain(chain []*x509.Certificate) error {
+	intermediates := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		intermediates.AddCert(c)
+	}
+	_, err := chain[0].Verify(x509.VerifyOptions{Roots: a.Authority.CAPool(), Intermediates: intermediates,
+		CurrentTime: a.now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+	return err
 }
 
 func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {

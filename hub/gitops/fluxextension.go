@@ -41,7 +41,9 @@ const (
 func (s *Service) EnsureFlux(ctx context.Context, clusterID, agentKey, by string, now time.Time) (string, error) {
 	typ, err := s.Extensions.Catalog.Type(FluxExtensionType)
 	if err != nil { // not an error: the operator may install Flux another way
-		s.Log.Warn("The catalog has no Flux extension type; Flux configurations need Flux installed another way", "cluster", clusterID)
+		s.noFluxWarning.Do(func() {
+			s.Log.Warn("The catalog has no Flux extension type; Flux configurations need Flux installed another way")
+		})
 		return "", nil //nolint:nilerr // a catalog without Flux is allowed
 	}
 	name, present, err := s.fluxPresent(ctx, clusterID, typ)

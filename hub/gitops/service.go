@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/nested"
@@ -37,6 +38,9 @@ type Service struct {
 	Store      store.Store
 	Extensions *extensions.Service
 	Log        *slog.Logger
+
+	// noFluxWarning logs once that the catalog has no Flux type, not at every PUT.
+	noFluxWarning sync.Once
 }
 
 // kind is how the nested lifecycle names Flux configurations.

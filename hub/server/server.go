@@ -246,9 +246,10 @@ func (h *hub) tlsConfig() *tls.Config {
 	return &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{h.authority.ServingCertificate()},
-		// Agents present the client certificate the hub issued; users use bearer tokens.
-		ClientAuth: tls.VerifyClientCertIfGiven,
-		ClientCAs:  h.authority.CAPool(),
+		// Agents present the client certificate the hub issued; users use bearer tokens. The
+		// agent API verifies the certificate itself (agentapi), so that a foreign one gets a
+		// 401 telling the agent to register again rather than a TLS alert.
+		ClientAuth: tls.RequestClientCert,
 		// Certificate validity follows the hub's clock, the same one that issued them.
 		Time: h.cfg.Now,
 	}

@@ -40,7 +40,7 @@ import (
 func (s *Server) AgentHandler() http.Handler {
 	return s.agents.AgentOnly(func(w http.ResponseWriter, r *http.Request) {
 		key := clusterKey(agentapi.ClusterFrom(r.Context()))
-		cert := r.TLS.VerifiedChains[0][0]
+		cert := r.TLS.PeerCertificates[0] // verified by AgentOnly
 		var done func()
 		tw := &hijackWatcher{ResponseWriter: w, onConn: func(conn net.Conn) {
 			s.sessions.add(key, session{conn: conn, cert: cert})

@@ -308,10 +308,11 @@ func agentKeyName(obj *arcv1alpha1.ArcConnection) string {
 	return "kubearc-agent-key"
 }
 
-// mustRegisterAgain reports whether the hub refused the agent's certificate, so that only a
-// new registration (proof of possession) can bring the cluster back.
+// mustRegisterAgain reports whether the hub refused the agent's certificate (expired, revoked,
+// or issued by another hub), so that only a new registration (proof of possession) can bring
+// the cluster back.
 func mustRegisterAgain(err error) bool {
-	return hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err) || hubclient.IsCertificateRejected(err)
+	return hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err)
 }
 
 // jitter spreads d by ±10%.

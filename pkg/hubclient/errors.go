@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 
@@ -65,24 +64,6 @@ func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnautho
 // IsForbidden reports whether err is a 403 from the hub: the key is not the cluster's
 // (ProofOfPossessionFailed) or the certificate was revoked (ClusterCredentialRevoked).
 func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
-
-// IsCertificateRejected reports whether the hub refused the agent's client certificate
-// during the TLS handshake: it was issued by another hub's CA (the hub URL or the hub's CA
-// changed), or it expired or was revoked. Register again.
-func IsCertificateRejected(err error) bool {
-	var op *net.OpError
-	if !errors.As(err, &op) || op.Op != "remote error" || op.Err == nil {
-		return false
-	}
-	// crypto/tls does not export its alert type; these are the alerts a server sends for a
-	// client certificate it does not accept.
-	switch op.Err.Error() {
-	case "tls: bad certificate", "tls: unknown certificate authority", "tls: certificate required",
-		"tls: expired certificate", "tls: revoked certificate", "tls: unsupported certificate":
-		return true
-	}
-	return false
-}
 
 // IsNotFound reports whether err is a 404 from the hub, e.g. ClusterNotFound on Register.
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }

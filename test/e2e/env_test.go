@@ -95,6 +95,8 @@ func binaryOf(name string) string {
 	switch strings.SplitN(name, "-", 2)[0] {
 	case "hub":
 		return "kubearc-hub"
+	case "arcctl":
+		return "arcctl"
 	default:
 		return name
 	}

@@ -72,6 +72,7 @@ func TestQuickstartJourney(t *testing.T) {
 			return e.expectCluster("Connected", seededNodes+1, 4*seededNodes)
 		})
 	})
+	t.Run("kubectl reaches the cluster through the hub, as the cluster's RBAC allows", func(t *testing.T) { e.in(t).clusterConnect() })
 	t.Run("a second replica waits, then takes over when the leader stops", func(t *testing.T) { e.in(t).failover() })
 	t.Run("disconnect removes the agent and the hub resource", func(t *testing.T) { e.in(t).disconnect() })
 }
