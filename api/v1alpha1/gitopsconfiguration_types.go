@@ -370,6 +370,12 @@ type GitOpsConfigurationList struct {
 	Items           []GitOpsConfiguration `json:"items"`
 }
 
+// GetConditions returns the status conditions.
+func (g *GitOpsConfiguration) GetConditions() []metav1.Condition { return g.Status.Conditions }
+
+// SetConditions replaces the status conditions.
+func (g *GitOpsConfiguration) SetConditions(c []metav1.Condition) { g.Status.Conditions = c }
+
 func init() {
 	SchemeBuilder.Register(addKnownTypes(&GitOpsConfiguration{}, &GitOpsConfigurationList{}))
 }

@@ -26,7 +26,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -85,10 +84,10 @@ func (e *Extensions) Apply(ctx context.Context, obj protocol.DesiredObject) erro
 	if err != nil {
 		return fmt.Errorf("writing Extension %s/%s: %w", e.Namespace, name, err)
 	}
-	if err := e.writeSecret(ctx, cr, protected); err != nil {
+	if err := writeProtectedSecret(ctx, e.Client, cr, secretData(protected)); err != nil {
 		return err
 	}
-	return e.clearRejection(ctx, cr)
+	return clearRejection(ctx, e.Client, cr)
 }
 
 // CRName is the name of the CR for the hub's object name: lower case, and a valid Helm
@@ -149,18 +148,6 @@ func (e *Extensions) open(ctx context.Context, token string) (map[string]string,
 	return settings, nil
 }
 
-func markHubOwned(cr *arcv1alpha1.Extension, obj protocol.DesiredObject) {
-	if cr.Labels == nil {
-		cr.Labels = map[string]string{}
-	}
-	cr.Labels[arcv1alpha1.ManagedByLabel] = arcv1alpha1.ManagedByHub
-	if cr.Annotations == nil {
-		cr.Annotations = map[string]string{}
-	}
-	cr.Annotations[arcv1alpha1.HubResourceVersionAnnotation] = obj.ResourceVersion
-	cr.Annotations[arcv1alpha1.HubNameAnnotation] = obj.Name
-}
-
 func toCRSpec(s protocol.ExtensionSpec) arcv1alpha1.ExtensionSpec {
 	scope := arcv1alpha1.ExtensionScope(s.Scope)
 	if scope == "" {
@@ -174,53 +161,18 @@ func toCRSpec(s protocol.ExtensionSpec) arcv1alpha1.ExtensionSpec {
 	}
 }
 
-// writeSecret keeps the protected settings in a Secret owned by the CR, or removes it when
-// there are none.
-func (e *Extensions) writeSecret(ctx context.Context, cr *arcv1alpha1.Extension, protected map[string]string) error {
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: e.Namespace, Name: cr.Name + ProtectedSettingsSuffix}}
-	if len(protected) == 0 {
-		return client.IgnoreNotFound(e.Client.Delete(ctx, secret))
-	}
-	_, err := controllerutil.CreateOrUpdate(ctx, e.Client, secret, func() error {
-		secret.Labels = map[string]string{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}
-		secret.Type = corev1.SecretTypeOpaque
-		secret.Data = make(map[string][]byte, len(protected))
-		for k, v := range protected {
-			secret.Data[k] = []byte(v)
-		}
-		return controllerutil.SetControllerReference(cr, secret, e.Client.Scheme())
-	})
-	if err != nil {
-		return fmt.Errorf("writing the protected settings Secret of Extension %s: %w", cr.Name, err)
-	}
-	return nil
-}
-
-// clearRejection removes a HubSynced=False left by an earlier object the agent could not use.
-func (e *Extensions) clearRejection(ctx context.Context, cr *arcv1alpha1.Extension) error {
-	if meta.FindStatusCondition(cr.Status.Conditions, arcv1alpha1.HubSyncedCondition) == nil {
-		return nil
-	}
-	patch := client.MergeFrom(cr.DeepCopy())
-	meta.RemoveStatusCondition(&cr.Status.Conditions, arcv1alpha1.HubSyncedCondition)
-	return client.IgnoreNotFound(e.Client.Status().Patch(ctx, cr, patch))
-}
-
 // Reject marks the existing CR, if any, with HubSynced=False.
 func (e *Extensions) Reject(ctx context.Context, name string, invalid *InvalidError) error {
-	crName := strings.ToLower(name)
-	if validation.IsDNS1123Label(crName) != nil {
-		return nil // no CR can have this name
+	return reject(ctx, e.Client, &arcv1alpha1.Extension{}, e.Namespace, name, invalid)
+}
+
+// secretData is protected settings as Secret data.
+func secretData(settings map[string]string) map[string][]byte {
+	data := make(map[string][]byte, len(settings))
+	for k, v := range settings {
+		data[k] = []byte(v)
 	}
-	cr := &arcv1alpha1.Extension{}
-	if err := e.Client.Get(ctx, client.ObjectKey{Namespace: e.Namespace, Name: crName}, cr); err != nil {
-		return client.IgnoreNotFound(err)
-	}
-	patch := client.MergeFrom(cr.DeepCopy())
-	meta.SetStatusCondition(&cr.Status.Conditions, metav1.Condition{Type: arcv1alpha1.HubSyncedCondition,
-		Status: metav1.ConditionFalse, Reason: arcv1alpha1.DesiredStateInvalidReason, ObservedGeneration: cr.Generation,
-		Message: "The hub's latest version was not applied, the last good one stays: " + invalid.Message})
-	return client.IgnoreNotFound(e.Client.Status().Patch(ctx, cr, patch))
+	return data
 }
 
 // InvalidStatus is a Failed extension status with the reason.

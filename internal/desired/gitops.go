@@ -24,8 +24,6 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -78,17 +76,17 @@ func (g *GitOpsConfigurations) Apply(ctx context.Context, obj protocol.DesiredOb
 	}
 	cr := &arcv1alpha1.GitOpsConfiguration{ObjectMeta: metav1.ObjectMeta{Namespace: g.Namespace, Name: name}}
 	_, err = controllerutil.CreateOrUpdate(ctx, g.Client, cr, func() error {
-		markHubOwnedObject(cr, obj)
+		markHubOwned(cr, obj)
 		cr.Spec = crSpec
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing GitOpsConfiguration %s/%s: %w", g.Namespace, name, err)
 	}
-	if err := g.writeSecret(ctx, cr, protected); err != nil {
+	if err := writeProtectedSecret(ctx, g.Client, cr, protected); err != nil {
 		return err
 	}
-	return g.clearRejection(ctx, cr)
+	return clearRejection(ctx, g.Client, cr)
 }
 
 // gitOpsCRName is the CR name of the hub's configuration name: lower case, a DNS label, so
@@ -133,66 +131,9 @@ func (g *GitOpsConfigurations) open(ctx context.Context, token string) (map[stri
 	return data, nil
 }
 
-func markHubOwnedObject(obj metav1.Object, desired protocol.DesiredObject) {
-	labels := obj.GetLabels()
-	if labels == nil {
-		labels = map[string]string{}
-	}
-	labels[arcv1alpha1.ManagedByLabel] = arcv1alpha1.ManagedByHub
-	obj.SetLabels(labels)
-	annotations := obj.GetAnnotations()
-	if annotations == nil {
-		annotations = map[string]string{}
-	}
-	annotations[arcv1alpha1.HubResourceVersionAnnotation] = desired.ResourceVersion
-	annotations[arcv1alpha1.HubNameAnnotation] = desired.Name
-	obj.SetAnnotations(annotations)
-}
-
-// writeSecret keeps the protected settings in a Secret owned by the CR, or removes it when
-// there are none.
-func (g *GitOpsConfigurations) writeSecret(ctx context.Context, cr *arcv1alpha1.GitOpsConfiguration, protected map[string][]byte) error {
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: g.Namespace, Name: cr.Name + ProtectedSettingsSuffix}}
-	if len(protected) == 0 {
-		return client.IgnoreNotFound(g.Client.Delete(ctx, secret))
-	}
-	_, err := controllerutil.CreateOrUpdate(ctx, g.Client, secret, func() error {
-		secret.Labels = map[string]string{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}
-		secret.Type = corev1.SecretTypeOpaque
-		secret.Data = protected
-		return controllerutil.SetControllerReference(cr, secret, g.Client.Scheme())
-	})
-	if err != nil {
-		return fmt.Errorf("writing the protected settings Secret of GitOpsConfiguration %s: %w", cr.Name, err)
-	}
-	return nil
-}
-
-// clearRejection removes a HubSynced=False left by an earlier object the agent could not use.
-func (g *GitOpsConfigurations) clearRejection(ctx context.Context, cr *arcv1alpha1.GitOpsConfiguration) error {
-	if meta.FindStatusCondition(cr.Status.Conditions, arcv1alpha1.HubSyncedCondition) == nil {
-		return nil
-	}
-	patch := client.MergeFrom(cr.DeepCopy())
-	meta.RemoveStatusCondition(&cr.Status.Conditions, arcv1alpha1.HubSyncedCondition)
-	return client.IgnoreNotFound(g.Client.Status().Patch(ctx, cr, patch))
-}
-
 // Reject marks the existing CR, if any, with HubSynced=False; the last good spec stays.
 func (g *GitOpsConfigurations) Reject(ctx context.Context, name string, invalid *InvalidError) error {
-	crName := strings.ToLower(name)
-	if len(validation.IsDNS1123Label(crName)) > 0 {
-		return nil // no CR can have this name
-	}
-	cr := &arcv1alpha1.GitOpsConfiguration{}
-	if err := g.Client.Get(ctx, client.ObjectKey{Namespace: g.Namespace, Name: crName}, cr); err != nil {
-		return client.IgnoreNotFound(err)
-	}
-	patch := client.MergeFrom(cr.DeepCopy())
-	meta.SetStatusCondition(&cr.Status.Conditions, metav1.Condition{Type: arcv1alpha1.HubSyncedCondition,
-		Status: metav1.ConditionFalse, Reason: arcv1alpha1.DesiredStateInvalidReason, ObservedGeneration: cr.Generation,
-		Message: "The hub's latest version was not applied, the last good one stays: " + invalid.Message})
-	return client.IgnoreNotFound(g.Client.Status().Patch(ctx, cr, patch))
+	return reject(ctx, g.Client, &arcv1alpha1.GitOpsConfiguration{}, g.Namespace, name, invalid)
 }
 
 // InvalidStatus is a Failed status with the reason.

@@ -18,7 +18,6 @@ package report
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -44,15 +43,7 @@ func (Extensions) Object() client.Object { return &arcv1alpha1.Extension{} }
 
 // List returns the Extensions in the namespace.
 func (e Extensions) List(ctx context.Context, r client.Reader) ([]client.Object, error) {
-	list := &arcv1alpha1.ExtensionList{}
-	if err := r.List(ctx, list, client.InNamespace(e.Namespace)); err != nil {
-		return nil, err
-	}
-	out := make([]client.Object, 0, len(list.Items))
-	for i := range list.Items {
-		out = append(out, &list.Items[i])
-	}
-	return out, nil
+	return listIn(ctx, r, &arcv1alpha1.ExtensionList{}, e.Namespace)
 }
 
 // Status maps the CR's status to an ExtensionStatus.
@@ -62,7 +53,7 @@ func (e Extensions) Status(obj client.Object) (protocol.ObjectStatus, bool) {
 		return protocol.ObjectStatus{}, false
 	}
 	status := ExtensionStatus(ext)
-	return objectStatus(ext, status), true
+	return objectStatus(protocol.KindExtension, ext, status), true
 }
 
 // Deleted is a ProvisioningDeleted status, sent once the release is uninstalled and the CR gone.
@@ -75,19 +66,7 @@ func (e Extensions) Deleted(obj client.Object) (protocol.ObjectStatus, bool) {
 	if !ext.HubOwned() {
 		fillClusterOwned(&status, ext)
 	}
-	return objectStatus(ext, status), true
-}
-
-func objectStatus(ext *arcv1alpha1.Extension, status protocol.ExtensionStatus) protocol.ObjectStatus {
-	raw, _ := json.Marshal(status)
-	out := protocol.ObjectStatus{Kind: protocol.KindExtension, Name: ext.Name, Status: raw}
-	if ext.HubOwned() {
-		out.ObservedResourceVersion = ext.Annotations[arcv1alpha1.HubResourceVersionAnnotation]
-		if n := ext.Annotations[arcv1alpha1.HubNameAnnotation]; n != "" {
-			out.Name = n
-		}
-	}
-	return out
+	return objectStatus(protocol.KindExtension, ext, status), true
 }
 
 // ExtensionStatus is what the hub is told about ext.

@@ -18,7 +18,6 @@ package report
 
 import (
 	"context"
-	"encoding/json"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -42,15 +41,7 @@ func (GitOpsConfigurations) Object() client.Object { return &arcv1alpha1.GitOpsC
 
 // List returns the GitOpsConfigurations in the namespace.
 func (g GitOpsConfigurations) List(ctx context.Context, r client.Reader) ([]client.Object, error) {
-	list := &arcv1alpha1.GitOpsConfigurationList{}
-	if err := r.List(ctx, list, client.InNamespace(g.Namespace)); err != nil {
-		return nil, err
-	}
-	out := make([]client.Object, 0, len(list.Items))
-	for i := range list.Items {
-		out = append(out, &list.Items[i])
-	}
-	return out, nil
+	return listIn(ctx, r, &arcv1alpha1.GitOpsConfigurationList{}, g.Namespace)
 }
 
 // Status maps the CR's status (compliance, statuses[], synced commit) for the hub.
@@ -59,7 +50,7 @@ func (g GitOpsConfigurations) Status(obj client.Object) (protocol.ObjectStatus, 
 	if !ok || cfg.Namespace != g.Namespace {
 		return protocol.ObjectStatus{}, false
 	}
-	return gitOpsObjectStatus(cfg, flux.HubStatus(cfg, !hubOwned(cfg))), true
+	return objectStatus(protocol.KindGitOpsConfiguration, cfg, flux.HubStatus(cfg, !hubOwned(cfg))), true
 }
 
 // Deleted is a ProvisioningDeleted status, sent once the Flux objects are gone and the CR
@@ -75,21 +66,5 @@ func (g GitOpsConfigurations) Deleted(obj client.Object) (protocol.ObjectStatus,
 		spec := flux.ProtocolSpec(cfg.Spec)
 		status.ClusterOwned = &spec
 	}
-	return gitOpsObjectStatus(cfg, status), true
-}
-
-func hubOwned(obj client.Object) bool {
-	return obj.GetLabels()[arcv1alpha1.ManagedByLabel] == arcv1alpha1.ManagedByHub
-}
-
-func gitOpsObjectStatus(cfg *arcv1alpha1.GitOpsConfiguration, status protocol.GitOpsConfigurationStatus) protocol.ObjectStatus {
-	raw, _ := json.Marshal(status)
-	out := protocol.ObjectStatus{Kind: protocol.KindGitOpsConfiguration, Name: cfg.Name, Status: raw}
-	if hubOwned(cfg) {
-		out.ObservedResourceVersion = cfg.Annotations[arcv1alpha1.HubResourceVersionAnnotation]
-		if n := cfg.Annotations[arcv1alpha1.HubNameAnnotation]; n != "" {
-			out.Name = n
-		}
-	}
-	return out
+	return objectStatus(protocol.KindGitOpsConfiguration, cfg, status), true
 }
