@@ -18,6 +18,7 @@ package desired
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -104,4 +105,35 @@ func reject(ctx context.Context, c client.Client, cr hubCR, namespace, name stri
 		Message: "The hub's latest version was not applied, the last good one stays: " + invalid.Message})
 	cr.SetConditions(conditions)
 	return client.IgnoreNotFound(c.Status().Patch(ctx, cr, patch))
+}
+
+// pruneHubOwned deletes the hub-owned CRs of list's kind in namespace whose hub name is not
+// in keep, then calls after (when set) for each one deleted.
+func pruneHubOwned(ctx context.Context, c client.Client, list client.ObjectList, namespace string,
+	keep map[string]bool, after func(client.Object) error) error {
+	if err := c.List(ctx, list, client.InNamespace(namespace),
+		client.MatchingLabels{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}); err != nil {
+		return fmt.Errorf("listing hub-owned objects: %w", err)
+	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, item := range items {
+		cr, ok := item.(client.Object)
+		if !ok || keep[HubName(cr)] || !cr.GetDeletionTimestamp().IsZero() {
+			continue
+		}
+		if err := c.Delete(ctx, cr); client.IgnoreNotFound(err) != nil {
+			errs = append(errs, fmt.Errorf("deleting %s: %w", cr.GetName(), err))
+			continue
+		}
+		if after != nil {
+			if err := after(cr); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

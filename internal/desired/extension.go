@@ -20,7 +20,6 @@ import (
 	"context"
 	"crypto"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -182,29 +181,16 @@ func (e *Extensions) InvalidStatus(invalid *InvalidError) json.RawMessage {
 }
 
 // Prune deletes the hub-owned Extensions the hub no longer has; their finalizer uninstalls
-// the releases.
+// the releases. The protected-settings Secret goes at once, not waiting for the garbage
+// collector.
 func (e *Extensions) Prune(ctx context.Context, keep map[string]bool) error {
-	list := &arcv1alpha1.ExtensionList{}
-	if err := e.Client.List(ctx, list, client.InNamespace(e.Namespace),
-		client.MatchingLabels{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}); err != nil {
-		return fmt.Errorf("listing hub-owned Extensions: %w", err)
-	}
-	var errs []error
-	for i := range list.Items {
-		cr := &list.Items[i]
-		if keep[HubName(cr)] || !cr.DeletionTimestamp.IsZero() {
-			continue
-		}
-		if err := e.Client.Delete(ctx, cr); client.IgnoreNotFound(err) != nil {
-			errs = append(errs, fmt.Errorf("deleting Extension %s: %w", cr.Name, err))
-		}
-		// The Secret is owned by the CR; deleting it here does not wait for the garbage collector.
-		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: e.Namespace, Name: cr.Name + ProtectedSettingsSuffix}}
+	return pruneHubOwned(ctx, e.Client, &arcv1alpha1.ExtensionList{}, e.Namespace, keep, func(cr client.Object) error {
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: e.Namespace, Name: cr.GetName() + ProtectedSettingsSuffix}}
 		if err := e.Client.Delete(ctx, secret); client.IgnoreNotFound(err) != nil {
-			errs = append(errs, fmt.Errorf("deleting the protected settings of Extension %s: %w", cr.Name, err))
+			return fmt.Errorf("deleting the protected settings of Extension %s: %w", cr.GetName(), err)
 		}
-	}
-	return errors.Join(errs...)
+		return nil
+	})
 }
 
 // HubName is the hub's name of a hub-owned CR.

@@ -20,7 +20,6 @@ import (
 	"context"
 	"crypto"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -146,20 +145,5 @@ func (g *GitOpsConfigurations) InvalidStatus(invalid *InvalidError) json.RawMess
 // Prune deletes the hub-owned GitOpsConfigurations the hub no longer has; their finalizer
 // deletes the Flux objects, and Flux prunes what they applied when prune is set.
 func (g *GitOpsConfigurations) Prune(ctx context.Context, keep map[string]bool) error {
-	list := &arcv1alpha1.GitOpsConfigurationList{}
-	if err := g.Client.List(ctx, list, client.InNamespace(g.Namespace),
-		client.MatchingLabels{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}); err != nil {
-		return fmt.Errorf("listing hub-owned GitOpsConfigurations: %w", err)
-	}
-	var errs []error
-	for i := range list.Items {
-		cr := &list.Items[i]
-		if keep[HubName(cr)] || !cr.DeletionTimestamp.IsZero() {
-			continue
-		}
-		if err := g.Client.Delete(ctx, cr); client.IgnoreNotFound(err) != nil {
-			errs = append(errs, fmt.Errorf("deleting GitOpsConfiguration %s: %w", cr.Name, err))
-		}
-	}
-	return errors.Join(errs...)
+	return pruneHubOwned(ctx, g.Client, &arcv1alpha1.GitOpsConfigurationList{}, g.Namespace, keep, nil)
 }
