@@ -17,19 +17,31 @@ limitations under the License.
 package tunnel
 
 import (
-	"bufio"
 	"context"
 	"crypto/x509"
 	"errors"
-	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/hashicorp/yamux"
 
 	"github.com/kubearc/kubearc/hub/agentapi"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
+
+// upgrader accepts the agents' websockets. Agents are not browsers: they send no Origin,
+// which the default origin check accepts.
+var upgrader = websocket.Upgrader{
+	Subprotocols:    []string{protocol.TunnelSubprotocol},
+	ReadBufferSize:  64 << 10,
+	WriteBufferSize: 64 << 10,
+}
 
 // AgentHandler serves protocol.PathTunnel: a registered agent upgrades to a websocket that
 // carries its cluster's tunnel. A cluster has one tunnel: a new one closes the older (the
@@ -40,47 +52,47 @@ import (
 func (s *Server) AgentHandler() http.Handler {
 	return s.agents.AgentOnly(func(w http.ResponseWriter, r *http.Request) {
 		key := clusterKey(agentapi.ClusterFrom(r.Context()))
-		cert := r.TLS.PeerCertificates[0] // verified by AgentOnly
-		var done func()
-		tw := &hijackWatcher{ResponseWriter: w, onConn: func(conn net.Conn) {
-			s.sessions.add(key, session{conn: conn, cert: cert})
-			stop := context.AfterFunc(r.Context(), func() { _ = conn.Close() })
-			expire := time.AfterFunc(cert.NotAfter.Sub(s.now()), func() { _ = conn.Close() })
-			done = func() {
-				stop()
-				expire.Stop()
-				s.sessions.remove(key, conn)
-				_ = conn.Close()
-			}
-		}}
-		s.log.Debug("Tunnel requested", "cluster", key)
-		s.dialer.ServeHTTP(tw, r) // returns when the tunnel ends
-		if done != nil {
-			done()
-			s.log.Debug("Tunnel ended", "cluster", key)
+		if !slices.Contains(websocket.Subprotocols(r), protocol.TunnelSubprotocol) {
+			http.Error(w, "the tunnel needs the websocket subprotocol "+protocol.TunnelSubprotocol, http.StatusBadRequest)
+			return
 		}
+		ws, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			s.log.Info("Tunnel request refused", "cluster", key, "error", err)
+			return // the upgrader answered
+		}
+		mux, err := tunnelmux.Hub(ws, func(msg string) { s.log.Debug("Tunnel", "cluster", key, "message", msg) })
+		if err != nil {
+			_ = ws.Close()
+			return
+		}
+		s.serve(r.Context(), key, session{mux: mux, cert: r.TLS.PeerCertificates[0]}) // verified by AgentOnly
 	})
 }
 
-// hijackWatcher records the connection remotedialer takes over for the websocket.
-type hijackWatcher struct {
-	http.ResponseWriter
-	onConn func(net.Conn)
-}
-
-// Hijack takes over the connection, as http.Hijacker.
-func (h *hijackWatcher) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
-	if err == nil {
-		h.onConn(conn)
+// serve keeps sess as the cluster's tunnel until it ends.
+func (s *Server) serve(ctx context.Context, key string, sess session) {
+	s.sessions.add(key, sess)
+	defer func() {
+		s.sessions.remove(key, sess.mux)
+		_ = sess.mux.Close()
+		s.transport(key).CloseIdleConnections()
+		s.log.Debug("Tunnel ended", "cluster", key)
+	}()
+	expire := time.NewTimer(sess.cert.NotAfter.Sub(s.now()))
+	defer expire.Stop()
+	s.log.Debug("Tunnel open", "cluster", key)
+	select {
+	case <-sess.mux.CloseChan():
+	case <-ctx.Done():
+	case <-expire.C:
 	}
-	return conn, rw, err
 }
 
-// session is a cluster's current tunnel: its websocket connection and the client
-// certificate it was opened with.
+// session is a cluster's current tunnel: its yamux session and the client certificate it
+// was opened with.
 type session struct {
-	conn net.Conn
+	mux  *yamux.Session
 	cert *x509.Certificate
 }
 
@@ -99,7 +111,7 @@ func (ss *sessions) add(key string, s session) {
 	ss.byKey[key] = s
 	ss.mu.Unlock()
 	if ok {
-		_ = prev.conn.Close()
+		_ = prev.mux.Close()
 	}
 }
 
@@ -110,19 +122,19 @@ func (ss *sessions) count() int {
 	return len(ss.byKey)
 }
 
-// get returns the cluster's tunnel.
+// get returns the cluster's open tunnel.
 func (ss *sessions) get(key string) (session, bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	s, ok := ss.byKey[key]
-	return s, ok
+	return s, ok && !s.mux.IsClosed()
 }
 
-// remove forgets conn if it is still the cluster's tunnel.
-func (ss *sessions) remove(key string, conn net.Conn) {
+// remove forgets mux if it is still the cluster's tunnel.
+func (ss *sessions) remove(key string, mux *yamux.Session) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.byKey[key].conn == conn {
+	if ss.byKey[key].mux == mux {
 		delete(ss.byKey, key)
 	}
 }
@@ -140,7 +152,7 @@ func (s *Server) revalidate(clusterID string) {
 	switch {
 	case errors.Is(err, store.ErrNotFound), err == nil && !pki.SameKey(sess.cert, key):
 		s.log.Info("Closing the tunnel of a deleted or re-keyed cluster", "cluster", clusterID)
-		_ = sess.conn.Close()
+		_ = sess.mux.Close()
 	case err != nil:
 		s.log.Error("Checking a tunnel's cluster failed", "cluster", clusterID, "error", err)
 	}

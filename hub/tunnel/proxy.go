@@ -75,8 +75,13 @@ func (s *Server) ProxyHandler() http.Handler {
 	})
 }
 
-// checkCluster answers why a request for id cannot be relayed now, or 0.
+// checkCluster answers why a request for id cannot be relayed now, or 0. A cluster with a
+// tunnel exists: deleting it closes its tunnel (revalidate), so only a cluster without one
+// is looked up, to tell a missing cluster from an offline one.
 func (s *Server) checkCluster(ctx context.Context, id armid.ClusterID) (int, string, string) {
+	if s.Connected(id.String()) {
+		return 0, "", ""
+	}
 	_, err := s.store.GetResource(ctx, id.String())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -84,11 +89,9 @@ func (s *Server) checkCluster(ctx context.Context, id armid.ClusterID) (int, str
 	case err != nil:
 		s.log.Error("Reading the cluster for the proxy failed", "cluster", id.String(), "error", err)
 		return http.StatusInternalServerError, "InternalError", "the hub had an internal error; retry later"
-	case !s.Connected(id.String()):
-		return http.StatusServiceUnavailable, "ServiceUnavailable", "cluster " + id.String() +
-			" has no tunnel to the hub: its agent is offline or cluster connect is off (set spec.clusterConnect.enabled in its ArcConnection)"
 	}
-	return 0, "", ""
+	return http.StatusServiceUnavailable, "ServiceUnavailable", "cluster " + id.String() +
+		" has no tunnel to the hub: its agent is offline or cluster connect is off (set spec.clusterConnect.enabled in its ArcConnection)"
 }
 
 // splitProxyPath splits an escaped proxy path into the cluster ID and the Kubernetes path.
@@ -133,15 +136,19 @@ func (s *Server) reverseProxy(id armid.ClusterID, p auth.Principal, escapedPath 
 }
 
 // transport returns the HTTP transport through cluster key's tunnel; one per cluster, so
-// that a pooled connection never carries another cluster's request.
+// that a pooled connection never carries another cluster's request. Each connection is a
+// new stream of the cluster's current tunnel.
 func (s *Server) transport(key string) *http.Transport {
 	if t, ok := s.transports.Load(key); ok {
 		return t.(*http.Transport)
 	}
-	dial := s.dialer.Dialer(key)
 	t := &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return dial(ctx, "tcp", protocol.TunnelAddress)
+		DialContext: func(context.Context, string, string) (net.Conn, error) {
+			sess, ok := s.sessions.get(key)
+			if !ok {
+				return nil, errNoTunnel
+			}
+			return sess.mux.Open()
 		},
 		MaxIdleConnsPerHost: 16,
 		IdleConnTimeout:     90 * time.Second,
@@ -152,3 +159,5 @@ func (s *Server) transport(key string) *http.Transport {
 	actual, _ := s.transports.LoadOrStore(key, t)
 	return actual.(*http.Transport)
 }
+
+var errNoTunnel = errors.New("the cluster has no tunnel to the hub")

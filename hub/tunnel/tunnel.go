@@ -15,7 +15,7 @@ limitations under the License.
 */
 
 // Package tunnel is the hub's side of cluster connect: agents keep a websocket open to
-// protocol.PathTunnel (github.com/rancher/remotedialer), and users' Kubernetes API requests
+// protocol.PathTunnel carrying a yamux session (pkg/tunnelmux), and users' Kubernetes API requests
 // to the proxy endpoint, ProxyPrefix + "/" + the connectedCluster's ARM ID + the Kubernetes
 // path, travel through the cluster's tunnel to its agent. The hub authenticates the user
 // (bearer token), authorizes a role on the cluster, removes every client-sent
@@ -25,12 +25,9 @@ package tunnel
 
 import (
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/rancher/remotedialer"
 
 	"github.com/kubearc/kubearc/hub/agentapi"
 	"github.com/kubearc/kubearc/hub/events"
@@ -44,7 +41,6 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	dialer     *remotedialer.Server
 	sessions   *sessions
 	transports sync.Map // cluster key → *http.Transport
 }
@@ -73,7 +69,6 @@ func New(o Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.dialer = remotedialer.New(s.authorizeAgent, s.writeAgentError)
 	if o.Changes != nil {
 		o.Changes.OnChange(func(id string) { go s.revalidate(id) })
 	}
@@ -87,15 +82,7 @@ func clusterKey(id string) string { return strings.ToLower(id) }
 func (s *Server) Open() int { return s.sessions.count() }
 
 // Connected reports whether the cluster id has a tunnel to this hub.
-func (s *Server) Connected(id string) bool { return s.dialer.HasSession(clusterKey(id)) }
-
-// authorizeAgent names the tunnel after the cluster AgentOnly authenticated.
-func (s *Server) authorizeAgent(r *http.Request) (string, bool, error) {
-	id := agentapi.ClusterFrom(r.Context())
-	return clusterKey(id), id != "", nil
-}
-
-func (s *Server) writeAgentError(w http.ResponseWriter, _ *http.Request, code int, err error) {
-	s.log.Info("Tunnel request refused", "code", code, "error", err)
-	http.Error(w, err.Error(), code)
+func (s *Server) Connected(id string) bool {
+	_, ok := s.sessions.get(clusterKey(id))
+	return ok
 }

@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/sirupsen/logrus"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -48,7 +47,6 @@ import (
 // TestKubectlThroughConnectedk8sProxy runs 'arcctl connectedk8s proxy' and the real kubectl
 // against the context it writes, with a real cluster (envtest), hub and agent tunnel.
 func TestKubectlThroughConnectedk8sProxy(t *testing.T) {
-	logrus.SetOutput(io.Discard)
 	kubectlPath, err := tunneltest.EnvtestBinary("kubectl")
 	if err != nil {
 		t.Fatal(err)

@@ -15,10 +15,10 @@ limitations under the License.
 */
 
 // Package tunnel is the agent's side of cluster connect: while the ArcConnection's
-// spec.clusterConnect.enabled is true, the elected agent keeps a websocket open to the hub
-// (github.com/rancher/remotedialer), authenticated with the cluster's client certificate
-// and going through the configured proxy, and serves the requests the hub relays through
-// it with a Forwarder to the cluster's API server. It reconnects with jittered exponential
+// spec.clusterConnect.enabled is true, the elected agent keeps a websocket open to the hub,
+// authenticated with the cluster's client certificate and going through the configured
+// proxy, carrying a yamux session (pkg/tunnelmux). The hub opens a stream per connection,
+// and the agent serves the requests on it with a Forwarder to the cluster's API server. It reconnects with jittered exponential
 // backoff and reports the tunnel's state in the ArcConnection's status.clusterConnect.
 package tunnel
 
@@ -30,13 +30,13 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/rancher/remotedialer"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/pkg/hubclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
 
 // Agent keeps the cluster connect tunnel. It is a manager Runnable for the leader only, like
@@ -61,17 +61,16 @@ type Agent struct {
 // NeedLeaderElection makes the tunnel run on the leader only: a cluster has one tunnel.
 func (a *Agent) NeedLeaderElection() bool { return true }
 
-// errReconfigured ends a tunnel whose spec or hub client changed.
-var errReconfigured = errors.New("the tunnel's configuration changed")
+var (
+	// errReconfigured ends a tunnel whose spec or hub client changed.
+	errReconfigured = errors.New("the tunnel's configuration changed")
+	// errClosed ends a tunnel the hub or the network closed.
+	errClosed = errors.New("the tunnel closed")
+)
 
 // Start keeps the tunnel until ctx ends.
 func (a *Agent) Start(ctx context.Context) error {
 	a.defaults()
-	listener := newPipeListener()
-	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 30 * time.Second}
-	go func() { _ = srv.Serve(listener) }()
-	defer func() { _ = srv.Close() }()
-
 	status := &statusWriter{client: a.Client, log: a.Log}
 	backoff := a.Backoff
 	for ctx.Err() == nil {
@@ -89,7 +88,7 @@ func (a *Agent) Start(ctx context.Context) error {
 		}
 		status.set(ctx, arcv1alpha1.TunnelConnecting, "")
 		started := time.Now()
-		err := a.connect(ctx, hub, listener, status)
+		err := a.connect(ctx, hub, status)
 		if ctx.Err() != nil {
 			break
 		}
@@ -97,9 +96,9 @@ func (a *Agent) Start(ctx context.Context) error {
 			backoff = a.Backoff
 		}
 		if !errors.Is(err, errReconfigured) {
-			msg := "the tunnel closed"
-			if err != nil {
-				msg = fmt.Sprintf("the tunnel to the hub failed: %v", err)
+			msg := fmt.Sprintf("the tunnel to the hub failed: %v", err)
+			if errors.Is(err, errClosed) {
+				msg = err.Error()
 			}
 			status.set(ctx, arcv1alpha1.TunnelDisconnected, msg)
 			a.Log.Info("Tunnel to the hub down; retrying", "error", err)
@@ -136,31 +135,53 @@ func (a *Agent) wanted(ctx context.Context) (*hubclient.Client, bool) {
 
 // connect opens the tunnel and serves it until it fails, ctx ends, or the configuration
 // changes.
-func (a *Agent) connect(ctx context.Context, hub *hubclient.Client, l *pipeListener, status *statusWriter) error {
+func (a *Agent) connect(ctx context.Context, hub *hubclient.Client, status *statusWriter) error {
 	url, dialer := hub.Websocket(protocol.PathTunnel)
-	allow := func(proto, address string) bool { return proto == "tcp" && address == protocol.TunnelAddress }
-	onConnect := func(ctx context.Context, _ *remotedialer.Session) error {
-		status.set(ctx, arcv1alpha1.TunnelConnected, "")
-		a.Log.Info("Tunnel to the hub open", "hub", url)
-		for sleep(ctx, a.CheckInterval) {
-			if current, enabled := a.wanted(ctx); !enabled || current != hub {
-				return errReconfigured
-			}
-			status.set(ctx, arcv1alpha1.TunnelConnected, "")
-		}
-		return nil
+	ws, resp, err := dialer.DialContext(ctx, url, nil)
+	if resp != nil {
+		_ = resp.Body.Close()
 	}
-	return remotedialer.ConnectToProxyWithDialer(ctx, url, nil, allow, dialer, l.dial, onConnect)
+	if err != nil {
+		if resp != nil {
+			return fmt.Errorf("the hub answered %s", resp.Status)
+		}
+		return err
+	}
+	mux, err := tunnelmux.Agent(ws, func(msg string) { a.Log.V(1).Info("Tunnel", "message", msg) })
+	if err != nil {
+		_ = ws.Close()
+		return err
+	}
+	defer func() { _ = mux.Close() }()
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 30 * time.Second}
+	go func() { _ = srv.Serve(mux) }()
+	defer func() { _ = srv.Close() }()
+
+	status.set(ctx, arcv1alpha1.TunnelConnected, "")
+	a.Log.Info("Tunnel to the hub open", "hub", url)
+	tick := time.NewTicker(a.CheckInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-mux.CloseChan():
+			return errClosed
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		if current, enabled := a.wanted(ctx); !enabled || current != hub {
+			return errReconfigured
+		}
+		status.set(ctx, arcv1alpha1.TunnelConnected, "")
+	}
 }
 
-// sleep waits for d or ctx; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
+// sleep waits for d or ctx.
+func sleep(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return false
 	case <-t.C:
-		return true
 	}
 }

@@ -19,13 +19,11 @@ package tunnel_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/sirupsen/logrus"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -58,7 +56,6 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	logrus.SetOutput(io.Discard) // remotedialer logs every connection through logrus
 	env, cfg, err := tunneltest.StartAPIServer()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

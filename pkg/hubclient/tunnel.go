@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // websocketHandshakeTimeout bounds the TCP, proxy, TLS and HTTP upgrade of a websocket.
@@ -34,7 +36,8 @@ const websocketBufferSize = 64 << 10
 // Websocket returns the wss:// URL of path on the hub and a dialer that reaches it as the
 // client's other requests do: through the configured proxy (honouring NoProxy, trusting the
 // proxy CA for an https:// proxy), trusting the hub CA, and presenting the current client
-// certificate at each handshake, so a dial after a renewal uses the new certificate.
+// certificate at each handshake, so a dial after a renewal uses the new certificate. It asks
+// for the tunnel's subprotocol, protocol.TunnelSubprotocol.
 func (c *Client) Websocket(path string) (string, *websocket.Dialer) {
 	u := *c.base
 	u.Scheme = "wss"
@@ -54,6 +57,7 @@ func (c *Client) Websocket(path string) (string, *websocket.Dialer) {
 		NetDialContext:   c.build.dial,
 		TLSClientConfig:  hubTLS,
 		HandshakeTimeout: websocketHandshakeTimeout,
+		Subprotocols:     []string{protocol.TunnelSubprotocol},
 		// A client masks and frames what it sends through its write buffer: the default
 		// 4 KiB costs a frame and a TLS record (and a syscall) per 4 KiB of a tunnel's data.
 		ReadBufferSize:  websocketBufferSize,

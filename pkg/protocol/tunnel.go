@@ -17,14 +17,14 @@ limitations under the License.
 package protocol
 
 // Cluster connect: the agent keeps a websocket open to PathTunnel (authenticated with its
-// client certificate) and the hub opens connections through it (github.com/rancher/remotedialer)
-// to reach the agent's forwarder, which passes Kubernetes API requests to the cluster.
+// client certificate) that carries a yamux session (pkg/tunnelmux); the hub opens a stream
+// through it per connection, and each stream reaches the agent's forwarder, which passes
+// Kubernetes API requests to the cluster. The hub cannot reach anything else through it.
 const (
 	// PathTunnel is the websocket endpoint where the agent opens the cluster connect tunnel.
 	PathTunnel = "/agent/v1/connect"
-	// TunnelAddress is the only address the hub dials through a tunnel ("tcp"); the agent
-	// refuses every other, so a tunnel reaches the agent's forwarder and nothing else.
-	TunnelAddress = "kubernetes-api:443"
+	// TunnelSubprotocol is the websocket subprotocol of the tunnel: yamux in binary messages.
+	TunnelSubprotocol = "yamux.v1.kubearc.io"
 	// HeaderRemoteUser carries the user the hub authenticated; the agent impersonates it.
 	// The hub removes any client-sent copy before it sets its own.
 	HeaderRemoteUser = "X-Kubearc-Remote-User"

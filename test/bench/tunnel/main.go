@@ -37,7 +37,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sirupsen/logrus"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -59,7 +58,6 @@ func main() {
 	flag.IntVar(&o.objectKiB, "object-kib", 100, "size of each ConfigMap's data, KiB")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured part to this file")
 	flag.Parse()
-	logrus.SetOutput(io.Discard)
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "tunnel benchmark:", err)
 		os.Exit(1)
@@ -95,7 +93,12 @@ func run(ctx context.Context, o options) error {
 		}
 		defer stop()
 	}
-	paths := [2]target{{"direct", direct, strings.TrimSuffix(cfg.Host, "/")}, {"tunnel", tunneled, setup.userConfig.Host}}
+	hop, err := startOneHop(cfg)
+	if err != nil {
+		return err
+	}
+	defer hop.stop()
+	paths := []target{{"direct", direct, strings.TrimSuffix(cfg.Host, "/")}, {"tunnel", tunneled, setup.userConfig.Host}, hop.target}
 	get, err := measure(ctx, paths, 100, o.gets, "/api/v1/namespaces/"+benchNamespace+"/configmaps/small")
 	if err != nil {
 		return err
@@ -104,7 +107,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	report(get, list)
+	report(paths, get, list)
 	impersonating := rest.CopyConfig(cfg)
 	impersonating.Impersonate = rest.ImpersonationConfig{UserName: "kubearc:token:bench", Groups: []string{"kubearc:users", "kubearc:role:reader"}}
 	imp, err := rest.HTTPClientFor(impersonating)
@@ -178,8 +181,8 @@ type samples struct {
 }
 
 // measure sends warm+n GETs of path on both targets, interleaved, and keeps the last n.
-func measure(ctx context.Context, targets [2]target, warm, n int, path string) ([2]samples, error) {
-	var out [2]samples
+func measure(ctx context.Context, targets []target, warm, n int, path string) ([]samples, error) {
+	out := make([]samples, len(targets))
 	for i := range warm + n {
 		for t, tg := range targets {
 			d, size, status, err := fetch(ctx, tg, path)
@@ -218,28 +221,32 @@ func fetch(ctx context.Context, tg target, path string) (time.Duration, int64, i
 	return time.Since(start), size, resp.StatusCode, err
 }
 
-func report(get, list [2]samples) {
+func report(paths []target, get, list []samples) {
 	fmt.Printf("small GET (%d each), latency to the last byte:\n", len(get[0].durations))
-	for i, name := range []string{"direct", "tunnel"} {
+	for i, tg := range paths {
+		slices.Sort(get[i].durations)
 		s := get[i].durations
-		slices.Sort(s)
-		fmt.Printf("  %-6s p50 %8s  p90 %8s  p99 %8s  mean %8s\n", name, pct(s, 50), pct(s, 90), pct(s, 99), mean(s))
+		fmt.Printf("  %-7s p50 %8s  p90 %8s  p99 %8s  mean %8s\n", tg.name, pct(s, 50), pct(s, 90), pct(s, 99), mean(s))
 	}
-	fmt.Printf("  tunnel/direct: p50 %+.0f%%  mean %+.0f%%\n", 100*(ratio(pct(get[1].durations, 50), pct(get[0].durations, 50))-1),
-		100*(ratio(mean(get[1].durations), mean(get[0].durations))-1))
+	for i, tg := range paths[1:] {
+		fmt.Printf("  %s/direct: p50 %+.0f%%  mean %+.0f%%\n", tg.name, 100*(ratio(pct(get[i+1].durations, 50), pct(get[0].durations, 50))-1),
+			100*(ratio(mean(get[i+1].durations), mean(get[0].durations))-1))
+	}
 	fmt.Printf("large LIST (%d each, %.1f MB per list), throughput:\n", len(list[0].durations),
 		float64(list[0].bytes)/float64(len(list[0].durations))/1e6)
-	var mbps [2]float64
-	for i, name := range []string{"direct", "tunnel"} {
+	mbps := make([]float64, len(paths))
+	for i, tg := range paths {
 		var total time.Duration
 		for _, d := range list[i].durations {
 			total += d
 		}
 		mbps[i] = float64(list[i].bytes) / total.Seconds() / 1e6
 		slices.Sort(list[i].durations)
-		fmt.Printf("  %-6s %7.1f MB/s  (p50 list %8s)\n", name, mbps[i], pct(list[i].durations, 50))
+		fmt.Printf("  %-7s %7.1f MB/s  (p50 list %8s)\n", tg.name, mbps[i], pct(list[i].durations, 50))
 	}
-	fmt.Printf("  tunnel/direct: %.0f%%\n", 100*mbps[1]/mbps[0])
+	for i, tg := range paths[1:] {
+		fmt.Printf("  %s/direct: %.0f%%\n", tg.name, 100*mbps[i+1]/mbps[0])
+	}
 }
 
 func pct(sorted []time.Duration, p int) time.Duration {
