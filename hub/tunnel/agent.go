@@ -73,6 +73,7 @@ func (s *Server) AgentHandler() http.Handler {
 // serve keeps sess as the cluster's tunnel until it ends.
 func (s *Server) serve(ctx context.Context, key string, sess session) {
 	s.sessions.add(key, sess)
+	go s.refuseStreams(key, sess.mux)
 	defer func() {
 		s.sessions.remove(key, sess.mux)
 		_ = sess.mux.Close()
@@ -87,6 +88,18 @@ func (s *Server) serve(ctx context.Context, key string, sess session) {
 	case <-ctx.Done():
 	case <-expire.C:
 	}
+}
+
+// refuseStreams ends the tunnel if the agent opens a stream: only the hub opens streams, and
+// streams left waiting for an Accept would hold the hub's memory.
+func (s *Server) refuseStreams(key string, mux *yamux.Session) {
+	stream, err := mux.Accept()
+	if err != nil {
+		return // the tunnel ended
+	}
+	_ = stream.Close()
+	s.log.Info("Closing a tunnel whose agent opened a stream; only the hub may", "cluster", key)
+	_ = mux.Close()
 }
 
 // session is a cluster's current tunnel: its yamux session and the client certificate it

@@ -40,6 +40,7 @@ import (
 	"github.com/kubearc/kubearc/internal/tunnel/tunneltest"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
 
 func waitConnected(t *testing.T) {
@@ -197,6 +198,46 @@ func TestAClusterCredentialOpensOnlyItsOwnTunnel(t *testing.T) {
 	if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("want 401 without a client certificate, got %v %v", resp, err)
 	}
+}
+
+// TestTheHubClosesATunnelWhoseAgentOpensAStream: streams go from the hub to the agent only;
+// an agent that opens one (a broken or hostile agent) loses its tunnel, and another
+// cluster's tunnel is untouched.
+func TestTheHubClosesATunnelWhoseAgentOpensAStream(t *testing.T) {
+	waitConnected(t)
+	agentB, err := startAgent(clusterB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agentB.Stop() // cluster B is registered; its credential is used by hand below
+	url, dialer := agentB.Hub.Websocket(protocol.PathTunnel)
+	ws, resp, err := dialer.Dial(url, nil)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux, err := tunnelmux.Agent(ws, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = mux.Close() }()
+	if _, err := mux.Open(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-mux.CloseChan():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hub kept a tunnel whose agent opened a stream")
+	}
+	eventually(t, "cluster A's API server answers through its tunnel", func() error {
+		_, err := userClient(t, clusterA, hub.AdminToken).CoreV1().Namespaces().Get(context.Background(), testNamespace, metav1.GetOptions{})
+		if apierrors.IsForbidden(err) { // the cluster's RBAC answered: the admin token has no binding there
+			return nil
+		}
+		return err
+	})
 }
 
 func TestATenMegabyteListArrivesIntact(t *testing.T) {
