@@ -77,7 +77,9 @@ func (s *Server) serve(ctx context.Context, key string, sess session) {
 	defer func() {
 		s.sessions.remove(key, sess.mux)
 		_ = sess.mux.Close()
-		s.transport(key).CloseIdleConnections()
+		if t, ok := s.transports.Load(key); ok { // its pooled streams died with the tunnel
+			t.(*http.Transport).CloseIdleConnections()
+		}
 		s.log.Debug("Tunnel ended", "cluster", key)
 	}()
 	expire := time.NewTimer(sess.cert.NotAfter.Sub(s.now()))
