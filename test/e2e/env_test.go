@@ -84,6 +84,9 @@ func (e *env) start(name string, args ...string) {
 	// Not CommandContext: the processes outlive single steps; stop interrupts them gently.
 	cmd := exec.Command(filepath.Join(e.root, "bin", binaryOf(name)), args...) //nolint:noctx
 	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = e.root, log, log, e.environ()
+	// Its own process group, so that stop can end what it started (localcluster's etcd and
+	// kube-apiserver) even when it had to be killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		e.t.Fatalf("starting %s: %v", name, err)
 	}
@@ -117,6 +120,7 @@ func (e *env) stop(name string) {
 		_ = cmd.Process.Kill()
 		<-done
 	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever of its group is left
 	delete(e.procs, name)
 }
 
