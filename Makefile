@@ -70,7 +70,7 @@ FUZZ_TIME ?= 10s
 
 .PHONY: test
 test: verify ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
-	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile cover.out
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile $(BIN)/cover.out
 	$(MAKE) e2e fuzz
 
 .PHONY: flux

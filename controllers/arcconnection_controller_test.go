@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package controllers
 
@@ -30,9 +28,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/connection"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 const connectedPath = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/edge/providers/Microsoft.Kubernetes/connectedClusters/envtest-1"
@@ -55,7 +53,7 @@ func setCapacity(n *corev1.Node, cpu string) {
 func onboard(interval time.Duration) {
 	id, err := agentkey.Ensure(ctx, k8sClient, client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"})
 	Expect(err).NotTo(HaveOccurred())
-	pub, err := pki.EncodeAgentPublicKey(id.Key.Public())
+	pub, err := agentpubkey.Encode(id.Key.Public())
 	Expect(err).NotTo(HaveOccurred())
 	status, body := hub.cluster(http.MethodPut, map[string]any{
 		"location": "westeurope", "identity": map[string]any{"type": "SystemAssigned"},
@@ -209,7 +207,7 @@ var _ = Describe("ArcConnection controller", Ordered, func() {
 		// itself, keeping its key.
 		id, err := agentkey.Ensure(ctx, k8sClient, client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"})
 		Expect(err).NotTo(HaveOccurred())
-		pub, err := pki.EncodeAgentPublicKey(id.Key.Public())
+		pub, err := agentpubkey.Encode(id.Key.Public())
 		Expect(err).NotTo(HaveOccurred())
 		status, _ := hub.cluster(http.MethodPut, map[string]any{
 			"location": "westeurope", "identity": map[string]any{"type": "SystemAssigned"},

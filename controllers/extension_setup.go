@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package controllers
 
@@ -56,16 +54,16 @@ func WithAgentRelease(name, namespace string) Option {
 	return func(o *setupOptions) { o.releaseName, o.releaseNamespace = name, namespace }
 }
 
-// AgentState is the agent's desired-state machinery: the Syncer that turns the hub's
+// AgentState is the agent's desired-state machinery: the Mirror that turns the hub's
 // desired state into CRs and the Reporter that sends their statuses back. Other kinds plug
-// in by appending to Syncer.Kinds and Reporter.Sources before the manager starts.
+// in by appending to Mirror.Kinds and Reporter.Sources before the manager starts.
 type AgentState struct {
-	Syncer   *desired.Syncer
+	Mirror   *desired.Mirror
 	Reporter *report.Reporter
 	Upgrader *selfupgrade.Upgrader
 }
 
-// setupExtensions wires the Extension reconciler, the desired-state Syncer, the status
+// setupExtensions wires the Extension reconciler, the desired-state Mirror, the status
 // Reporter and the self-upgrade to the manager and the connector.
 func setupExtensions(mgr ctrl.Manager, connector *connection.Connector, namespace string, o setupOptions) (*AgentState, error) {
 	log := ctrl.Log.WithName("extensions")
@@ -77,7 +75,7 @@ func setupExtensions(mgr ctrl.Manager, connector *connection.Connector, namespac
 	upgrader := &selfupgrade.Upgrader{Helm: helmClient, Charts: charts, Client: mgr.GetClient(),
 		ReleaseName: o.releaseName, ReleaseNamespace: o.releaseNamespace, Running: version.Version,
 		Log: ctrl.Log.WithName("selfupgrade"), Changed: func() { wakeArcConnection(connector.Wake) }}
-	syncer := &desired.Syncer{Log: ctrl.Log.WithName("desired"), Kinds: []desired.Kind{
+	syncer := &desired.Mirror{Log: ctrl.Log.WithName("desired"), Kinds: []desired.Kind{
 		&desired.Extensions{Client: mgr.GetClient(), Namespace: namespace, Key: agentKey(mgr.GetClient(), namespace)},
 		upgrader,
 	}}
@@ -95,7 +93,7 @@ func setupExtensions(mgr ctrl.Manager, connector *connection.Connector, namespac
 	}
 	err := (&ExtensionReconciler{Client: mgr.GetClient(), Helm: helmClient, Charts: charts,
 		Recorder: mgr.GetEventRecorder("kubearc-agent"), Namespace: namespace}).SetupWithManager(mgr)
-	return &AgentState{Syncer: syncer, Reporter: reporter, Upgrader: upgrader}, err
+	return &AgentState{Mirror: syncer, Reporter: reporter, Upgrader: upgrader}, err
 }
 
 // agentKey reads the agent's private key from the Secret the ArcConnection names.

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package controllers
 
@@ -68,8 +66,8 @@ type GitOpsConfigurationReconciler struct {
 	Discovery discovery.DiscoveryInterface
 	// Recorder records compliance changes as events on the GitOpsConfiguration.
 	Recorder events.EventRecorder
-	// Syncer writes and reads the Flux objects.
-	Syncer *flux.Syncer
+	// Flux writes and reads the Flux objects.
+	Flux *flux.Applier
 	// Namespace is the agent's namespace, the only one whose GitOpsConfigurations it acts
 	// on: it reads protected settings there only.
 	Namespace string
@@ -149,14 +147,14 @@ func (r *GitOpsConfigurationReconciler) sync(ctx context.Context, cfg *arcv1alph
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.Syncer.Apply(ctx, cfg, objs); err != nil {
+	if err := r.Flux.Apply(ctx, cfg, objs); err != nil {
 		markNotReady(cfg, arcv1alpha1.ApplyFailedReason, err.Error())
 		return ctrl.Result{}, err
 	}
-	if err := r.Syncer.Prune(ctx, cfg, objs); err != nil {
+	if err := r.Flux.Prune(ctx, cfg, objs); err != nil {
 		return ctrl.Result{}, err
 	}
-	obs, err := r.Syncer.Observe(ctx, cfg, objs)
+	obs, err := r.Flux.Observe(ctx, cfg, objs)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -195,7 +193,7 @@ func (r *GitOpsConfigurationReconciler) finalize(ctx context.Context, cfg *arcv1
 		return ctrl.Result{}, nil
 	}
 	if installed {
-		remaining, err := r.Syncer.Delete(ctx, cfg)
+		remaining, err := r.Flux.Delete(ctx, cfg)
 		if err != nil {
 			return ctrl.Result{}, err
 		}
@@ -290,7 +288,7 @@ func (r *GitOpsConfigurationReconciler) configurationsOfSecret(ctx context.Conte
 func setupGitOps(mgr ctrl.Manager, clientset kubernetes.Interface, namespace string) error {
 	r := &GitOpsConfigurationReconciler{
 		Client: mgr.GetClient(), Discovery: clientset.Discovery(),
-		Recorder: mgr.GetEventRecorder("kubearc-agent"), Syncer: &flux.Syncer{Client: mgr.GetClient()},
+		Recorder: mgr.GetEventRecorder("kubearc-agent"), Flux: &flux.Applier{Client: mgr.GetClient()},
 		Namespace: namespace,
 	}
 	return r.SetupWithManager(mgr, namespace)
@@ -299,7 +297,7 @@ func setupGitOps(mgr ctrl.Manager, clientset kubernetes.Interface, namespace str
 // plugGitOps adds GitOpsConfigurations to the hub's desired state (hub → CR) and to the
 // status reports (CR → hub).
 func plugGitOps(mgr ctrl.Manager, state *AgentState, namespace string) {
-	state.Syncer.Kinds = append(state.Syncer.Kinds, &desired.GitOpsConfigurations{
+	state.Mirror.Kinds = append(state.Mirror.Kinds, &desired.GitOpsConfigurations{
 		Client: mgr.GetClient(), Namespace: namespace, Key: agentKey(mgr.GetClient(), namespace)})
 	state.Reporter.Sources = append(state.Reporter.Sources, report.GitOpsConfigurations{Namespace: namespace})
 }

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package armapi
 
@@ -20,7 +18,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 var (
@@ -89,7 +87,7 @@ func validateProperties(p *clusterProps) error {
 	if p.AgentPublicKeyCertificate == "" {
 		return badRequest(codeMissingProperty, "The property 'properties.agentPublicKeyCertificate' is required: the base64 DER (PKIX) public key of the cluster's agent.")
 	}
-	if _, err := pki.ParseAgentPublicKey(p.AgentPublicKeyCertificate); err != nil {
+	if _, err := agentpubkey.Parse(p.AgentPublicKeyCertificate); err != nil {
 		return badRequest(codeInvalidParameter, "The property 'properties.agentPublicKeyCertificate' is invalid: %s.", err)
 	}
 	for name, v := range map[string]string{"distribution": p.Distribution, "distributionVersion": p.DistributionVersion, "infrastructure": p.Infrastructure} {

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package extensions
 
@@ -25,7 +23,7 @@ import (
 	"testing"
 
 	"github.com/kubearc/kubearc/hub/catalog"
-	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
@@ -77,7 +75,7 @@ func TestAgentProfileChange(t *testing.T) {
 func TestProtectedSettingsAreDeliveredToTheAgentOnly(t *testing.T) {
 	s := newService(t)
 	agentKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	pub, err := pki.EncodeAgentPublicKey(&agentKey.PublicKey)
+	pub, err := agentpubkey.Encode(&agentKey.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}

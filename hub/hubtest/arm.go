@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package hubtest
 
@@ -74,7 +72,7 @@ func (h *Hub) armRequest(method, path, token string, body any) (*http.Request, e
 }
 
 // PutCluster creates the connectedCluster id (an ARM resource ID) as the admin, with the
-// agent public key agentPublicKey (pki.EncodeAgentPublicKey), as arcctl connectedk8s
+// agent public key agentPublicKey (agentpubkey.Encode), as arcctl connectedk8s
 // connect would: in westeurope, tagged env=test, a k3s cluster on bare metal. It fails
 // unless the hub answers 201 Created.
 func (h *Hub) PutCluster(id, agentPublicKey string) error {

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package hubtest_test
 
@@ -24,7 +22,7 @@ import (
 	"testing"
 
 	"github.com/kubearc/kubearc/hub/hubtest"
-	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 func TestExtensionHelpers(t *testing.T) {
@@ -34,7 +32,7 @@ func TestExtensionHelpers(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = h.Stop() })
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	pub, _ := pki.EncodeAgentPublicKey(&key.PublicKey)
+	pub, _ := agentpubkey.Encode(&key.PublicKey)
 	if err := h.PutCluster(clusterID, pub); err != nil {
 		t.Fatal(err)
 	}

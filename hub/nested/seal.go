@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package nested
 
@@ -21,7 +19,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
 
@@ -73,7 +71,7 @@ func (s Sealer) ForAgent(clusterID, agentKey, id, sealed string) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("opening the protected settings of %s: %w", id, err)
 	}
-	pub, err := pki.ParseAgentPublicKey(agentKey)
+	pub, err := agentpubkey.Parse(agentKey)
 	if err != nil {
 		return "", fmt.Errorf("the agent key of cluster %s: %w", clusterID, err)
 	}

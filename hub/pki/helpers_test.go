@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package pki
 
@@ -26,6 +24,8 @@ import (
 	"encoding/pem"
 	"testing"
 	"time"
+
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 const testClusterID = "/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Kubernetes/connectedClusters/store-042"
@@ -70,9 +70,9 @@ func csrPEM(t *testing.T, key crypto.Signer) string {
 
 func encodeKey(t *testing.T, pub crypto.PublicKey) string {
 	t.Helper()
-	s, err := EncodeAgentPublicKey(pub)
+	s, err := agentpubkey.Encode(pub)
 	if err != nil {
-		t.Fatalf("EncodeAgentPublicKey: %v", err)
+		t.Fatalf("agentpubkey.Encode: %v", err)
 	}
 	return s
 }

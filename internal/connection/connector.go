@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 // Package connection keeps the cluster connected to the hub; it is the work behind the
 // ArcConnection reconciler: the agent's identity, registration by proof of possession and
@@ -41,7 +39,7 @@ import (
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/metadata"
 	"github.com/kubearc/kubearc/internal/version"
-	"github.com/kubearc/kubearc/pkg/hubclient"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -100,7 +98,7 @@ func (c *Connector) Stop() {
 // HubClient returns the client of the current session once it holds a certificate, for the
 // components that talk to the hub beside the connector (status reports, the tunnel); nil
 // while the agent is not registered.
-func (c *Connector) HubClient() *hubclient.Client {
+func (c *Connector) HubClient() *agentclient.Client {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.session == nil {
@@ -152,14 +150,14 @@ func (c *Connector) Sync(ctx context.Context, obj *arcv1alpha1.ArcConnection) (c
 }
 
 // sessionFor returns the session for opts, replacing one built from other options.
-func (c *Connector) sessionFor(opts hubclient.Options, id agentkey.Identity) (*session, error) {
+func (c *Connector) sessionFor(opts agentclient.Options, id agentkey.Identity) (*session, error) {
 	fp := fingerprint(opts)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.session != nil && c.session.fingerprint == fp {
 		return c.session, nil
 	}
-	hc, err := hubclient.New(opts)
+	hc, err := agentclient.New(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -202,9 +200,9 @@ func (c *Connector) register(ctx context.Context, obj *arcv1alpha1.ArcConnection
 
 func registrationFailure(obj *arcv1alpha1.ArcConnection, err error) (reason, message string) {
 	switch {
-	case hubclient.IsNotFound(err):
+	case agentclient.IsNotFound(err):
 		return arcv1alpha1.ClusterNotFoundReason, fmt.Sprintf("The hub has no connectedCluster %s: connect the cluster again with arcctl connectedk8s connect", obj.Spec.ResourceID)
-	case hubclient.IsForbidden(err):
+	case agentclient.IsForbidden(err):
 		return arcv1alpha1.RegistrationFailedReason, "The hub refused the agent key: the connectedCluster's agentPublicKeyCertificate is another key; connect the cluster again"
 	default:
 		return arcv1alpha1.HubUnreachableReason, "Registering with the hub failed: " + err.Error()
@@ -226,7 +224,7 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	if err != nil {
 		obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityOffline
 		reason := arcv1alpha1.HubUnreachableReason
-		var he *hubclient.HubError
+		var he *agentclient.HubError
 		if errors.As(err, &he) {
 			reason = arcv1alpha1.HubRejectedReason
 		}
@@ -312,7 +310,7 @@ func agentKeyName(obj *arcv1alpha1.ArcConnection) string {
 // or issued by another hub), so that only a new registration (proof of possession) can bring
 // the cluster back.
 func mustRegisterAgain(err error) bool {
-	return hubclient.IsUnauthorized(err) || hubclient.IsForbidden(err)
+	return agentclient.IsUnauthorized(err) || agentclient.IsForbidden(err)
 }
 
 // jitter spreads d by ±10%.

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package connection
 
@@ -31,7 +29,7 @@ import (
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/version"
-	"github.com/kubearc/kubearc/pkg/hubclient"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 )
 
 // caField is the key of a CA bundle in a referenced Secret, as in cert-manager and Flux.
@@ -46,9 +44,9 @@ func (e *missingSecretError) Error() string {
 
 // hubOptions builds the hub client options of an ArcConnection: the agent key, the hub CA
 // and the proxy, read from the Secrets the spec names.
-func (c *Connector) hubOptions(ctx context.Context, obj *arcv1alpha1.ArcConnection, id agentkey.Identity) (hubclient.Options, error) {
+func (c *Connector) hubOptions(ctx context.Context, obj *arcv1alpha1.ArcConnection, id agentkey.Identity) (agentclient.Options, error) {
 	spec := obj.Spec
-	opts := hubclient.Options{HubURL: spec.HubURL, ClusterID: spec.ResourceID, Key: id.Key,
+	opts := agentclient.Options{HubURL: spec.HubURL, ClusterID: spec.ResourceID, Key: id.Key,
 		UserAgent: "kubearc-agent/" + version.Version}
 	var err error
 	if spec.HubCASecretRef != nil {
@@ -57,7 +55,7 @@ func (c *Connector) hubOptions(ctx context.Context, obj *arcv1alpha1.ArcConnecti
 		}
 	}
 	if p := spec.Proxy; p != nil {
-		opts.Proxy = &hubclient.ProxyConfig{URL: p.HTTPSProxy, NoProxy: p.NoProxy}
+		opts.Proxy = &agentclient.ProxyConfig{URL: p.HTTPSProxy, NoProxy: p.NoProxy}
 		if p.CASecretRef != nil {
 			if opts.Proxy.CAPEM, err = c.caBundle(ctx, "proxy CA", p.CASecretRef.Name); err != nil {
 				return opts, err
@@ -80,7 +78,7 @@ func (c *Connector) caBundle(ctx context.Context, what, name string) ([]byte, er
 }
 
 // fingerprint identifies the options a client was built from, to rebuild it on a change.
-func fingerprint(o hubclient.Options) string {
+func fingerprint(o agentclient.Options) string {
 	h := sha256.New()
 	pub, _ := x509.MarshalPKIXPublicKey(o.Key.Public())
 	fmt.Fprintf(h, "%s\x00%s\x00%x\x00%s\x00", o.HubURL, o.ClusterID, pub, o.HubCAPEM)

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package connection
 
@@ -25,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/pkg/hubclient"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -33,7 +31,7 @@ import (
 // desired-state mirror running beside it.
 type session struct {
 	fingerprint string
-	client      *hubclient.Client
+	client      *agentclient.Client
 	stop        context.CancelFunc
 
 	mu      sync.Mutex
@@ -71,7 +69,7 @@ func (s *session) startMirror(ctx context.Context, log logr.Logger, wake chan<- 
 	s.mu.Lock()
 	s.stop = stop
 	s.mu.Unlock()
-	m := &hubclient.Mirror{
+	m := &agentclient.Mirror{
 		Client: s.client,
 		Log:    log.WithName("mirror"),
 		OnChange: func(objects map[string]protocol.DesiredObject) {

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package desired
 
@@ -46,7 +44,7 @@ type fixture struct {
 	client client.Client
 	key    *ecdsa.PrivateKey
 	kind   *Extensions
-	synced *Syncer
+	synced *Mirror
 	report []protocol.ObjectStatus
 }
 
@@ -62,7 +60,7 @@ func newFixture(t *testing.T, objs ...client.Object) *fixture {
 	f := &fixture{key: key}
 	f.client = fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).WithStatusSubresource(&arcv1alpha1.Extension{}).Build()
 	f.kind = &Extensions{Client: f.client, Namespace: ns, Key: func(context.Context) (crypto.Signer, error) { return key, nil }}
-	f.synced = &Syncer{Kinds: []Kind{f.kind}, Report: func(s protocol.ObjectStatus) { f.report = append(f.report, s) }}
+	f.synced = &Mirror{Kinds: []Kind{f.kind}, Report: func(s protocol.ObjectStatus) { f.report = append(f.report, s) }}
 	return f
 }
 
@@ -85,7 +83,7 @@ func (f *fixture) seal(t *testing.T, settings map[string]string) string {
 	return token
 }
 
-// apply runs one sync of the desired state objs, as the Syncer's goroutine would.
+// apply runs one sync of the desired state objs, as the Mirror's goroutine would.
 func (f *fixture) apply(t *testing.T, objs ...protocol.DesiredObject) error {
 	t.Helper()
 	state := map[string]protocol.DesiredObject{}

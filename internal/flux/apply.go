@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package flux
 
@@ -30,15 +28,15 @@ import (
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 )
 
-// Syncer writes a configuration's Flux objects to the cluster and reads them back.
-type Syncer struct {
+// Applier writes a configuration's Flux objects to the cluster and reads them back.
+type Applier struct {
 	// Client reads Flux objects (cached is fine) and writes every object. Secrets outside
 	// the agent's namespace are only written, never read.
 	Client client.Client
 }
 
 // Apply creates the Flux namespace when missing and server-side applies objs.
-func (s *Syncer) Apply(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, objs *Objects) error {
+func (s *Applier) Apply(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, objs *Objects) error {
 	if err := s.ensureNamespace(ctx, Namespace(cfg)); err != nil {
 		return err
 	}
@@ -58,7 +56,7 @@ func (s *Syncer) Apply(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration
 	return nil
 }
 
-func (s *Syncer) ensureNamespace(ctx context.Context, name string) error {
+func (s *Applier) ensureNamespace(ctx context.Context, name string) error {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
 	if err := s.Client.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("creating namespace %s for the Flux objects: %w", name, err)
@@ -67,7 +65,7 @@ func (s *Syncer) ensureNamespace(ctx context.Context, name string) error {
 }
 
 // apply server-side applies a typed object (with TypeMeta set) as the agent's field manager.
-func (s *Syncer) apply(ctx context.Context, obj client.Object) error {
+func (s *Applier) apply(ctx context.Context, obj client.Object) error {
 	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
 		return fmt.Errorf("converting %T %s: %w", obj, obj.GetName(), err)

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package flux
 
@@ -44,7 +42,7 @@ type Observation struct {
 
 // Observe reads the Flux objects of objs back and maps their conditions. An object that is
 // not there yet (just applied) is Pending.
-func (s *Syncer) Observe(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, objs *Objects) (*Observation, error) {
+func (s *Applier) Observe(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, objs *Objects) (*Observation, error) {
 	obs := &Observation{}
 	repo := &sourcev1.GitRepository{}
 	found, err := s.get(ctx, objs.GitRepository, repo)
@@ -105,7 +103,7 @@ func appliedObjects(k *kustomizev1.Kustomization, state arcv1alpha1.ComplianceSt
 	return out
 }
 
-func (s *Syncer) get(ctx context.Context, want, into client.Object) (bool, error) {
+func (s *Applier) get(ctx context.Context, want, into client.Object) (bool, error) {
 	err := s.Client.Get(ctx, client.ObjectKeyFromObject(want), into)
 	if client.IgnoreNotFound(err) != nil {
 		return false, fmt.Errorf("reading %T %s/%s: %w", want, want.GetNamespace(), want.GetName(), err)

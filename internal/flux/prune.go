@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package flux
 
@@ -32,7 +30,7 @@ import (
 // Prune deletes cfg's Flux objects that objs no longer has: Kustomizations removed from the
 // spec (Flux then prunes what they applied when prune is set), a GitRepository left in a
 // former namespace, and an auth Secret no longer needed.
-func (s *Syncer) Prune(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, objs *Objects) error {
+func (s *Applier) Prune(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, objs *Objects) error {
 	keep := map[client.ObjectKey]bool{client.ObjectKeyFromObject(objs.GitRepository): true}
 	for _, k := range objs.Kustomizations {
 		keep[client.ObjectKeyFromObject(k)] = true
@@ -48,7 +46,7 @@ func (s *Syncer) Prune(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration
 
 // Delete deletes all of cfg's Flux objects. It returns how many are still there, waiting
 // for Flux's finalizers (which prune the applied objects when prune is set).
-func (s *Syncer) Delete(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration) (int, error) {
+func (s *Applier) Delete(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration) (int, error) {
 	remaining, err := s.deleteOwned(ctx, cfg, nil)
 	if err != nil {
 		return 0, err
@@ -58,7 +56,7 @@ func (s *Syncer) Delete(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguratio
 
 // deleteOwned deletes the Kustomizations and GitRepositories labelled as cfg's that are not
 // in keep, and counts the ones not yet gone.
-func (s *Syncer) deleteOwned(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, keep map[client.ObjectKey]bool) (int, error) {
+func (s *Applier) deleteOwned(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, keep map[client.ObjectKey]bool) (int, error) {
 	kustomizations := &kustomizev1.KustomizationList{}
 	repos := &sourcev1.GitRepositoryList{}
 	remaining := 0
@@ -91,7 +89,7 @@ func (s *Syncer) deleteOwned(ctx context.Context, cfg *arcv1alpha1.GitOpsConfigu
 	return remaining, nil
 }
 
-func (s *Syncer) deleteObject(ctx context.Context, obj client.Object) error {
+func (s *Applier) deleteObject(ctx context.Context, obj client.Object) error {
 	if obj.GetDeletionTimestamp() != nil {
 		return nil
 	}
@@ -103,7 +101,7 @@ func (s *Syncer) deleteObject(ctx context.Context, obj client.Object) error {
 
 // deleteAuthSecret deletes cfg's auth Secret in namespace, if it is there. The agent cannot
 // read Secrets outside its namespace; deleting by label never touches a user's Secret.
-func (s *Syncer) deleteAuthSecret(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, namespace string) error {
+func (s *Applier) deleteAuthSecret(ctx context.Context, cfg *arcv1alpha1.GitOpsConfiguration, namespace string) error {
 	err := s.Client.DeleteAllOf(ctx, &corev1.Secret{}, client.InNamespace(namespace), client.MatchingLabels(Labels(cfg)))
 	if client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("deleting the auth Secret of %s in %s: %w", cfg.Name, namespace, err)

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 // Package report sends the status of the agent's CRs to the hub: it watches them through
 // the manager's informers and posts protocol.ObjectStatus batches to /agent/v1/status,
@@ -47,7 +45,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/kubearc/kubearc/pkg/hubclient"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -65,16 +63,16 @@ type Source interface {
 	Deleted(obj client.Object) (protocol.ObjectStatus, bool)
 }
 
-// Sender posts statuses to the hub; *hubclient.Client is one.
+// Sender posts statuses to the hub; *agentclient.Client is one.
 type Sender interface {
 	ReportStatus(ctx context.Context, statuses []protocol.ObjectStatus) error
 }
 
-var _ Sender = (*hubclient.Client)(nil)
+var _ Sender = (*agentclient.Client)(nil)
 
 // HubClient adapts a function returning the hub client, nil while there is none, to
 // Reporter.Hub.
-func HubClient(get func() *hubclient.Client) func() Sender {
+func HubClient(get func() *agentclient.Client) func() Sender {
 	return func() Sender {
 		if c := get(); c != nil {
 			return c

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package selfupgrade
 
@@ -43,7 +41,7 @@ const (
 const retryFailed = 30 * time.Minute
 
 // Upgrader applies the hub's agent profile to the agent's own Helm release. It plugs into
-// desired.Syncer as the Kind of protocol.KindAgentProfile.
+// desired.Mirror as the Kind of protocol.KindAgentProfile.
 type Upgrader struct {
 	Helm   *helm.Client
 	Charts *helm.ChartSource
@@ -104,7 +102,7 @@ func (u *Upgrader) Apply(ctx context.Context, obj protocol.DesiredObject) error 
 		u.markFailed(plan.Target)
 		u.set(arcv1alpha1.AgentUpgradeFailedReason, fmt.Sprintf("Upgrading the agent to %s failed: %v", plan.Target, err))
 		u.Log.Info("Upgrading the agent failed", "target", plan.Target, "error", err.Error())
-		return nil // retried after retryFailed, not by the Syncer's backoff
+		return nil // retried after retryFailed, not by the Mirror's backoff
 	}
 	u.Log.Info("Upgraded the agent's Helm release; the new version takes over", "target", plan.Target)
 	return nil

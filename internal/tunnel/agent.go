@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 // Package tunnel is the agent's side of cluster connect: while the ArcConnection's
 // spec.clusterConnect.enabled is true, the elected agent keeps a websocket open to the hub,
@@ -34,7 +32,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/pkg/hubclient"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
@@ -46,7 +44,7 @@ type Agent struct {
 	Client client.Client
 	// HubClient returns the registered hub client, nil before registration
 	// (connection.Connector.HubClient).
-	HubClient func() *hubclient.Client
+	HubClient func() *agentclient.Client
 	// Handler serves the requests that arrive through the tunnel (a Forwarder).
 	Handler http.Handler
 	Log     logr.Logger
@@ -125,7 +123,7 @@ func (a *Agent) defaults() {
 }
 
 // wanted returns the hub client and whether the ArcConnection asks for cluster connect.
-func (a *Agent) wanted(ctx context.Context) (*hubclient.Client, bool) {
+func (a *Agent) wanted(ctx context.Context) (*agentclient.Client, bool) {
 	obj := &arcv1alpha1.ArcConnection{}
 	if err := a.Client.Get(ctx, client.ObjectKey{Name: arcv1alpha1.ArcConnectionName}, obj); err != nil {
 		return nil, false
@@ -135,7 +133,7 @@ func (a *Agent) wanted(ctx context.Context) (*hubclient.Client, bool) {
 
 // connect opens the tunnel and serves it until it fails, ctx ends, or the configuration
 // changes.
-func (a *Agent) connect(ctx context.Context, hub *hubclient.Client, status *statusWriter) error {
+func (a *Agent) connect(ctx context.Context, hub *agentclient.Client, status *statusWriter) error {
 	url, dialer := hub.Websocket(protocol.PathTunnel)
 	ws, resp, err := dialer.DialContext(ctx, url, nil)
 	if resp != nil {

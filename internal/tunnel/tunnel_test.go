@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package tunnel_test
 
@@ -35,9 +33,9 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/hub/pki"
 	hubtunnel "github.com/kubearc/kubearc/hub/tunnel"
 	"github.com/kubearc/kubearc/internal/tunnel/tunneltest"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
@@ -325,7 +323,7 @@ func TestARevokedCredentialLosesItsTunnel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := pki.EncodeAgentPublicKey(key.Public())
+	pub, err := agentpubkey.Encode(key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}

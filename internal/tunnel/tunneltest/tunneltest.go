@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 // Package tunneltest runs cluster connect end to end for tests and benchmarks: envtest's
 // kube-apiserver, a real hub (hub/hubtest) and an agent's tunnel (internal/tunnel) in-process.
@@ -45,11 +43,11 @@ import (
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/hub/hubtest"
-	"github.com/kubearc/kubearc/hub/pki"
 	hubtunnel "github.com/kubearc/kubearc/hub/tunnel"
 	"github.com/kubearc/kubearc/internal/tunnel"
+	"github.com/kubearc/kubearc/pkg/agentclient"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/armid"
-	"github.com/kubearc/kubearc/pkg/hubclient"
 )
 
 // RepoFile returns the path of a file of the repository, e.g. "bin/k8s".
@@ -89,7 +87,7 @@ func StartAPIServer() (*envtest.Environment, *rest.Config, error) {
 // Agent is one cluster's agent: its registered hub client and its running tunnel.
 type Agent struct {
 	// Hub is the agent's registered client of the hub.
-	Hub *hubclient.Client
+	Hub *agentclient.Client
 	// Status holds the ArcConnection (cluster connect enabled) the tunnel reads and writes.
 	Status  client.Client
 	handler http.Handler
@@ -104,14 +102,14 @@ func StartAgent(h *hubtest.Hub, id armid.ClusterID, handler http.Handler) (*Agen
 	if err != nil {
 		return nil, err
 	}
-	pub, err := pki.EncodeAgentPublicKey(key.Public())
+	pub, err := agentpubkey.Encode(key.Public())
 	if err != nil {
 		return nil, err
 	}
 	if err := PutCluster(h, id, pub); err != nil {
 		return nil, err
 	}
-	hc, err := hubclient.New(hubclient.Options{HubURL: h.URL, ClusterID: id.String(), Key: key, HubCAPEM: h.CAPEM})
+	hc, err := agentclient.New(agentclient.Options{HubURL: h.URL, ClusterID: id.String(), Key: key, HubCAPEM: h.CAPEM})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +144,7 @@ func (a *Agent) Start() error {
 	conn := &arcv1alpha1.ArcConnection{ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName},
 		Spec: arcv1alpha1.ArcConnectionSpec{ClusterConnect: arcv1alpha1.ClusterConnectSpec{Enabled: true}}}
 	a.Status = fake.NewClientBuilder().WithScheme(scheme).WithObjects(conn).WithStatusSubresource(conn).Build()
-	t := &tunnel.Agent{Client: a.Status, HubClient: func() *hubclient.Client { return a.Hub }, Handler: a.handler,
+	t := &tunnel.Agent{Client: a.Status, HubClient: func() *agentclient.Client { return a.Hub }, Handler: a.handler,
 		Log: logr.Discard(), CheckInterval: 200 * time.Millisecond,
 		Backoff: wait.Backoff{Duration: 100 * time.Millisecond, Factor: 2, Jitter: 0.5, Steps: 1 << 30, Cap: time.Second}}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,18 +1,16 @@
-/*
-Copyright 2026 The kubearc Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
 
 package loadgen
 
@@ -28,7 +26,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 // benchSubscription holds every cluster the generator creates, one resource group per run.
@@ -89,7 +87,7 @@ func setUpOne(ctx context.Context, h *Hub, adm *admin, group string, i int, agen
 	if err != nil {
 		return fmt.Errorf("generating the key of agent %d: %w", i, err)
 	}
-	public, err := pki.EncodeAgentPublicKey(&key.PublicKey)
+	public, err := agentpubkey.Encode(&key.PublicKey)
 	if err != nil {
 		return fmt.Errorf("encoding the key of agent %d: %w", i, err)
 	}

@@ -1,0 +1,96 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package agentclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/kubearc/kubearc/pkg/protocol"
+)
+
+// Heartbeat reports the cluster's metadata and the agent's resource use; the answer holds
+// the cluster's connectivity status on the hub.
+func (c *Client) Heartbeat(ctx context.Context, hb protocol.Heartbeat) (protocol.HeartbeatResponse, error) {
+	var resp protocol.HeartbeatResponse
+	err := c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathHeartbeat, hb, &resp)
+	return resp, err
+}
+
+// DesiredState lists the cluster's whole desired state and its resourceVersion, to watch
+// from.
+func (c *Client) DesiredState(ctx context.Context) (protocol.DesiredState, error) {
+	var state protocol.DesiredState
+	err := c.call(ctx, c.agentClient(), http.MethodGet, protocol.PathDesiredState, nil, &state)
+	return state, err
+}
+
+// ReportStatus sends a batch of object statuses.
+func (c *Client) ReportStatus(ctx context.Context, statuses []protocol.ObjectStatus) error {
+	return c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathStatus, protocol.StatusReport{Items: statuses}, nil)
+}
+
+// call sends in (nil: no body) as JSON and decodes a 2xx answer into out (nil: ignored).
+// Other answers become a *HubError.
+func (c *Client) call(ctx context.Context, hc *http.Client, method, path string, in, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	resp, err := c.send(ctx, hc, method, path, in)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("%s %s: %w", method, path, readHubError(resp))
+	}
+	if out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: decoding the hub's answer: %w", method, path, err)
+	}
+	return nil
+}
+
+// send makes one request; the caller closes the answer's body.
+func (c *Client) send(ctx context.Context, hc *http.Client, method, path string, in any) (*http.Response, error) {
+	var body io.Reader
+	if in != nil {
+		data, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: encoding the request: %w", method, path, err)
+		}
+		body = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	return resp, nil
+}

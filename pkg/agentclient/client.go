@@ -1,0 +1,166 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+// Package agentclient is the agent's client of the hub's agent API, /agent/v1
+// (docs/agent-protocol.md): registration by proof of possession of the agent key, heartbeats,
+// the desired-state list and watch, and status reports; and a Mirror that keeps a copy of the
+// cluster's desired state in sync over the watch stream.
+//
+// The client certificate can be replaced at any time (Register, SetCertificate). Each
+// certificate gets an HTTP transport of its own, cheap to make, and the previous one's
+// connections are closed: an HTTP/2 connection busy with a watch stream is never idle, so
+// it would otherwise keep carrying new requests with the old (perhaps expired) certificate.
+package agentclient
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kubearc/kubearc/pkg/armid"
+)
+
+// ProxyConfig routes the agent's connections through an HTTP(S) forward proxy (CONNECT).
+type ProxyConfig struct {
+	// URL is the proxy, http:// or https://, optionally with user:password@ for basic auth.
+	URL string
+	// NoProxy lists hosts reached directly: names (a name also matches its subdomains;
+	// ".example.com" only the subdomains), IP addresses, CIDR ranges, optional ":port", or "*".
+	NoProxy []string
+	// CAPEM is trusted for the certificate of an https:// proxy itself. It is never trusted
+	// for the hub: a proxy that intercepts TLS cannot carry the agent's mutual TLS anyway.
+	CAPEM []byte
+}
+
+// Options configure a Client.
+type Options struct {
+	// HubURL is the hub's base URL, https://host[:port].
+	HubURL string
+	// ClusterID is the connectedCluster's ARM ID.
+	ClusterID string
+	// Key is the agent's private key (ECDSA P-256/P-384 or RSA ≥ 2048 bits). It signs the
+	// registration CSR and the TLS handshakes; it is never sent anywhere.
+	Key crypto.Signer
+	// HubCAPEM holds the CA certificates trusted for the hub's serving certificate; nil
+	// means the system roots.
+	HubCAPEM []byte
+	// Proxy, when set, routes connections through a forward proxy; nil means direct. The
+	// environment (HTTPS_PROXY, NO_PROXY) is deliberately not read: the ArcConnection decides.
+	Proxy *ProxyConfig
+	// UserAgent is sent with every request (default "kubearc-agent").
+	UserAgent string
+	// Timeout bounds each request but the watch stream (default 30s).
+	Timeout time.Duration
+	// WatchIdleTimeout ends a watch stream that carried nothing, not even a bookmark, for
+	// this long (default 2m; the hub sends a bookmark every 30s by default).
+	WatchIdleTimeout time.Duration
+	// DialContext opens TCP connections (to the hub or the proxy); nil means a net.Dialer.
+	// Tests and benchmarks use it to resolve names of their own.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Defaults of Options.
+const (
+	DefaultUserAgent        = "kubearc-agent"
+	DefaultTimeout          = 30 * time.Second
+	DefaultWatchIdleTimeout = 2 * time.Minute
+)
+
+// Client talks to the hub for one cluster. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	clusterID string
+	key       crypto.Signer
+	userAgent string
+	timeout   time.Duration
+	watchIdle time.Duration
+
+	// build makes the agent transport of each certificate.
+	build transportBuilder
+	// register presents no client certificate, so that an expired one cannot fail the
+	// handshake of the call that replaces it.
+	register *http.Client
+
+	mu    sync.Mutex
+	cert  *certificate    // nil before registration
+	agent *agentTransport // presents cert
+}
+
+// New returns a client for o. It does not contact the hub.
+func New(o Options) (*Client, error) {
+	base, err := parseHubURL(o.HubURL)
+	if err != nil {
+		return nil, err
+	}
+	id, err := armid.ParseClusterID(o.ClusterID)
+	if err != nil {
+		return nil, fmt.Errorf("hub client: cluster ID: %w", err)
+	}
+	if o.Key == nil {
+		return nil, errors.New("hub client: the agent key is required")
+	}
+	c := &Client{
+		base: base, clusterID: id.String(), key: o.Key,
+		userAgent: or(o.UserAgent, DefaultUserAgent),
+		timeout:   orDuration(o.Timeout, DefaultTimeout),
+		watchIdle: orDuration(o.WatchIdleTimeout, DefaultWatchIdleTimeout),
+	}
+	if c.build, err = newTransportBuilder(o); err != nil {
+		return nil, err
+	}
+	c.register = &http.Client{Transport: c.build.transport(hubTLSConfig(c.build.roots), c.build.dial)}
+	c.agent = c.build.agent(nil)
+	return c, nil
+}
+
+// ClusterID returns the connectedCluster's ARM ID the client speaks for.
+func (c *Client) ClusterID() string { return c.clusterID }
+
+// Close closes the client's idle connections. Streams in flight end with their contexts.
+func (c *Client) Close() {
+	c.agentClient().CloseIdleConnections()
+	c.register.CloseIdleConnections()
+}
+
+func parseHubURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("hub client: hub URL %q: %w", raw, err)
+	}
+	if u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("hub client: hub URL %q must be https://host[:port]", raw)
+	}
+	return u, nil
+}
+
+func or(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+func orDuration(d, fallback time.Duration) time.Duration {
+	if d <= 0 {
+		return fallback
+	}
+	return d
+}
