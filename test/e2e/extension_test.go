@@ -79,15 +79,8 @@ func TestExtensionJourney(t *testing.T) {
 // them as demoType.
 func (e *env) serveDemoCatalog() {
 	e.t.Helper()
-	repo, err := helmtest.NewRepo(e.t.TempDir(),
-		helmtest.ConfigMapChart("demo", "0.1.0", false), helmtest.ConfigMapChart("demo", "0.2.0", false))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(repo.Close)
-	e.catalog = filepath.Join(e.dir, "catalog.yaml")
-	catalog := fmt.Sprintf(`extensionTypes:
-  - name: %s
+	url := e.serveCharts(helmtest.ConfigMapChart("demo", "0.1.0", false), helmtest.ConfigMapChart("demo", "0.2.0", false))
+	e.writeCatalog(fmt.Sprintf(`  - name: %s
     description: A chart rendering one ConfigMap, for the e2e tests.
     defaultScope: cluster
     defaultReleaseNamespace: demo
@@ -95,15 +88,7 @@ func (e *env) serveDemoCatalog() {
     releaseTrains:
       - name: Stable
         versions: ["0.1.0", "0.2.0"]
-agent:
-  chart: {repository: "oci://ghcr.io/kubearc/charts", name: kubearc-agent}
-  releaseTrains:
-    - name: Stable
-      versions: ["0.1.0"]
-`, demoType, repo.URL)
-	if err := os.WriteFile(e.catalog, []byte(catalog), 0o600); err != nil {
-		e.t.Fatal(err)
-	}
+`, demoType, url))
 }
 
 // expectDemoConfigMap waits until the release's ConfigMap holds want.

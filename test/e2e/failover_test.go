@@ -17,7 +17,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,19 +75,14 @@ func logHas(path, text string) error {
 
 // heartbeatAfter checks that the hub's lastConnectivityTime is after t and it shows Connected.
 func (e *env) heartbeatAfter(t time.Time) error {
-	out, err := e.run(e.t.Context(), "", filepath.Join(e.root, "bin", "arcctl"), "connectedk8s", "show",
-		"-n", cluster, "-g", group, "-o", "json")
-	if err != nil {
-		return fmt.Errorf("show: %w: %s", err, out)
-	}
 	var c struct {
 		Properties struct {
 			ConnectivityStatus   string    `json:"connectivityStatus"`
 			LastConnectivityTime time.Time `json:"lastConnectivityTime"`
 		} `json:"properties"`
 	}
-	if err := json.Unmarshal([]byte(out), &c); err != nil {
-		return fmt.Errorf("show -o json: %w", err)
+	if err := e.showCluster(&c); err != nil {
+		return err
 	}
 	if c.Properties.ConnectivityStatus != "Connected" || !c.Properties.LastConnectivityTime.After(t) {
 		return fmt.Errorf("hub shows %s, last heartbeat %s; want Connected after %s", c.Properties.ConnectivityStatus,

@@ -19,7 +19,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -228,14 +227,8 @@ func (g *gitopsRun) deleteLocal(e *env) {
 // served locally: the e2e machines have no internet, and Flux runs here as processes.
 func (e *env) serveFluxCatalog() {
 	e.t.Helper()
-	repo, err := helmtest.NewRepo(e.t.TempDir(), helmtest.ConfigMapChart("flux", "2.16.2", false))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(repo.Close)
-	e.catalog = filepath.Join(e.dir, "catalog.yaml")
-	catalog := fmt.Sprintf(`extensionTypes:
-  - name: %s
+	url := e.serveCharts(helmtest.ConfigMapChart("flux", "2.16.2", false))
+	e.writeCatalog(fmt.Sprintf(`  - name: %s
     aliases: [flux]
     description: A stand-in for Flux (one ConfigMap); the e2e runs Flux's controllers as processes.
     defaultScope: cluster
@@ -244,13 +237,5 @@ func (e *env) serveFluxCatalog() {
     releaseTrains:
       - name: Stable
         versions: ["2.16.2"]
-agent:
-  chart: {repository: "oci://ghcr.io/kubearc/charts", name: kubearc-agent}
-  releaseTrains:
-    - name: Stable
-      versions: ["0.1.0"]
-`, fluxType, repo.URL)
-	if err := os.WriteFile(e.catalog, []byte(catalog), 0o600); err != nil {
-		e.t.Fatal(err)
-	}
+`, fluxType, url))
 }

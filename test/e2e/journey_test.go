@@ -132,13 +132,21 @@ func (e *env) arcctlLogin() {
 	})
 }
 
-// expectCluster checks what `arcctl connectedk8s show -o json` says of the cluster.
-func (e *env) expectCluster(connectivity string, nodes, cores int) error {
+// showCluster decodes what `arcctl connectedk8s show -o json` says of the cluster into c.
+func (e *env) showCluster(c any) error {
 	out, err := e.run(e.t.Context(), "", filepath.Join(e.root, "bin", "arcctl"), "connectedk8s", "show",
 		"-n", cluster, "-g", group, "-o", "json")
 	if err != nil {
 		return fmt.Errorf("show: %w: %s", err, out)
 	}
+	if err := json.Unmarshal([]byte(out), c); err != nil {
+		return fmt.Errorf("show -o json is not JSON: %w: %s", err, out)
+	}
+	return nil
+}
+
+// expectCluster checks what `arcctl connectedk8s show -o json` says of the cluster.
+func (e *env) expectCluster(connectivity string, nodes, cores int) error {
 	var c struct {
 		Properties struct {
 			ConnectivityStatus string `json:"connectivityStatus"`
@@ -148,8 +156,8 @@ func (e *env) expectCluster(connectivity string, nodes, cores int) error {
 			AgentVersion       string `json:"agentVersion"`
 		} `json:"properties"`
 	}
-	if err := json.Unmarshal([]byte(out), &c); err != nil {
-		return fmt.Errorf("show -o json is not JSON: %w: %s", err, out)
+	if err := e.showCluster(&c); err != nil {
+		return err
 	}
 	p := c.Properties
 	if p.ConnectivityStatus != connectivity || p.TotalNodeCount != nodes || p.TotalCoreCount < cores ||

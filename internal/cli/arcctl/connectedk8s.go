@@ -23,8 +23,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubearc/kubearc/internal/cli/config"
 	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/internal/cli/config"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
 

@@ -18,12 +18,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"time"
 
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/pkg/armid"
 )
+
+// fluxWaitTimeoutFlag is how long the Flux commands wait for the agent.
+const fluxWaitTimeoutFlag = "wait-timeout"
 
 // fluxWaitFlags are --no-wait and --wait-timeout (--timeout is the repository's, as in az).
 type fluxWaitFlags struct {
@@ -31,8 +35,7 @@ type fluxWaitFlags struct {
 }
 
 func (w *fluxWaitFlags) addFlags(cmd *cobra.Command, what string) {
-	cmd.Flags().BoolVar(&w.noWait, "no-wait", false, "do not wait for the agent to "+what)
-	cmd.Flags().DurationVar(&w.timeout, "wait-timeout", 10*time.Minute, "how long to wait for the agent to "+what)
+	w.addFlagsAs(cmd, fluxWaitTimeoutFlag, what)
 }
 
 type fluxCreateOptions struct {
@@ -126,16 +129,9 @@ func (k *fluxCommands) create(cmd *cobra.Command, o fluxCreateOptions) error {
 	if err != nil {
 		return err
 	}
-	client, cluster, err := k.resolve(o.ref)
-	if err != nil {
-		return err
-	}
-	write := nestedWrite[armkc.FluxConfiguration]{kind: fluxKind(), client: client, cluster: cluster, name: o.ref.name, wait: o.wait.waitFlags, hide: hide, progress: k.streams.Err}
-	cfg, err := write.run(cmd.Context(), "Creating", "apply", func(ctx context.Context) (*armkc.FluxConfiguration, error) {
-		return client.PutFluxConfiguration(ctx, cluster, o.ref.name, body)
-	})
-	if err != nil {
-		return err
-	}
-	return k.output.print(cmd.OutOrStdout(), cfg, func(w io.Writer) error { return writeFluxDetails(w, cfg) })
+	write := nestedWrite[armkc.FluxConfiguration]{kind: fluxKind(), verb: "Creating", doing: "apply", wait: o.wait.waitFlags, hide: hide}
+	return writeAndShow(k.extensionCommands, cmd, write, o.ref.extensionRef,
+		func(ctx context.Context, client *armclient.Client, cluster armid.ClusterID) (*armkc.FluxConfiguration, error) {
+			return client.PutFluxConfiguration(ctx, cluster, o.ref.name, body)
+		})
 }

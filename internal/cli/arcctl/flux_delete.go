@@ -19,27 +19,12 @@ import (
 )
 
 func (k *fluxCommands) deleteCommand() *cobra.Command {
-	var (
-		o    nestedDeleteOptions
-		ref  fluxRef
-		wait fluxWaitFlags
-	)
-	cmd := &cobra.Command{
-		Use:   "delete -c CLUSTER -g GROUP -n NAME [--force] [--yes] [--no-wait]",
+	return nestedDeleteCommand(k.extensionCommands, fluxKind(), &cobra.Command{
 		Short: "Delete a Flux configuration and wait until the agent removed its Flux objects",
 		Long: "Delete a Flux configuration, as 'az k8s-configuration flux delete' does. The hub keeps it\n" +
 			"(Deleting) until the cluster's agent has removed its Flux objects (and, with prune, what they\n" +
 			"applied); arcctl waits for that unless --no-wait is given. --force removes it from the hub at\n" +
 			"once. Asks for confirmation unless --yes is given; without a terminal, --yes is required.",
 		Example: "  arcctl k8s-configuration flux delete -c store-042 -g edge-eu -n cluster-config --yes",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.ref, o.wait = ref.extensionRef, wait.waitFlags
-			return deleteNested(k.extensionCommands, cmd, fluxKind(), o)
-		},
-	}
-	ref.addFlags(cmd)
-	o.addFlags(cmd, "remove the configuration from the hub without waiting for the agent")
-	wait.addFlags(cmd, "remove the Flux objects")
-	return cmd
+	}, "remove the configuration from the hub without waiting for the agent", "remove the Flux objects")
 }

@@ -54,6 +54,7 @@ func fluxKind() nestedKind[armkc.FluxConfiguration] {
 				prefixed(" at ", val(p.SourceSyncedCommitID)))
 		},
 		timeoutDoing: "finish with",
+		timeoutFlag:  fluxWaitTimeoutFlag,
 		showHint:     showHint,
 	}
 }

@@ -19,29 +19,9 @@ import (
 )
 
 func (k *fluxCommands) showCommand() *cobra.Command {
-	var ref fluxRef
-	cmd := &cobra.Command{
-		Use:   "show -c CLUSTER -g GROUP -n NAME",
-		Short: "Show a Flux configuration: its source, kustomizations, compliance and Flux objects",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return showNested(k.extensionCommands, cmd, fluxKind(), ref.extensionRef)
-		},
-	}
-	ref.addFlags(cmd)
-	return cmd
+	return nestedShowCommand(k.extensionCommands, fluxKind(), "Show a Flux configuration: its source, kustomizations, compliance and Flux objects")
 }
 
 func (k *fluxCommands) listCommand() *cobra.Command {
-	var ref fluxRef
-	cmd := &cobra.Command{
-		Use:   "list -c CLUSTER -g GROUP",
-		Short: "List the Flux configurations of a connected cluster",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return listNested(k.extensionCommands, cmd, fluxKind(), ref.extensionRef)
-		},
-	}
-	ref.addClusterFlags(cmd)
-	return cmd
+	return nestedListCommand(k.extensionCommands, fluxKind())
 }

@@ -16,7 +16,6 @@ package arcctl
 
 import (
 	"context"
-	"io"
 
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	"github.com/spf13/cobra"
@@ -96,22 +95,23 @@ func (k *fluxCommands) update(cmd *cobra.Command, o fluxUpdateOptions) error {
 	if err != nil {
 		return err
 	}
-	client, cluster, err := k.resolve(o.ref)
-	if err != nil {
-		return err
-	}
-	cfg, err := k.applyPatch(cmd, client, cluster, o.ref.name, patch, o.wait, hide)
-	if err != nil {
-		return err
-	}
-	return k.output.print(cmd.OutOrStdout(), cfg, func(w io.Writer) error { return writeFluxDetails(w, cfg) })
+	return writeAndShow(k.extensionCommands, cmd, fluxPatchWrite(o.wait, hide), o.ref.extensionRef,
+		func(ctx context.Context, client *armclient.Client, cluster armid.ClusterID) (*armkc.FluxConfiguration, error) {
+			return client.PatchFluxConfiguration(ctx, cluster, o.ref.name, patch)
+		})
+}
+
+// fluxPatchWrite is a PATCH of a Flux configuration.
+func fluxPatchWrite(w fluxWaitFlags, hide redactor) nestedWrite[armkc.FluxConfiguration] {
+	return nestedWrite[armkc.FluxConfiguration]{kind: fluxKind(), verb: "Updating", doing: "apply", wait: w.waitFlags, hide: hide}
 }
 
 // applyPatch sends patch and, unless told not to, waits until the agent applied it.
 func (k *fluxCommands) applyPatch(cmd *cobra.Command, client *armclient.Client, cluster armid.ClusterID, name string,
 	patch armkc.FluxConfigurationPatch, w fluxWaitFlags, hide redactor) (*armkc.FluxConfiguration, error) {
-	write := nestedWrite[armkc.FluxConfiguration]{kind: fluxKind(), client: client, cluster: cluster, name: name, wait: w.waitFlags, hide: hide, progress: k.streams.Err}
-	return write.run(cmd.Context(), "Updating", "apply", func(ctx context.Context) (*armkc.FluxConfiguration, error) {
+	write := fluxPatchWrite(w, hide)
+	write.client, write.cluster, write.name, write.progress = client, cluster, name, k.streams.Err
+	return write.run(cmd.Context(), func(ctx context.Context) (*armkc.FluxConfiguration, error) {
 		return client.PatchFluxConfiguration(ctx, cluster, name, patch)
 	})
 }

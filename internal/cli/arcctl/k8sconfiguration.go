@@ -57,9 +57,7 @@ type fluxRef struct {
 
 // addFlags adds the cluster flags and -n/--name.
 func (r *fluxRef) addFlags(cmd *cobra.Command) {
-	r.addClusterFlags(cmd)
-	cmd.Flags().StringVarP(&r.name, "name", "n", "", "name of the Flux configuration")
-	_ = cmd.MarkFlagRequired("name")
+	r.addFlagsNaming(cmd, fluxKind().noun)
 }
 
 // resolve returns a hub client and the cluster's validated ID.

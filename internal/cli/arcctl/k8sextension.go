@@ -69,8 +69,13 @@ func (r *extensionRef) addClusterFlags(cmd *cobra.Command) {
 
 // addFlags adds the cluster flags and -n/--name.
 func (r *extensionRef) addFlags(cmd *cobra.Command) {
+	r.addFlagsNaming(cmd, "extension")
+}
+
+// addFlagsNaming adds the cluster flags and -n/--name, the name of a noun.
+func (r *extensionRef) addFlagsNaming(cmd *cobra.Command, noun string) {
 	r.addClusterFlags(cmd)
-	cmd.Flags().StringVarP(&r.name, "name", "n", "", "name of the extension")
+	cmd.Flags().StringVarP(&r.name, "name", "n", "", "name of the "+noun)
 	_ = cmd.MarkFlagRequired("name")
 }
 
@@ -89,8 +94,13 @@ type waitFlags struct {
 }
 
 func (w *waitFlags) addFlags(cmd *cobra.Command, what string) {
+	w.addFlagsAs(cmd, "timeout", what)
+}
+
+// addFlagsAs adds --no-wait and the timeout as timeoutFlag; what is what the agent does.
+func (w *waitFlags) addFlagsAs(cmd *cobra.Command, timeoutFlag, what string) {
 	cmd.Flags().BoolVar(&w.noWait, "no-wait", false, "do not wait for the agent to "+what)
-	cmd.Flags().DurationVar(&w.timeout, "timeout", 10*time.Minute, "how long to wait for the agent to "+what)
+	cmd.Flags().DurationVar(&w.timeout, timeoutFlag, 10*time.Minute, "how long to wait for the agent to "+what)
 }
 
 // parsePairFlags parses the flags of a command that has DisableFlagParsing, so that a

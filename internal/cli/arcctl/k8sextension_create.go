@@ -18,11 +18,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/pkg/armid"
 )
 
 // extensionSettingsFlags are the settings flags of create and update.
@@ -132,20 +134,11 @@ func (k *extensionCommands) create(cmd *cobra.Command, o extensionCreateOptions)
 	if err != nil {
 		return err
 	}
-	hide := newRedactor(protected)
-	client, cluster, err := k.resolve(o.ref)
-	if err != nil {
-		return err
-	}
-	write := nestedWrite[armkc.Extension]{kind: extensionKind(), client: client, cluster: cluster, name: o.ref.name, wait: o.wait, hide: hide, progress: k.streams.Err}
-	ext, err := write.run(cmd.Context(), "Creating", "install", func(ctx context.Context) (*armkc.Extension, error) {
+	write := nestedWrite[armkc.Extension]{kind: extensionKind(), verb: "Creating", doing: "install", wait: o.wait, hide: newRedactor(protected)}
+	return writeAndShow(k, cmd, write, o.ref, func(ctx context.Context, client *armclient.Client, cluster armid.ClusterID) (*armkc.Extension, error) {
 		ext, _, err := client.PutExtension(ctx, cluster, o.ref.name, body)
 		return ext, err
 	})
-	if err != nil {
-		return err
-	}
-	return k.output.print(cmd.OutOrStdout(), ext, func(w io.Writer) error { return writeExtensionDetails(w, ext) })
 }
 
 // extensionCreateBody builds the PUT body from the flags, checking what az checks before

@@ -19,22 +19,12 @@ import (
 )
 
 func (k *extensionCommands) deleteCommand() *cobra.Command {
-	var o nestedDeleteOptions
-	cmd := &cobra.Command{
-		Use:   "delete -c CLUSTER -g GROUP -n NAME [--force] [--yes] [--no-wait]",
+	return nestedDeleteCommand(k, extensionKind(), &cobra.Command{
 		Short: "Delete an extension and wait until the agent uninstalled it",
 		Long: "Delete an extension, as 'az k8s-extension delete' does. The hub keeps it (Deleting) until the\n" +
 			"cluster's agent has uninstalled its Helm release; arcctl waits for that unless --no-wait is\n" +
 			"given. --force removes it from the hub at once, whether the agent uninstalled it or not.\n" +
 			"Asks for confirmation unless --yes is given; without a terminal to ask on, --yes is required.",
 		Example: "  arcctl k8s-extension delete -c store-042 -g edge-eu -n gk --yes",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return deleteNested(k, cmd, extensionKind(), o)
-		},
-	}
-	o.ref.addFlags(cmd)
-	o.addFlags(cmd, "remove the extension from the hub without waiting for the agent to uninstall it")
-	o.wait.addFlags(cmd, "uninstall the extension")
-	return cmd
+	}, "remove the extension from the hub without waiting for the agent to uninstall it", "uninstall the extension")
 }

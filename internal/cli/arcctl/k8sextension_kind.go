@@ -50,6 +50,7 @@ func extensionKind() nestedKind[armkc.Extension] {
 			return fmt.Sprintf("Extension '%s' is installed: version %s.", name, orDash(val(extensionProps(e).CurrentVersion)))
 		},
 		failDeleting: true,
+		timeoutFlag:  "timeout",
 		showHint: func(cluster armid.ClusterID, name string) string {
 			return fmt.Sprintf("'arcctl k8s-extension show -c %s -g %s -n %s'", cluster.Name, cluster.ResourceGroup, name)
 		},

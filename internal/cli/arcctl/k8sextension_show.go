@@ -19,29 +19,9 @@ import (
 )
 
 func (k *extensionCommands) showCommand() *cobra.Command {
-	var ref extensionRef
-	cmd := &cobra.Command{
-		Use:   "show -c CLUSTER -g GROUP -n NAME",
-		Short: "Show an extension of a connected cluster",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return showNested(k, cmd, extensionKind(), ref)
-		},
-	}
-	ref.addFlags(cmd)
-	return cmd
+	return nestedShowCommand(k, extensionKind(), "Show an extension of a connected cluster")
 }
 
 func (k *extensionCommands) listCommand() *cobra.Command {
-	var ref extensionRef
-	cmd := &cobra.Command{
-		Use:   "list -c CLUSTER -g GROUP",
-		Short: "List the extensions of a connected cluster",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return listNested(k, cmd, extensionKind(), ref)
-		},
-	}
-	ref.addClusterFlags(cmd)
-	return cmd
+	return nestedListCommand(k, extensionKind())
 }

@@ -15,6 +15,7 @@
 package arcctl
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -40,13 +41,9 @@ func (k *extensionCommands) listTypesCommand() *cobra.Command {
 		Short: "List the extension types the hub can install",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			client, _, err := k.session()
+			types, err := fromHub(k.app, cmd, "listing extension types", (*armclient.Client).ListExtensionTypes)
 			if err != nil {
 				return err
-			}
-			types, err := client.ListExtensionTypes(cmd.Context())
-			if err != nil {
-				return fmt.Errorf("listing extension types: %w", err)
 			}
 			return k.output.print(cmd.OutOrStdout(), types, func(w io.Writer) error { return writeTypesTable(w, types) })
 		},
@@ -60,13 +57,12 @@ func (k *extensionCommands) listTypeVersionsCommand() *cobra.Command {
 		Short: "List the versions of an extension type, per release train, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			client, _, err := k.session()
+			trains, err := fromHub(k.app, cmd, "listing the versions of "+extensionType,
+				func(client *armclient.Client, ctx context.Context) ([]armclient.ReleaseTrain, error) {
+					return client.ListExtensionTypeVersions(ctx, extensionType)
+				})
 			if err != nil {
 				return err
-			}
-			trains, err := client.ListExtensionTypeVersions(cmd.Context(), extensionType)
-			if err != nil {
-				return fmt.Errorf("listing the versions of %s: %w", extensionType, err)
 			}
 			if trains, err = onTrain(trains, train); err != nil {
 				return err

@@ -17,10 +17,12 @@ package arcctl
 import (
 	"context"
 	"errors"
-	"io"
 
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/pkg/armid"
 )
 
 type extensionUpdateOptions struct {
@@ -59,19 +61,11 @@ func (k *extensionCommands) update(cmd *cobra.Command, o extensionUpdateOptions)
 	if err != nil {
 		return err
 	}
-	hide := newRedactor(patch.Properties.ConfigurationProtectedSettings)
-	client, cluster, err := k.resolve(o.ref)
-	if err != nil {
-		return err
-	}
-	write := nestedWrite[armkc.Extension]{kind: extensionKind(), client: client, cluster: cluster, name: o.ref.name, wait: o.wait, hide: hide, progress: k.streams.Err}
-	ext, err := write.run(cmd.Context(), "Updating", "apply the change to", func(ctx context.Context) (*armkc.Extension, error) {
+	write := nestedWrite[armkc.Extension]{kind: extensionKind(), verb: "Updating", doing: "apply the change to", wait: o.wait,
+		hide: newRedactor(patch.Properties.ConfigurationProtectedSettings)}
+	return writeAndShow(k, cmd, write, o.ref, func(ctx context.Context, client *armclient.Client, cluster armid.ClusterID) (*armkc.Extension, error) {
 		return client.PatchExtension(ctx, cluster, o.ref.name, patch)
 	})
-	if err != nil {
-		return err
-	}
-	return k.output.print(cmd.OutOrStdout(), ext, func(w io.Writer) error { return writeExtensionDetails(w, ext) })
 }
 
 // extensionPatchBody builds the PATCH body from the flags the user set.

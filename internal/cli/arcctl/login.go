@@ -26,8 +26,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/kubearc/kubearc/internal/cli/config"
 	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/internal/cli/config"
 )
 
 // envToken names the environment variable login reads the token from when --token is not set.

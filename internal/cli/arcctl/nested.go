@@ -55,6 +55,9 @@ type nestedKind[T any] struct {
 	timeoutDoing string
 	// failDeleting makes a Failed state end a wait for deletion, with a hint to --force.
 	failDeleting bool
+	// timeoutFlag is the flag of how long to wait for the agent: "timeout", or
+	// "wait-timeout" where --timeout means something else.
+	timeoutFlag string
 	// showHint is the command that shows a resource, for messages.
 	showHint func(cluster armid.ClusterID, name string) string
 }

@@ -34,6 +34,20 @@ func (o *nestedDeleteOptions) addFlags(cmd *cobra.Command, forceUsage string) {
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
 }
 
+// nestedDeleteCommand makes cmd, which has the Short, Long and Example of kind's delete
+// command, that command; forceUsage says what --force does, waitFor what --no-wait does not
+// wait for.
+func nestedDeleteCommand[T any](k *extensionCommands, kind nestedKind[T], cmd *cobra.Command, forceUsage, waitFor string) *cobra.Command {
+	var o nestedDeleteOptions
+	cmd.Use = "delete -c CLUSTER -g GROUP -n NAME [--force] [--yes] [--no-wait]"
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return deleteNested(k, cmd, kind, o) }
+	o.ref.addFlagsNaming(cmd, kind.noun)
+	o.addFlags(cmd, forceUsage)
+	o.wait.addFlagsAs(cmd, kind.timeoutFlag, waitFor)
+	return cmd
+}
+
 // deleteNested deletes a nested resource on the hub after asking for confirmation, then
 // waits, unless told not to, until the agent has removed it.
 func deleteNested[T any](k *extensionCommands, cmd *cobra.Command, kind nestedKind[T], o nestedDeleteOptions) error {

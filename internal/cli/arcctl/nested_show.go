@@ -23,6 +23,32 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// nestedShowCommand is the show command of kind; short is its one-line help.
+func nestedShowCommand[T any](k *extensionCommands, kind nestedKind[T], short string) *cobra.Command {
+	var ref extensionRef
+	cmd := &cobra.Command{
+		Use:   "show -c CLUSTER -g GROUP -n NAME",
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return showNested(k, cmd, kind, ref) },
+	}
+	ref.addFlagsNaming(cmd, kind.noun)
+	return cmd
+}
+
+// nestedListCommand is the list command of kind.
+func nestedListCommand[T any](k *extensionCommands, kind nestedKind[T]) *cobra.Command {
+	var ref extensionRef
+	cmd := &cobra.Command{
+		Use:   "list -c CLUSTER -g GROUP",
+		Short: "List the " + kind.nouns + " of a connected cluster",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return listNested(k, cmd, kind, ref) },
+	}
+	ref.addClusterFlags(cmd)
+	return cmd
+}
+
 // showNested prints one nested resource, in the output format asked for.
 func showNested[T any](k *extensionCommands, cmd *cobra.Command, kind nestedKind[T], ref extensionRef) error {
 	client, cluster, err := k.resolve(ref)

@@ -20,6 +20,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/kubearc/kubearc/internal/cli/armclient"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
@@ -32,28 +34,46 @@ type nestedWrite[T any] struct {
 	cluster armid.ClusterID
 	name    string
 	wait    waitFlags
+	// verb says what the write does, e.g. "Creating", and doing what the agent then does,
+	// e.g. "install".
+	verb, doing string
 	// hide keeps the secrets of the write out of what is printed.
 	hide redactor
 	// progress is where the steps and the agent's progress go.
 	progress io.Writer
 }
 
-// run sends the write, saying it is verb ("Creating"), then, unless told not to wait,
-// follows the agent until it did doing ("install"). Without waiting, an answer without a
-// body (202) is read again.
-func (w nestedWrite[T]) run(ctx context.Context, verb, doing string, send func(ctx context.Context) (*T, error)) (*T, error) {
+// writeAndShow resolves ref's cluster, runs w with send, which sends the write to that
+// cluster, and prints the resource as it ends.
+func writeAndShow[T any](k *extensionCommands, cmd *cobra.Command, w nestedWrite[T], ref extensionRef,
+	send func(ctx context.Context, client *armclient.Client, cluster armid.ClusterID) (*T, error)) error {
+	client, cluster, err := k.resolve(ref)
+	if err != nil {
+		return err
+	}
+	w.client, w.cluster, w.name, w.progress = client, cluster, ref.name, k.streams.Err
+	obj, err := w.run(cmd.Context(), func(ctx context.Context) (*T, error) { return send(ctx, client, cluster) })
+	if err != nil {
+		return err
+	}
+	return k.output.print(cmd.OutOrStdout(), obj, func(out io.Writer) error { return w.kind.details(out, obj) })
+}
+
+// run sends the write, saying it is verb, then, unless told not to wait, follows the agent
+// until it did doing. Without waiting, an answer without a body (202) is read again.
+func (w nestedWrite[T]) run(ctx context.Context, send func(ctx context.Context) (*T, error)) (*T, error) {
 	p := progress{w: w.progress}
 	var obj *T
-	if err := p.step(fmt.Sprintf("%s %s '%s' on the hub", verb, w.kind.noun, w.name), func() (string, error) {
+	if err := p.step(fmt.Sprintf("%s %s '%s' on the hub", w.verb, w.kind.noun, w.name), func() (string, error) {
 		var err error
 		obj, err = send(ctx)
 		return "", err
 	}); err != nil {
-		return nil, w.hide.error(fmt.Errorf("%s %s '%s': %w", strings.ToLower(verb), w.kind.noun, w.name, err))
+		return nil, w.hide.error(fmt.Errorf("%s %s '%s': %w", strings.ToLower(w.verb), w.kind.noun, w.name, err))
 	}
 	if !w.wait.noWait {
 		watch := &nestedWatch[T]{kind: w.kind, hub: w.client, cluster: w.cluster, name: w.name, w: w.progress, hide: w.hide}
-		return watch.untilProvisioned(ctx, w.wait.timeout, doing)
+		return watch.untilProvisioned(ctx, w.wait.timeout, w.doing)
 	}
 	if obj != nil {
 		return obj, nil

@@ -25,8 +25,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/kubearc/kubearc/internal/cli/config"
 	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/internal/cli/config"
 	"github.com/kubearc/kubearc/internal/version"
 )
 
@@ -107,4 +107,18 @@ func (a *app) session() (*armclient.Client, *config.Config, error) {
 		return nil, nil, fmt.Errorf("the configuration %s: %w", path, err)
 	}
 	return client, cfg, nil
+}
+
+// fromHub calls the hub as the saved login; doing says what call does, for its error.
+func fromHub[T any](a *app, cmd *cobra.Command, doing string, call func(*armclient.Client, context.Context) (T, error)) (T, error) {
+	var none T
+	client, _, err := a.session()
+	if err != nil {
+		return none, err
+	}
+	v, err := call(client, cmd.Context())
+	if err != nil {
+		return none, fmt.Errorf("%s: %w", doing, err)
+	}
+	return v, nil
 }

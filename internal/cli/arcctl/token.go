@@ -15,6 +15,7 @@
 package arcctl
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -51,13 +52,11 @@ func (a *app) tokenCreateCommand() *cobra.Command {
 			if expiresIn > 0 {
 				req.ExpiresIn = expiresIn.String()
 			}
-			client, _, err := a.session()
+			t, err := fromHub(a, cmd, fmt.Sprintf("creating token %q", req.Name), func(client *armclient.Client, ctx context.Context) (*armclient.Token, error) {
+				return client.CreateToken(ctx, req)
+			})
 			if err != nil {
 				return err
-			}
-			t, err := client.CreateToken(cmd.Context(), req)
-			if err != nil {
-				return fmt.Errorf("creating token %q: %w", req.Name, err)
 			}
 			return a.output.print(cmd.OutOrStdout(), t, func(w io.Writer) error { return writeCreatedToken(w, t) })
 		},
@@ -78,13 +77,9 @@ func (a *app) tokenListCommand() *cobra.Command {
 		Short: "List the tokens within your scope (secrets are never shown)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			client, _, err := a.session()
+			tokens, err := fromHub(a, cmd, "listing tokens", (*armclient.Client).ListTokens)
 			if err != nil {
 				return err
-			}
-			tokens, err := client.ListTokens(cmd.Context())
-			if err != nil {
-				return fmt.Errorf("listing tokens: %w", err)
 			}
 			if tokens == nil {
 				tokens = []armclient.Token{}

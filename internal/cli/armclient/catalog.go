@@ -55,9 +55,7 @@ type Chart struct {
 
 // ListExtensionTypes returns the extension types of the hub's catalog.
 func (c *Client) ListExtensionTypes(ctx context.Context) ([]ExtensionType, error) {
-	var out struct {
-		Value []ExtensionType `json:"value"`
-	}
+	var out valueList[ExtensionType]
 	if err := c.getJSON(ctx, extensionTypesPath, &out); err != nil {
 		return nil, err
 	}
@@ -67,9 +65,7 @@ func (c *Client) ListExtensionTypes(ctx context.Context) ([]ExtensionType, error
 // ListExtensionTypeVersions returns the release trains of an extension type (a name or an
 // alias) with their versions.
 func (c *Client) ListExtensionTypeVersions(ctx context.Context, extensionType string) ([]ReleaseTrain, error) {
-	var out struct {
-		Value []ReleaseTrain `json:"value"`
-	}
+	var out valueList[ReleaseTrain]
 	if err := c.getJSON(ctx, extensionTypesPath+"/"+url.PathEscape(extensionType)+"/versions", &out); err != nil {
 		return nil, err
 	}

@@ -161,6 +161,40 @@ func (a *answer) decode(v any) error {
 	return json.Unmarshal(a.body, v)
 }
 
+// valueList is the {"value": [...]} document the hub answers a list with.
+type valueList[T any] struct {
+	Value []T `json:"value"`
+}
+
+// decodeAs decodes an answer into a new T; what names the answer in the error.
+func decodeAs[T any](resp *answer, what string) (*T, error) {
+	v := new(T)
+	if err := resp.decode(v); err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", what, err)
+	}
+	return v, nil
+}
+
+// receive sends req and decodes the answer, whose status must be one of ok, into a new T;
+// what names the answer in a decoding error.
+func receive[T any](c *Client, req *policy.Request, what string, ok ...int) (*T, error) {
+	resp, err := c.do(req, ok...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAs[T](resp, what)
+}
+
+// sendDelete sends a DELETE and reports whether there was something to delete: ARM answers
+// 204 for a resource that does not exist, which is success too.
+func (c *Client) sendDelete(req *policy.Request) (bool, error) {
+	resp, err := c.do(req, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	if err != nil {
+		return false, err
+	}
+	return resp.status != http.StatusNoContent, nil
+}
+
 // do sends a request built by the caller and returns the answer when its status is one of
 // ok; any other status is returned as a *ResponseError.
 func (c *Client) do(req *policy.Request, ok ...int) (*answer, error) {
@@ -181,6 +215,11 @@ func (c *Client) do(req *policy.Request, ok ...int) (*answer, error) {
 		return nil, newResponseError(req.Raw().Method, resp.Status, resp.StatusCode, body)
 	}
 	return &answer{status: resp.StatusCode, body: body}, nil
+}
+
+// apiVersion is the query of a request to a resource provider that speaks version v.
+func apiVersion(v string) url.Values {
+	return url.Values{"api-version": {v}}
 }
 
 // newRequest builds a request for a path below the endpoint with the given query.

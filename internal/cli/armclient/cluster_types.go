@@ -73,20 +73,13 @@ type ArcAgentProfile struct {
 // UnmarshalJSON decodes the typed fields and keeps the document in Raw.
 func (c *Cluster) UnmarshalJSON(data []byte) error {
 	type plain Cluster
-	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
-		return err
-	}
-	c.Raw = append(json.RawMessage(nil), data...)
-	return nil
+	return unmarshalKeeping(data, (*plain)(c), &c.Raw)
 }
 
 // MarshalJSON returns the hub's document.
 func (c Cluster) MarshalJSON() ([]byte, error) {
-	if c.Raw != nil {
-		return c.Raw, nil
-	}
 	type plain Cluster
-	return json.Marshal(plain(c))
+	return marshalKept(plain(c), c.Raw)
 }
 
 // ClusterPatch is the body of a PATCH: only the fields that are set change.

@@ -31,10 +31,6 @@ import (
 // speaks.
 const ClustersAPIVersion = "2024-01-01"
 
-func clustersQuery() url.Values {
-	return url.Values{"api-version": {ClustersAPIVersion}}
-}
-
 // clusterPath is the path of a cluster, with every name escaped.
 func clusterPath(id armid.ClusterID) string {
 	return "/subscriptions/" + url.PathEscape(id.Subscription) + "/resourceGroups/" + url.PathEscape(id.ResourceGroup) +
@@ -43,29 +39,29 @@ func clusterPath(id armid.ClusterID) string {
 
 // GetCluster returns a cluster.
 func (c *Client) GetCluster(ctx context.Context, id armid.ClusterID) (*Cluster, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, clusterPath(id), clustersQuery())
+	req, err := c.newRequest(ctx, http.MethodGet, clusterPath(id), apiVersion(ClustersAPIVersion))
 	if err != nil {
 		return nil, err
 	}
-	return c.clusterAnswer(req)
+	return receive[Cluster](c, req, "the hub's answer", http.StatusOK)
 }
 
 // PatchCluster changes a cluster's tags and user-settable properties and returns the result.
 func (c *Client) PatchCluster(ctx context.Context, id armid.ClusterID, patch ClusterPatch) (*Cluster, error) {
-	req, err := c.newRequest(ctx, http.MethodPatch, clusterPath(id), clustersQuery())
+	req, err := c.newRequest(ctx, http.MethodPatch, clusterPath(id), apiVersion(ClustersAPIVersion))
 	if err != nil {
 		return nil, err
 	}
 	if err := runtime.MarshalAsJSON(req, patch); err != nil {
 		return nil, fmt.Errorf("encoding the patch of %s: %w", id.Name, err)
 	}
-	return c.clusterAnswer(req)
+	return receive[Cluster](c, req, "the hub's answer", http.StatusOK)
 }
 
 // PutCluster creates or replaces a cluster and returns the result; created says whether the
 // cluster is new.
 func (c *Client) PutCluster(ctx context.Context, id armid.ClusterID, body ClusterCreate) (cluster *Cluster, created bool, err error) {
-	req, err := c.newRequest(ctx, http.MethodPut, clusterPath(id), clustersQuery())
+	req, err := c.newRequest(ctx, http.MethodPut, clusterPath(id), apiVersion(ClustersAPIVersion))
 	if err != nil {
 		return nil, false, err
 	}
@@ -76,37 +72,20 @@ func (c *Client) PutCluster(ctx context.Context, id armid.ClusterID, body Cluste
 	if err != nil {
 		return nil, false, err
 	}
-	cluster = &Cluster{}
-	if err := resp.decode(cluster); err != nil {
-		return nil, false, fmt.Errorf("decoding the hub's answer: %w", err)
+	if cluster, err = decodeAs[Cluster](resp, "the hub's answer"); err != nil {
+		return nil, false, err
 	}
 	return cluster, resp.status == http.StatusCreated, nil
-}
-
-func (c *Client) clusterAnswer(req *policy.Request) (*Cluster, error) {
-	resp, err := c.do(req, http.StatusOK)
-	if err != nil {
-		return nil, err
-	}
-	var cluster Cluster
-	if err := resp.decode(&cluster); err != nil {
-		return nil, fmt.Errorf("decoding the hub's answer: %w", err)
-	}
-	return &cluster, nil
 }
 
 // DeleteCluster deletes a cluster. It reports false when there was no such cluster, which
 // ARM treats as success.
 func (c *Client) DeleteCluster(ctx context.Context, id armid.ClusterID) (bool, error) {
-	req, err := c.newRequest(ctx, http.MethodDelete, clusterPath(id), clustersQuery())
+	req, err := c.newRequest(ctx, http.MethodDelete, clusterPath(id), apiVersion(ClustersAPIVersion))
 	if err != nil {
 		return false, err
 	}
-	resp, err := c.do(req, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
-	if err != nil {
-		return false, err
-	}
-	return resp.status != http.StatusNoContent, nil
+	return c.sendDelete(req)
 }
 
 // ListClusters pages through the clusters of a subscription, or of one resource group when
@@ -124,15 +103,11 @@ func (c *Client) ListClusters(subscription, resourceGroup string) *runtime.Pager
 			if err != nil {
 				return ClusterPage{}, err
 			}
-			resp, err := c.do(req, http.StatusOK)
+			page, err := receive[ClusterPage](c, req, "a page of clusters", http.StatusOK)
 			if err != nil {
 				return ClusterPage{}, err
 			}
-			var page ClusterPage
-			if err := resp.decode(&page); err != nil {
-				return ClusterPage{}, fmt.Errorf("decoding a page of clusters: %w", err)
-			}
-			return page, nil
+			return *page, nil
 		},
 	})
 }
@@ -141,7 +116,7 @@ func (c *Client) ListClusters(subscription, resourceGroup string) *runtime.Pager
 // hub itself: the bearer token is never sent anywhere else.
 func (c *Client) pageRequest(ctx context.Context, path string, prev *ClusterPage) (*policy.Request, error) {
 	if prev == nil {
-		return c.newRequest(ctx, http.MethodGet, path, clustersQuery())
+		return c.newRequest(ctx, http.MethodGet, path, apiVersion(ClustersAPIVersion))
 	}
 	next, err := url.Parse(prev.NextLink)
 	if err != nil {

@@ -54,11 +54,7 @@ func (c *Client) PutExtension(ctx context.Context, cluster armid.ClusterID, name
 // PatchExtension changes the updatable properties of an extension. It returns the hub's
 // answer, or nil when the hub accepted the change without a body (202).
 func (c *Client) PatchExtension(ctx context.Context, cluster armid.ClusterID, name string, patch armkc.PatchExtension) (*armkc.Extension, error) {
-	resp, err := extensions().send(ctx, c, http.MethodPatch, cluster, name, patch, http.StatusOK, http.StatusAccepted)
-	if err != nil {
-		return nil, err
-	}
-	return extensions().decodeAny(resp)
+	return extensions().patch(ctx, c, cluster, name, patch)
 }
 
 // DeleteExtension asks the hub to delete an extension; force removes it from the hub without

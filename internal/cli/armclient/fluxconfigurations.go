@@ -52,11 +52,7 @@ func (c *Client) PutFluxConfiguration(ctx context.Context, cluster armid.Cluster
 // PatchFluxConfiguration merges a change into a Flux configuration: a kustomization or a
 // protected setting set to nil in a map is removed.
 func (c *Client) PatchFluxConfiguration(ctx context.Context, cluster armid.ClusterID, name string, patch armkc.FluxConfigurationPatch) (*armkc.FluxConfiguration, error) {
-	resp, err := fluxConfigurations().send(ctx, c, http.MethodPatch, cluster, name, patch, http.StatusOK, http.StatusAccepted)
-	if err != nil {
-		return nil, err
-	}
-	return fluxConfigurations().decodeAny(resp)
+	return fluxConfigurations().patch(ctx, c, cluster, name, patch)
 }
 
 // DeleteFluxConfiguration asks the hub to delete a Flux configuration; force removes it from

@@ -30,10 +30,6 @@ import (
 // arcctl speaks, the one of armkubernetesconfiguration/v2.
 const ExtensionsAPIVersion = "2023-05-01"
 
-func extensionsQuery() url.Values {
-	return url.Values{"api-version": {ExtensionsAPIVersion}}
-}
-
 // nested describes a kind of Microsoft.KubernetesConfiguration resource nested under a
 // cluster (extensions, fluxConfigurations) whose protected settings arcctl never shows.
 type nested[T any] struct {
@@ -55,7 +51,7 @@ func (n nested[T]) path(cluster armid.ClusterID, name string) string {
 
 // get returns one resource of a cluster.
 func (n nested[T]) get(ctx context.Context, c *Client, cluster armid.ClusterID, name string) (*T, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, n.path(cluster, name), extensionsQuery())
+	req, err := c.newRequest(ctx, http.MethodGet, n.path(cluster, name), apiVersion(ExtensionsAPIVersion))
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +65,7 @@ func (n nested[T]) get(ctx context.Context, c *Client, cluster armid.ClusterID, 
 // send PUTs or PATCHes body to one resource and returns the hub's answer when its status is
 // one of ok.
 func (n nested[T]) send(ctx context.Context, c *Client, method string, cluster armid.ClusterID, name string, body any, ok ...int) (*answer, error) {
-	req, err := c.newRequest(ctx, method, n.path(cluster, name), extensionsQuery())
+	req, err := c.newRequest(ctx, method, n.path(cluster, name), apiVersion(ExtensionsAPIVersion))
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +73,16 @@ func (n nested[T]) send(ctx context.Context, c *Client, method string, cluster a
 		return nil, fmt.Errorf("encoding the %s %s: %w", n.noun, name, err)
 	}
 	return c.do(req, ok...)
+}
+
+// patch PATCHes a change to one resource and returns the hub's answer, or nil when the hub
+// accepted the change without a body (202).
+func (n nested[T]) patch(ctx context.Context, c *Client, cluster armid.ClusterID, name string, change any) (*T, error) {
+	resp, err := n.send(ctx, c, http.MethodPatch, cluster, name, change, http.StatusOK, http.StatusAccepted)
+	if err != nil {
+		return nil, err
+	}
+	return n.decodeAny(resp)
 }
 
 // decodeAny decodes an answer, or returns nil when the hub answered without a body (202).
@@ -87,10 +93,11 @@ func (n nested[T]) decodeAny(resp *answer) (*T, error) {
 	return n.decode(resp)
 }
 
+// decode decodes an answer and drops its protected settings.
 func (n nested[T]) decode(resp *answer) (*T, error) {
-	v := new(T)
-	if err := resp.decode(v); err != nil {
-		return nil, fmt.Errorf("decoding the hub's answer: %w", err)
+	v, err := decodeAs[T](resp, "the hub's answer")
+	if err != nil {
+		return nil, err
 	}
 	n.scrub(v)
 	return v, nil
@@ -100,7 +107,7 @@ func (n nested[T]) decode(resp *answer) (*T, error) {
 // for the agent (?forceDelete=true). It reports false when there was no such resource, which
 // ARM treats as success.
 func (n nested[T]) delete(ctx context.Context, c *Client, cluster armid.ClusterID, name string, force bool) (bool, error) {
-	query := extensionsQuery()
+	query := apiVersion(ExtensionsAPIVersion)
 	if force {
 		query.Set("forceDelete", "true")
 	}
@@ -108,11 +115,7 @@ func (n nested[T]) delete(ctx context.Context, c *Client, cluster armid.ClusterI
 	if err != nil {
 		return false, err
 	}
-	resp, err := c.do(req, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
-	if err != nil {
-		return false, err
-	}
-	return resp.status != http.StatusNoContent, nil
+	return c.sendDelete(req)
 }
 
 // listNested pages through the resources of kind n of a cluster, following the hub's
@@ -124,23 +127,20 @@ func listNested[L, T any](c *Client, n nested[T], cluster armid.ClusterID, page 
 			return next != nil && *next != ""
 		},
 		Fetcher: func(ctx context.Context, prev *L) (L, error) {
-			var current L
+			var none L
 			req, err := nestedPageRequest(ctx, c, n, cluster, prev, page)
 			if err != nil {
-				return current, err
+				return none, err
 			}
-			resp, err := c.do(req, http.StatusOK)
+			current, err := receive[L](c, req, "a page of "+n.nouns, http.StatusOK)
 			if err != nil {
-				return current, err
+				return none, err
 			}
-			if err := resp.decode(&current); err != nil {
-				return current, fmt.Errorf("decoding a page of %s: %w", n.nouns, err)
-			}
-			items, _ := page(current)
+			items, _ := page(*current)
 			for _, item := range items {
 				n.scrub(item)
 			}
-			return current, nil
+			return *current, nil
 		},
 	})
 }
@@ -149,7 +149,7 @@ func listNested[L, T any](c *Client, n nested[T], cluster armid.ClusterID, page 
 // checks points at the hub.
 func nestedPageRequest[L, T any](ctx context.Context, c *Client, n nested[T], cluster armid.ClusterID, prev *L, page func(L) ([]*T, *string)) (*policy.Request, error) {
 	if prev == nil {
-		return c.newRequest(ctx, http.MethodGet, n.collectionPath(cluster), extensionsQuery())
+		return c.newRequest(ctx, http.MethodGet, n.collectionPath(cluster), apiVersion(ExtensionsAPIVersion))
 	}
 	_, next := page(*prev)
 	return c.pageRequest(ctx, "", &ClusterPage{NextLink: *next})

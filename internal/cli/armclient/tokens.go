@@ -44,20 +44,13 @@ type Token struct {
 // UnmarshalJSON decodes the typed fields and keeps the document in Raw.
 func (t *Token) UnmarshalJSON(data []byte) error {
 	type plain Token
-	if err := json.Unmarshal(data, (*plain)(t)); err != nil {
-		return err
-	}
-	t.Raw = append(json.RawMessage(nil), data...)
-	return nil
+	return unmarshalKeeping(data, (*plain)(t), &t.Raw)
 }
 
 // MarshalJSON returns the hub's document.
 func (t Token) MarshalJSON() ([]byte, error) {
-	if t.Raw != nil {
-		return t.Raw, nil
-	}
 	type plain Token
-	return json.Marshal(plain(t))
+	return marshalKept(plain(t), t.Raw)
 }
 
 // TokenRequest asks for a new token.
@@ -81,15 +74,7 @@ func (c *Client) CreateToken(ctx context.Context, tr TokenRequest) (*Token, erro
 	if err := runtime.MarshalAsJSON(req, tr); err != nil {
 		return nil, fmt.Errorf("encoding the token request: %w", err)
 	}
-	resp, err := c.do(req, http.StatusCreated, http.StatusOK)
-	if err != nil {
-		return nil, err
-	}
-	var t Token
-	if err := resp.decode(&t); err != nil {
-		return nil, fmt.Errorf("decoding the created token: %w", err)
-	}
-	return &t, nil
+	return receive[Token](c, req, "the created token", http.StatusCreated, http.StatusOK)
 }
 
 // ListTokens lists the tokens within the caller's scope (Owner only).
@@ -98,15 +83,9 @@ func (c *Client) ListTokens(ctx context.Context) ([]Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(req, http.StatusOK)
+	list, err := receive[valueList[Token]](c, req, "the token list", http.StatusOK)
 	if err != nil {
 		return nil, err
-	}
-	var list struct {
-		Value []Token `json:"value"`
-	}
-	if err := resp.decode(&list); err != nil {
-		return nil, fmt.Errorf("decoding the token list: %w", err)
 	}
 	return list.Value, nil
 }

@@ -42,20 +42,16 @@ type userCredentialResults struct {
 // ListClusterUserCredential returns the kubeconfig the hub hands out for the cluster's proxy
 // endpoint (POST .../listClusterUserCredential, authenticationMethod Token).
 func (c *Client) ListClusterUserCredential(ctx context.Context, id armid.ClusterID) ([]byte, error) {
-	req, err := c.newRequest(ctx, http.MethodPost, clusterPath(id)+"/listClusterUserCredential", clustersQuery())
+	req, err := c.newRequest(ctx, http.MethodPost, clusterPath(id)+"/listClusterUserCredential", apiVersion(ClustersAPIVersion))
 	if err != nil {
 		return nil, err
 	}
 	if err := runtime.MarshalAsJSON(req, userCredentialRequest{AuthenticationMethod: "Token"}); err != nil {
 		return nil, fmt.Errorf("encoding the credential request: %w", err)
 	}
-	resp, err := c.do(req, http.StatusOK)
+	results, err := receive[userCredentialResults](c, req, "the hub's answer", http.StatusOK)
 	if err != nil {
 		return nil, err
-	}
-	var results userCredentialResults
-	if err := resp.decode(&results); err != nil {
-		return nil, fmt.Errorf("decoding the hub's answer: %w", err)
 	}
 	if len(results.Kubeconfigs) == 0 || len(results.Kubeconfigs[0].Value) == 0 {
 		return nil, errors.New("the hub answered no kubeconfig for the cluster")

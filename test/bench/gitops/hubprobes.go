@@ -17,12 +17,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
-	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	"github.com/fluxcd/pkg/apis/meta"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -48,15 +46,7 @@ func (b *hubBench) setUpHub(ctx context.Context) error {
 	if status, body, err := b.hub.do(ctx, http.MethodPut, fluxPath(configName), fluxConfigBody("main")); err != nil || status >= 300 {
 		return fmt.Errorf("PUT %s: %d %s: %w", configName, status, body, err)
 	}
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		k := &kustomizev1.Kustomization{}
-		if err := b.c.Get(ctx, client.ObjectKey{Namespace: fluxNamespace, Name: configName + "-apps"}, k); err == nil {
-			return b.setReady(ctx, k, metav1.ConditionTrue, "applied")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return errors.New("the agent did not create the Flux objects of the hub's configuration within a minute: see the agent log")
+	return b.kustomizationReady(ctx, "the Flux objects of the hub's configuration")
 }
 
 // putToGitRepository PUTs a new Flux configuration on the hub and times until its

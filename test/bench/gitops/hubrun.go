@@ -18,11 +18,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
-
-	"github.com/kubearc/kubearc/internal/localcluster"
 )
 
 // binaries are the executables the hub run starts.
@@ -33,18 +28,11 @@ type binaries struct {
 // runHub measures both latencies through the hub: a local cluster, bin/kubearc-hub, the
 // cluster connected by arcctl with a local agent process.
 func runHub(ctx context.Context, changes int, poll time.Duration, bins binaries) error {
-	env, cfg, err := localcluster.Start()
+	env, c, err := startCluster()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = env.Stop() }()
-	if _, err := envtest.InstallCRDs(cfg, envtest.CRDInstallOptions{Paths: []string{"test/crds/flux"}, ErrorIfPathMissing: true}); err != nil {
-		return fmt.Errorf("installing the Flux CRDs (run from the repository root): %w", err)
-	}
-	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme()})
-	if err != nil {
-		return err
-	}
 	dir, kubeconfig, err := adminKubeconfig(env)
 	if err != nil {
 		return err
@@ -63,22 +51,15 @@ func runHub(ctx context.Context, changes int, poll time.Duration, bins binaries)
 	if err := b.setUpHub(ctx); err != nil {
 		return err
 	}
-	put, putLost, err := b.measure(ctx, changes, b.putToGitRepository)
+	lost, err := b.measureBoth(ctx, changes,
+		direction{"ARM PUT fluxConfiguration -> GitRepository in the cluster", b.putToGitRepository},
+		direction{"GitRepository Ready change -> hub complianceState (GET)", b.statusToHub})
 	if err != nil {
 		return err
 	}
-	status, statusLost, err := b.measure(ctx, changes, b.statusToHub)
-	if err != nil {
-		return err
-	}
-	report("ARM PUT fluxConfiguration -> GitRepository in the cluster", put, putLost)
-	report("GitRepository Ready change -> hub complianceState (GET)", status, statusLost)
 	if b.gets > 0 {
 		fmt.Printf("hub polling: a GET every %s after the previous answer; %d GETs, mean round trip %s\n",
 			poll, b.gets, (b.getTime / time.Duration(b.gets)).Round(time.Microsecond))
 	}
-	if putLost+statusLost > 0 {
-		return fmt.Errorf("%d probes saw no change within %s: the run is invalid", putLost+statusLost, probeTimeout)
-	}
-	return nil
+	return lostProbes(lost)
 }

@@ -77,18 +77,11 @@ func main() {
 }
 
 func run(ctx context.Context, changes int, agent string) error {
-	env, cfg, err := localcluster.Start()
+	env, c, err := startCluster()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = env.Stop() }()
-	if _, err := envtest.InstallCRDs(cfg, envtest.CRDInstallOptions{Paths: []string{"test/crds/flux"}, ErrorIfPathMissing: true}); err != nil {
-		return fmt.Errorf("installing the Flux CRDs (run from the repository root): %w", err)
-	}
-	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme()})
-	if err != nil {
-		return err
-	}
 	stop, err := startAgent(ctx, env, agent)
 	if err != nil {
 		return err
@@ -98,20 +91,31 @@ func run(ctx context.Context, changes int, agent string) error {
 	if err := b.setUp(ctx); err != nil {
 		return err
 	}
-	spec, specLost, err := b.measure(ctx, changes, b.specChange)
+	lost, err := b.measureBoth(ctx, changes,
+		direction{"GitOpsConfiguration spec change -> GitRepository spec", b.specChange},
+		direction{"GitRepository Ready change -> GitOpsConfiguration complianceState", b.statusChange})
 	if err != nil {
 		return err
 	}
-	status, statusLost, err := b.measure(ctx, changes, b.statusChange)
+	return lostProbes(lost)
+}
+
+// startCluster starts a local cluster with the Flux CRDs and returns a client of it.
+func startCluster() (*envtest.Environment, client.WithWatch, error) {
+	env, cfg, err := localcluster.Start()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	report("GitOpsConfiguration spec change -> GitRepository spec", spec, specLost)
-	report("GitRepository Ready change -> GitOpsConfiguration complianceState", status, statusLost)
-	if specLost+statusLost > 0 {
-		return fmt.Errorf("%d probes saw no change within %s: the run is invalid", specLost+statusLost, probeTimeout)
+	if _, err := envtest.InstallCRDs(cfg, envtest.CRDInstallOptions{Paths: []string{"test/crds/flux"}, ErrorIfPathMissing: true}); err != nil {
+		_ = env.Stop()
+		return nil, nil, fmt.Errorf("installing the Flux CRDs (run from the repository root): %w", err)
 	}
-	return nil
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme()})
+	if err != nil {
+		_ = env.Stop()
+		return nil, nil, err
+	}
+	return env, c, nil
 }
 
 func scheme() *runtime.Scheme {

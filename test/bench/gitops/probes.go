@@ -55,6 +55,12 @@ func (b *bench) setUp(ctx context.Context) error {
 	if err := b.c.Create(ctx, cfg); err != nil {
 		return err
 	}
+	return b.kustomizationReady(ctx, "the Flux objects")
+}
+
+// kustomizationReady waits until the agent created the configuration's Kustomization and
+// marks it Ready, as kustomize-controller would; objects names them in the error.
+func (b *bench) kustomizationReady(ctx context.Context, objects string) error {
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		k := &kustomizev1.Kustomization{}
@@ -63,7 +69,37 @@ func (b *bench) setUp(ctx context.Context) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return errors.New("the agent did not create the Flux objects within a minute: see the agent log")
+	return fmt.Errorf("the agent did not create %s within a minute: see the agent log", objects)
+}
+
+// direction is one latency the benchmark measures: what it is and the probe that times it.
+type direction struct {
+	what  string
+	probe func(context.Context) (time.Duration, error)
+}
+
+// measureBoth measures there, then back, then prints the percentiles of both; it returns how
+// many probes were lost.
+func (b *bench) measureBoth(ctx context.Context, changes int, there, back direction) (int, error) {
+	thereSamples, thereLost, err := b.measure(ctx, changes, there.probe)
+	if err != nil {
+		return 0, err
+	}
+	backSamples, backLost, err := b.measure(ctx, changes, back.probe)
+	if err != nil {
+		return 0, err
+	}
+	report(there.what, thereSamples, thereLost)
+	report(back.what, backSamples, backLost)
+	return thereLost + backLost, nil
+}
+
+// lostProbes is the error of a run in which lost probes saw no change: it is invalid.
+func lostProbes(lost int) error {
+	if lost > 0 {
+		return fmt.Errorf("%d probes saw no change within %s: the run is invalid", lost, probeTimeout)
+	}
+	return nil
 }
 
 // measure runs warm-up probes, then changes probes, and returns the latencies.
