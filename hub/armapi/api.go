@@ -24,8 +24,9 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
-	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
@@ -42,8 +43,12 @@ type API struct {
 	PageSize int
 	// HubCAPEM is the hub's CA certificate, for the kubeconfigs of listClusterUserCredential.
 	HubCAPEM []byte
-	// Extensions is the extensions' domain logic and the catalog; nil serves no extensions.
-	Extensions *extensions.Service
+	// Kinds are the nested kinds served under a cluster (extensions, fluxConfigurations, …);
+	// nil serves none.
+	Kinds *nested.Registry
+	// Catalog is the catalog of extension types and agent versions; nil serves no catalog
+	// and gives agent profiles without a target version.
+	Catalog *catalog.Catalog
 }
 
 // Handler returns the API's routes.
@@ -60,9 +65,12 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET /kubearc/v1/tokens", a.handle(a.listTokens))
 	mux.HandleFunc("DELETE /kubearc/v1/tokens/{id}", a.handle(a.revokeToken))
 	mux.HandleFunc("GET /kubearc/v1/whoami", a.handle(a.whoami))
-	if a.Extensions != nil {
-		a.registerNested(mux, &extensionsType{api: a})
-		a.registerNested(mux, &fluxConfigsType{api: a})
+	canonical := newCanonicalizer()
+	for _, k := range a.Kinds.Kinds() {
+		a.registerNested(mux, k)
+		canonical.add(k.Names().ResourceType)
+	}
+	if a.Catalog != nil {
 		a.registerCatalog(mux)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +78,7 @@ func (a *API) Handler() http.Handler {
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.URL.Path = canonicalPath(r.URL.Path)
+		r.URL.Path = canonical.path(r.URL.Path)
 		r.URL.RawPath = ""
 		mux.ServeHTTP(w, r)
 	})

@@ -18,22 +18,14 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-
-	"github.com/kubearc/kubearc/hub/extensions"
-	"github.com/kubearc/kubearc/hub/gitops"
 )
 
-// apiVersions are the api-versions each resource type answers, oldest first.
-var apiVersions = map[string][]string{
-	typeConnectedClusters:   {"2021-10-01", "2024-01-01"},
-	extensions.ResourceType: {extensionsAPIVersion},
-	gitops.ResourceType:     {gitops.APIVersion},
-}
+// clusterAPIVersions are the api-versions connectedClusters answer, oldest first.
+var clusterAPIVersions = []string{apiVersion2021, "2024-01-01"}
 
-// apiVersion returns the request's api-version after checking it is one the resource type
-// supports; a missing or unknown one is a 400 that lists the supported versions.
-func apiVersion(r *http.Request, resourceType string) (string, error) {
-	supported := apiVersions[resourceType]
+// checkAPIVersion returns the request's api-version after checking it is one of supported;
+// a missing or unknown one is a 400 that lists the supported versions.
+func checkAPIVersion(r *http.Request, resourceType string, supported []string) (string, error) {
 	v := r.URL.Query().Get("api-version")
 	if v == "" {
 		return "", badRequest(codeMissingAPIVersion,
@@ -48,23 +40,31 @@ func apiVersion(r *http.Request, resourceType string) (string, error) {
 	return v, nil
 }
 
-// canonicalSegments are the literal path segments of ARM routes. ARM paths are
-// case-insensitive, Go's ServeMux is not: the router rewrites these segments to one spelling.
-var canonicalSegments = map[string]string{}
+// canonicalizer rewrites the literal segments of ARM routes to one spelling: ARM paths are
+// case-insensitive, Go's ServeMux is not.
+type canonicalizer map[string]string
 
-func init() {
-	for _, s := range []string{"subscriptions", "resourceGroups", "providers", "Microsoft.Kubernetes",
-		"connectedClusters", "Microsoft.KubernetesConfiguration", "listClusterUserCredential",
-		"extensions", "fluxConfigurations", "operations"} {
-		canonicalSegments[strings.ToLower(s)] = s
+// newCanonicalizer knows the segments of the routes of connectedClusters and operations.
+func newCanonicalizer() canonicalizer {
+	c := canonicalizer{}
+	c.add("subscriptions", "resourceGroups", "providers", "Microsoft.Kubernetes", "connectedClusters",
+		"listClusterUserCredential", "operations")
+	return c
+}
+
+// add adds literal segments; a resource type adds its namespace and type segments.
+func (c canonicalizer) add(segments ...string) {
+	for _, s := range segments {
+		for _, part := range strings.Split(s, "/") {
+			c[strings.ToLower(part)] = part
+		}
 	}
 }
 
-// canonicalPath rewrites the keyword segments of an ARM path to their canonical case and
-// keeps names as they are. ARM paths alternate keyword and name
-// (/subscriptions/{s}/resourceGroups/{g}/…), except that "providers" is followed by a
-// namespace and then keyword/name pairs again.
-func canonicalPath(p string) string {
+// path rewrites the keyword segments of an ARM path to their canonical case and keeps names
+// as they are. ARM paths alternate keyword and name (/subscriptions/{s}/resourceGroups/{g}/…),
+// except that "providers" is followed by a namespace and then keyword/name pairs again.
+func (c canonicalizer) path(p string) string {
 	parts := strings.Split(p, "/")
 	keyword := true
 	for i := 1; i < len(parts); i++ {
@@ -72,10 +72,10 @@ func canonicalPath(p string) string {
 			keyword = true
 			continue
 		}
-		parts[i] = canonical(parts[i])
+		parts[i] = c.segment(parts[i])
 		if parts[i] == "providers" && i+1 < len(parts) {
 			i++
-			parts[i] = canonical(parts[i])
+			parts[i] = c.segment(parts[i])
 			continue
 		}
 		keyword = false
@@ -83,9 +83,9 @@ func canonicalPath(p string) string {
 	return strings.Join(parts, "/")
 }
 
-func canonical(segment string) string {
-	if c, ok := canonicalSegments[strings.ToLower(segment)]; ok {
-		return c
+func (c canonicalizer) segment(s string) string {
+	if canonical, ok := c[strings.ToLower(s)]; ok {
+		return canonical
 	}
-	return segment
+	return s
 }

@@ -66,7 +66,7 @@ func (a *API) listExtensionTypes(r *http.Request) (int, any, error) {
 	out := struct {
 		Value []extensionTypeDoc `json:"value"`
 	}{Value: []extensionTypeDoc{}}
-	for _, t := range a.Extensions.Catalog.Types() {
+	for _, t := range a.Catalog.Types() {
 		out.Value = append(out.Value, typeDoc(t))
 	}
 	return http.StatusOK, out, nil
@@ -76,7 +76,7 @@ func (a *API) getExtensionType(r *http.Request) (int, any, error) {
 	if err := authenticated(r); err != nil {
 		return 0, nil, err
 	}
-	t, err := a.Extensions.Catalog.Type(r.PathValue("type"))
+	t, err := a.Catalog.Type(r.PathValue("type"))
 	if err != nil {
 		return 0, nil, &armError{status: http.StatusNotFound, code: codeResourceNotFound, message: err.Error()}
 	}
@@ -99,7 +99,7 @@ func (a *API) listAgentVersions(r *http.Request) (int, any, error) {
 	}
 	return http.StatusOK, struct {
 		Value []trainDoc `json:"value"`
-	}{Value: trainDocs(a.Extensions.Catalog.Agent())}, nil
+	}{Value: trainDocs(a.Catalog.Agent())}, nil
 }
 
 func typeDoc(t *catalog.ExtensionType) extensionTypeDoc {

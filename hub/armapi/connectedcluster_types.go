@@ -16,6 +16,8 @@ package armapi
 
 import (
 	"time"
+
+	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // ARM types served by this package.
@@ -27,15 +29,15 @@ const (
 // connectedCluster is the ARM document of a Microsoft.Kubernetes/connectedClusters resource,
 // a superset of the supported api-versions; render trims it to the request's version.
 type connectedCluster struct {
-	ID         string            `json:"id"`
-	Name       string            `json:"name"`
-	Type       string            `json:"type"`
-	Location   string            `json:"location"`
-	Tags       map[string]string `json:"tags,omitempty"`
-	Identity   *clusterIdentity  `json:"identity"`
-	Kind       string            `json:"kind,omitempty"`
-	SystemData *systemData       `json:"systemData,omitempty"`
-	Properties *clusterProps     `json:"properties"`
+	ID         string             `json:"id"`
+	Name       string             `json:"name"`
+	Type       string             `json:"type"`
+	Location   string             `json:"location"`
+	Tags       map[string]string  `json:"tags,omitempty"`
+	Identity   *clusterIdentity   `json:"identity"`
+	Kind       string             `json:"kind,omitempty"`
+	SystemData *nested.SystemData `json:"systemData,omitempty"`
+	Properties *clusterProps      `json:"properties"`
 }
 
 type clusterIdentity struct {
@@ -64,15 +66,6 @@ type clusterProps struct {
 type arcAgentProfile struct {
 	DesiredAgentVersion string `json:"desiredAgentVersion,omitempty"`
 	AgentAutoUpgrade    string `json:"agentAutoUpgrade,omitempty"`
-}
-
-type systemData struct {
-	CreatedBy          string    `json:"createdBy,omitempty"`
-	CreatedByType      string    `json:"createdByType,omitempty"`
-	CreatedAt          time.Time `json:"createdAt"`
-	LastModifiedBy     string    `json:"lastModifiedBy,omitempty"`
-	LastModifiedByType string    `json:"lastModifiedByType,omitempty"`
-	LastModifiedAt     time.Time `json:"lastModifiedAt"`
 }
 
 // clusterPatch is the body of a PATCH: tags and the user-settable properties.

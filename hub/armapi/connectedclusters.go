@@ -25,6 +25,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
@@ -145,7 +146,7 @@ func (a *API) deleteCluster(r *http.Request) (int, any, error) {
 
 // clusterRequest checks the api-version, the path and the caller's right to act on it.
 func (a *API) clusterRequest(r *http.Request, action auth.Action, operation string) (string, armid.ClusterID, error) {
-	version, err := apiVersion(r, typeConnectedClusters)
+	version, err := checkAPIVersion(r, typeConnectedClusters, clusterAPIVersions)
 	if err != nil {
 		return "", armid.ClusterID{}, err
 	}
@@ -191,7 +192,7 @@ func (a *API) touch(r *http.Request, c *connectedCluster) {
 	p, _ := auth.PrincipalFrom(r.Context())
 	now := a.now()
 	if c.SystemData == nil {
-		c.SystemData = &systemData{CreatedBy: p.Name, CreatedByType: "User", CreatedAt: now}
+		c.SystemData = &nested.SystemData{CreatedBy: p.Name, CreatedByType: "User", CreatedAt: now}
 	}
 	c.SystemData.LastModifiedBy, c.SystemData.LastModifiedByType, c.SystemData.LastModifiedAt = p.Name, "User", now
 }
@@ -272,7 +273,7 @@ func (a *API) render(c *connectedCluster, v string) *connectedCluster {
 }
 
 func (a *API) listClusters(r *http.Request) (int, any, error) {
-	version, err := apiVersion(r, typeConnectedClusters)
+	version, err := checkAPIVersion(r, typeConnectedClusters, clusterAPIVersions)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -32,8 +32,9 @@ func TestCanonicalPath(t *testing.T) {
 		{"/", "/"},
 		{"", ""},
 	}
+	canonical := newCanonicalizer()
 	for _, tt := range tests {
-		if got := canonicalPath(tt.in); got != tt.want {
+		if got := canonical.path(tt.in); got != tt.want {
 			t.Errorf("canonicalPath(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+
+	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // ARM error codes the API answers with.
@@ -72,12 +74,36 @@ type errorDetail struct {
 // writeError answers err as ARM error JSON. Errors that are not an armError are internal:
 // they are logged and answered without detail, so nothing internal leaks to the client.
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
-	var ae *armError
-	if !errors.As(err, &ae) {
+	ae := asARMError(err)
+	if ae == nil {
 		log.Error("Request failed", "error", err)
 		ae = &armError{status: http.StatusInternalServerError, code: codeInternal, message: "The server had an internal error; the request can be retried."}
 	}
 	writeJSON(w, ae.status, errorBody{Error: errorDetail{Code: ae.code, Message: ae.message}})
+}
+
+// asARMError returns the ARM error of err: an armError, or one of the errors of a nested
+// kind; nil when err is neither (an internal error).
+func asARMError(err error) *armError {
+	var (
+		ae       *armError
+		invalid  *nested.InvalidError
+		conflict *nested.ConflictError
+		missing  *nested.NotFoundError
+	)
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &invalid) && invalid.Missing:
+		return &armError{status: http.StatusBadRequest, code: codeMissingProperty, message: invalid.Message}
+	case errors.As(err, &invalid):
+		return &armError{status: http.StatusBadRequest, code: codeInvalidParameter, message: invalid.Message}
+	case errors.As(err, &conflict):
+		return &armError{status: http.StatusConflict, code: codeConflict, message: conflict.Message}
+	case errors.As(err, &missing):
+		return &armError{status: http.StatusNotFound, code: codeResourceNotFound, message: missing.Error()}
+	}
+	return nil
 }
 
 // writeJSON answers v as JSON with status.

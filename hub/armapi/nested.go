@@ -19,66 +19,51 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
 
-// configurationPrefix is the path of the Microsoft.KubernetesConfiguration resources nested
-// under a connectedCluster.
-const configurationPrefix = clustersPath + "/{cluster}/providers/Microsoft.KubernetesConfiguration"
-
-// nestedType is a resource type nested under a connectedCluster (extensions, and next
-// fluxConfigurations). registerNested gives it ARM routes; its handlers get requests whose
-// api-version, IDs and authorization are checked and whose cluster exists.
-type nestedType interface {
-	// segment is the type's path segment, e.g. "extensions"; resourceType its ARM type.
-	segment() string
-	resourceType() string
-	// validateName checks a resource name; the error is answered as a 400.
-	validateName(name string) error
-	list(nr *nestedRequest) (int, any, error)
-	get(nr *nestedRequest) (int, any, error)
-	put(nr *nestedRequest) (int, any, error)
-	patch(nr *nestedRequest) (int, any, error)
-	delete(nr *nestedRequest) (int, any, error)
-	// operation answers the status of a long-running operation, nr.PathValue("operation").
-	operation(nr *nestedRequest) (int, any, error)
-}
-
-// nestedRequest is a checked request for a nested resource.
+// nestedRequest is a checked request for a resource of a registered nested kind: its
+// api-version, IDs and authorization are checked and its cluster exists.
 type nestedRequest struct {
 	*http.Request
+	kind nested.Served
 	// version is the request's api-version.
 	version string
-	// cluster is the parent connectedCluster; clusterRes its stored document.
-	cluster    armid.ClusterID
-	clusterRes *store.Resource
-	// name is the nested resource's name; empty for a listing.
-	name string
-	// principal is the caller.
-	principal auth.Principal
+	// cluster is the parent connectedCluster.
+	cluster armid.ClusterID
+	// req is what the kind needs of the request; req.Name is empty for a listing.
+	req nested.Request
 }
 
 // clusterKey is the cluster's ARM ID as stored (case preserved as first written).
-func (nr *nestedRequest) clusterKey() string { return nr.clusterRes.ID }
+func (nr *nestedRequest) clusterKey() string { return nr.req.Cluster.ID }
 
-// registerNested adds the routes of a nested type to mux.
-func (a *API) registerNested(mux *http.ServeMux, t nestedType) {
-	base := configurationPrefix + "/" + t.segment()
-	mux.HandleFunc("GET "+base, a.nested(t, auth.Read, "read", t.list))
-	mux.HandleFunc("GET "+base+"/{name}", a.nested(t, auth.Read, "read", t.get))
-	mux.HandleFunc("PUT "+base+"/{name}", a.nested(t, auth.Write, "write", t.put))
-	mux.HandleFunc("PATCH "+base+"/{name}", a.nested(t, auth.Write, "write", t.patch))
-	mux.HandleFunc("DELETE "+base+"/{name}", a.nested(t, auth.Write, "delete", t.delete))
-	mux.HandleFunc("GET "+base+"/{name}/operations/{operation}", a.nested(t, auth.Read, "read", t.operation))
+// id is the ARM ID of the requested resource.
+func (nr *nestedRequest) id() string { return nr.kind.Names().ID(nr.clusterKey(), nr.req.Name) }
+
+// decode reads the request body.
+func (nr *nestedRequest) decode(v any) error { return decodeBody(nr.Request, v) }
+
+// registerNested adds the routes of a registered kind to mux, under its cluster's providers.
+func (a *API) registerNested(mux *http.ServeMux, k nested.Served) {
+	base := clustersPath + "/{cluster}/providers/" + k.Names().ResourceType
+	mux.HandleFunc("GET "+base, a.nested(k, auth.Read, "read", a.listNested))
+	mux.HandleFunc("GET "+base+"/{name}", a.nested(k, auth.Read, "read", a.getNested))
+	mux.HandleFunc("PUT "+base+"/{name}", a.nested(k, auth.Write, "write", a.putNested))
+	mux.HandleFunc("PATCH "+base+"/{name}", a.nested(k, auth.Write, "write", a.patchNested))
+	mux.HandleFunc("DELETE "+base+"/{name}", a.nested(k, auth.Write, "delete", a.deleteNested))
+	mux.HandleFunc("GET "+base+"/{name}/operations/{operation}", a.nested(k, auth.Read, "read", a.nestedOperation))
 }
 
-// nested checks a nested request and hands it to fn.
-func (a *API) nested(t nestedType, action auth.Action, verb string, fn func(*nestedRequest) (int, any, error)) http.HandlerFunc {
+// nested checks a request for a resource of kind k and hands it to fn.
+func (a *API) nested(k nested.Served, action auth.Action, verb string, fn func(*nestedRequest) (int, any, error)) http.HandlerFunc {
 	return a.handle(func(r *http.Request) (int, any, error) {
-		nr, err := a.nestedRequest(r, t, action, verb)
+		nr, err := a.nestedRequest(r, k, action, verb)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -86,8 +71,9 @@ func (a *API) nested(t nestedType, action auth.Action, verb string, fn func(*nes
 	})
 }
 
-func (a *API) nestedRequest(r *http.Request, t nestedType, action auth.Action, verb string) (*nestedRequest, error) {
-	version, err := apiVersion(r, t.resourceType())
+func (a *API) nestedRequest(r *http.Request, k nested.Served, action auth.Action, verb string) (*nestedRequest, error) {
+	names := k.Names()
+	version, err := checkAPIVersion(r, names.ResourceType, names.APIVersions)
 	if err != nil {
 		return nil, err
 	}
@@ -95,16 +81,18 @@ func (a *API) nestedRequest(r *http.Request, t nestedType, action auth.Action, v
 	if err := id.Validate(); err != nil {
 		return nil, badRequest(codeInvalidParameter, "The resource ID is invalid: %s.", err)
 	}
-	nr := &nestedRequest{Request: r, version: version, cluster: id, name: r.PathValue("name")}
-	if nr.name != "" {
-		if err := t.validateName(nr.name); err != nil {
+	nr := &nestedRequest{Request: r, kind: k, version: version, cluster: id, req: nested.Request{Name: r.PathValue("name")}}
+	if nr.req.Name != "" {
+		if err := k.ValidateName(nr.req.Name); err != nil {
 			return nil, err
 		}
 	}
-	if nr.principal, err = a.authorize(r, action, t.resourceType()+"/"+verb, id.String()); err != nil {
+	p, err := a.authorize(r, action, names.ResourceType+"/"+verb, id.String())
+	if err != nil {
 		return nil, err
 	}
-	nr.clusterRes, err = a.Store.GetResource(r.Context(), id.String())
+	nr.req.By = p.Name
+	nr.req.Cluster, err = a.Store.GetResource(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(typeConnectedClusters, id.String())
 	}
@@ -112,6 +100,68 @@ func (a *API) nestedRequest(r *http.Request, t nestedType, action auth.Action, v
 		return nil, fmt.Errorf("reading cluster %s: %w", id, err)
 	}
 	return nr, nil
+}
+
+// listNested answers the hub's resources of the cluster, then those applied in the cluster.
+func (a *API) listNested(nr *nestedRequest) (int, any, error) {
+	page, err := nr.kind.ListPage(nr.Context(), nr.clusterKey())
+	return http.StatusOK, page, err
+}
+
+func (a *API) getNested(nr *nestedRequest) (int, any, error) {
+	doc, err := nr.kind.Get(nr.Context(), nr.req)
+	return http.StatusOK, doc, err
+}
+
+// putNested creates or replaces a resource: 201 or 200 with provisioningState Creating or
+// Updating and an Azure-AsyncOperation header.
+func (a *API) putNested(nr *nestedRequest) (int, any, error) {
+	created, doc, err := nr.kind.Put(nr.Context(), nr.req, nr.decode)
+	if err != nil {
+		return 0, nil, err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return a.writeOperation(nr, status, doc)
+}
+
+// patchNested changes a resource: 202 with provisioningState Updating.
+func (a *API) patchNested(nr *nestedRequest) (int, any, error) {
+	doc, err := nr.kind.Patch(nr.Context(), nr.req, nr.decode)
+	if err != nil {
+		return 0, nil, err
+	}
+	return a.writeOperation(nr, http.StatusAccepted, doc)
+}
+
+// writeOperation starts a write operation and answers doc with its status URL.
+func (a *API) writeOperation(nr *nestedRequest, status int, doc any) (int, any, error) {
+	opID, err := a.startOperation(nr, opWrite)
+	if err != nil {
+		return 0, nil, err
+	}
+	return status, asyncOperation(nr, opID, doc), nil
+}
+
+// deleteNested marks the resource Deleting, so the agent removes it: 202 with an operation;
+// 200 with forceDelete=true, which removes it at once; 204 when there is none.
+func (a *API) deleteNested(nr *nestedRequest) (int, any, error) {
+	force, _ := strconv.ParseBool(nr.URL.Query().Get("forceDelete"))
+	switch done, err := nr.kind.Delete(nr.Context(), nr.req, force); {
+	case err != nil:
+		return 0, nil, err
+	case done == nested.Absent:
+		return http.StatusNoContent, nil, nil
+	case done == nested.Removed:
+		return http.StatusOK, nil, nil
+	}
+	opID, err := a.startOperation(nr, opDelete)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusAccepted, asyncOperation(nr, opID, nil), nil
 }
 
 // withHeaders is an answer with extra headers (long-running operations); handle writes them.
@@ -129,8 +179,4 @@ func asyncOperation(nr *nestedRequest, opID string, body any) *withHeaders {
 	h := http.Header{}
 	h.Set("Azure-AsyncOperation", u.String())
 	return &withHeaders{header: h, body: body}
-}
-
-func conflict(format string, args ...any) error {
-	return &armError{status: http.StatusConflict, code: codeConflict, message: fmt.Sprintf(format, args...)}
 }

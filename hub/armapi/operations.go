@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
@@ -45,10 +46,19 @@ const operationsSuffix = "/operations"
 // operationID is the stored ID of operation opID on the nested resource resourceID.
 func operationID(resourceID, opID string) string { return resourceID + "/operations/" + opID }
 
-// startOperation records an operation on the nested resource resourceID and returns its ID.
-// Operations are children of the cluster, so they outlive a deleted extension (its delete
+// operationStatus is the answer of an operation-status URL (OperationStatusResult).
+type operationStatus struct {
+	ID     string       `json:"id"`
+	Name   string       `json:"name"`
+	Status string       `json:"status"`
+	Error  *errorDetail `json:"error,omitempty"`
+}
+
+// startOperation records an operation on the requested nested resource and returns its ID.
+// Operations are children of the cluster, so they outlive a deleted resource (its delete
 // operation must still answer Succeeded) and go with the cluster.
-func (a *API) startOperation(nr *nestedRequest, resourceType, resourceID, action string) (string, error) {
+func (a *API) startOperation(nr *nestedRequest, action string) (string, error) {
+	resourceType, resourceID := nr.kind.Names().ResourceType, nr.id()
 	opID := uuid.NewString()
 	body, err := json.Marshal(operationRecord{Action: action, ResourceID: resourceID})
 	if err != nil {
@@ -83,9 +93,26 @@ func (a *API) pruneOperations(nr *nestedRequest, opType string) error {
 	return nil
 }
 
+// nestedOperation answers an operation's status, derived from the resource's state now.
+func (a *API) nestedOperation(nr *nestedRequest) (int, any, error) {
+	op, err := a.loadOperation(nr)
+	if err != nil {
+		return 0, nil, err
+	}
+	outcome, err := nr.kind.Outcome(nr.Context(), nr.req, op.Action == opDelete)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := &operationStatus{ID: operationID(nr.id(), nr.PathValue("operation")), Name: nr.PathValue("operation"), Status: outcome.Status}
+	if outcome.Status == nested.OperationFailed {
+		out.Error = &errorDetail{Code: outcome.FailureCode, Message: outcome.FailureMessage}
+	}
+	return http.StatusOK, out, nil
+}
+
 // loadOperation returns the operation of the request path, or a 404.
-func (a *API) loadOperation(nr *nestedRequest, resourceID string) (*operationRecord, error) {
-	id := operationID(resourceID, nr.PathValue("operation"))
+func (a *API) loadOperation(nr *nestedRequest) (*operationRecord, error) {
+	id := operationID(nr.id(), nr.PathValue("operation"))
 	res, err := a.Store.GetResource(nr.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, &armError{status: http.StatusNotFound, code: codeResourceNotFound, message: fmt.Sprintf("The operation '%s' was not found.", id)}

@@ -12,15 +12,15 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package extensions is the hub's domain logic of cluster extensions
-// (Microsoft.KubernetesConfiguration/extensions): resolving the catalog version, the desired
-// state delivered to the agent (with protected settings sealed for the cluster's agent key),
-// the status the agent reports, auto-upgrades and the agent's own upgrade profile. Package
-// armapi maps it to the ARM REST shapes.
+// Package extensions is the hub's nested kind Microsoft.KubernetesConfiguration/extensions:
+// its ARM documents and their validation, resolving the catalog version, the desired state
+// delivered to the agent, the state shown from the status the agent reports, and
+// auto-upgrades when the catalog changes. hub/nested stores, seals and serves it.
 //
-// Protected settings are sealed twice: at rest with the hub's data key (Record.SealedProtectedSettings),
-// and for delivery with the cluster's agent key (protocol.ExtensionSpec.ProtectedSettings).
-// Neither copy, nor the plaintext, is ever rendered, logged or put in an error.
+// Protected settings are sealed twice: at rest with the hub's data key
+// (Record.SealedProtectedSettings), and for delivery with the cluster's agent key
+// (protocol.ExtensionSpec.ProtectedSettings). Neither copy, nor the plaintext, is ever
+// rendered, logged or put in an error.
 //
 // Cluster-owned extensions (an Extension CR applied in the cluster, reported with an empty
 // observedResourceVersion) are shown read-only, with systemData.createdByType "Cluster".
@@ -28,29 +28,27 @@ package extensions
 
 import (
 	"strings"
-	"time"
 
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // ResourceType is the ARM type of an extension.
 const ResourceType = "Microsoft.KubernetesConfiguration/extensions"
 
+// APIVersion is the api-version of extensions (armkubernetesconfiguration/v2).
+const APIVersion = "2023-05-01"
+
 // Phases of a change the agent has not observed yet.
 const (
-	PhaseCreating = "Creating"
-	PhaseUpdating = "Updating"
+	PhaseCreating = nested.PhaseCreating
+	PhaseUpdating = nested.PhaseUpdating
 )
 
-// CreatedByCluster is the systemData.createdByType of a cluster-owned extension.
-const CreatedByCluster = "Cluster"
+// ID is the ARM ID of the extension name of the cluster clusterID.
+func ID(clusterID, name string) string { return names().ID(clusterID, name) }
 
-// ID returns the ARM ID of the extension name on the cluster clusterID.
-func ID(clusterID, name string) string {
-	return clusterID + "/providers/Microsoft.KubernetesConfiguration/extensions/" + name
-}
-
-// ClusterOf returns the cluster ID of an extension ID.
+// ClusterOf returns the cluster ID of an extension ID, or "" when it is not one.
 func ClusterOf(extensionID string) string {
 	i := strings.Index(strings.ToLower(extensionID), "/providers/microsoft.kubernetesconfiguration/")
 	if i < 0 {
@@ -59,7 +57,7 @@ func ClusterOf(extensionID string) string {
 	return extensionID[:i]
 }
 
-// Settings are what the user asks for.
+// Settings are what the user asked for.
 type Settings struct {
 	ExtensionType           string `json:"extensionType"`
 	AutoUpgradeMinorVersion bool   `json:"autoUpgradeMinorVersion"`
@@ -73,35 +71,17 @@ type Settings struct {
 	ConfigurationSettings map[string]string `json:"configurationSettings,omitempty"`
 }
 
-// Audit is who created and last changed the extension, and when.
-type Audit struct {
-	CreatedBy      string    `json:"createdBy,omitempty"`
-	CreatedByType  string    `json:"createdByType,omitempty"`
-	CreatedAt      time.Time `json:"createdAt"`
-	LastModifiedBy string    `json:"lastModifiedBy,omitempty"`
-	LastModifiedAt time.Time `json:"lastModifiedAt"`
-}
-
-// Record is the stored document of one extension.
+// Record is a stored extension.
 type Record struct {
-	// ID is the extension's ARM ID, Name its last segment.
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	nested.Meta
 	Settings
-	// SealedProtectedSettings is the configurationProtectedSettings sealed with the hub's data key.
-	SealedProtectedSettings string `json:"sealedProtectedSettings,omitempty"`
 	// Version and Chart are the resolved catalog release.
 	Version string            `json:"resolvedVersion"`
 	Chart   protocol.ChartRef `json:"chart"`
-	// Phase names a change the agent has not reported yet: PhaseCreating or PhaseUpdating.
-	Phase string `json:"phase"`
-	// Deleting is set from DELETE until the agent reports the release uninstalled.
-	Deleting bool  `json:"deleting,omitempty"`
-	Audit    Audit `json:"audit"`
 }
 
-// Spec returns the desired-state spec of the record, with protectedSettings (already sealed
-// for the agent) as given.
+// Spec is the record's desired state for the agent, with protectedSettings sealed for the
+// cluster's agent key.
 func (r *Record) Spec(protectedSettings string) protocol.ExtensionSpec {
 	return protocol.ExtensionSpec{
 		ExtensionType: r.ExtensionType, ReleaseTrain: r.ReleaseTrain, Version: r.Version,
@@ -109,15 +89,3 @@ func (r *Record) Spec(protectedSettings string) protocol.ExtensionSpec {
 		ConfigurationSettings: r.ConfigurationSettings, ProtectedSettings: protectedSettings,
 	}
 }
-
-// Ref returns the extension's ARM ID and name.
-func (r *Record) Ref() (id, name string) { return r.ID, r.Name }
-
-// BeingDeleted says whether the extension waits for the agent to uninstall it.
-func (r *Record) BeingDeleted() bool { return r.Deleting }
-
-// SetDeleting marks the extension as waiting for the agent to uninstall it.
-func (r *Record) SetDeleting() { r.Deleting = true }
-
-// SealedAtRest returns the protected settings sealed with the hub's data key.
-func (r *Record) SealedAtRest() string { return r.SealedProtectedSettings }

@@ -17,6 +17,7 @@ package extensions
 import (
 	"encoding/json"
 
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -80,9 +81,10 @@ func ClusterOwned(clusterID string, st protocol.ObjectStatus) (rec *Record, v Vi
 	if !decoded || st.Kind != protocol.KindExtension || st.ObservedResourceVersion != "" || es.ProvisioningState == protocol.ProvisioningDeleted {
 		return nil, View{}, false
 	}
-	rec = &Record{ID: ID(clusterID, st.Name), Name: st.Name, Version: es.InstalledVersion, Phase: PhaseCreating,
-		Settings: Settings{ExtensionType: es.ExtensionType, ReleaseTrain: es.ReleaseTrain, Scope: es.Scope, Namespace: es.Namespace},
-		Audit:    Audit{CreatedBy: "cluster", CreatedByType: CreatedByCluster}}
+	rec = &Record{Version: es.InstalledVersion,
+		Meta: nested.Meta{ID: ID(clusterID, st.Name), Name: st.Name, Phase: PhaseCreating,
+			Audit: nested.SystemData{CreatedBy: "cluster", CreatedByType: nested.CreatedByCluster}},
+		Settings: Settings{ExtensionType: es.ExtensionType, ReleaseTrain: es.ReleaseTrain, Scope: es.Scope, Namespace: es.Namespace}}
 	v = View{ProvisioningState: PhaseCreating, CurrentVersion: es.InstalledVersion, Statuses: statuses(es)}
 	switch es.ProvisioningState {
 	case protocol.ProvisioningSucceeded:

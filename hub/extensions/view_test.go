@@ -15,6 +15,7 @@
 package extensions
 
 import (
+	"github.com/kubearc/kubearc/hub/nested"
 	"encoding/json"
 	"testing"
 
@@ -45,13 +46,13 @@ func TestView(t *testing.T) {
 		wantError   string
 		wantLevel   string
 	}{
-		{"no status yet", Record{Phase: PhaseCreating}, nil, PhaseCreating, "", "", ""},
-		{"current spec succeeded", Record{Phase: PhaseCreating}, status(t, "7", succeeded), StateSucceeded, "2.16.2", "", "Information"},
-		{"older spec succeeded keeps Updating", Record{Phase: PhaseUpdating}, status(t, "6", succeeded), PhaseUpdating, "2.16.2", "", "Information"},
-		{"current spec failed", Record{Phase: PhaseUpdating}, status(t, "7", failed), StateFailed, "2.15.0", "chart not found", "Error"},
-		{"in progress", Record{Phase: PhaseUpdating}, status(t, "7", inProgress), PhaseUpdating, "2.15.0", "", "Warning"},
-		{"deleting wins", Record{Phase: PhaseCreating, Deleting: true}, status(t, "7", succeeded), StateDeleting, "2.16.2", "", "Information"},
-		{"undecodable status", Record{Phase: PhaseCreating}, &protocol.ObjectStatus{ObservedResourceVersion: "7", Status: json.RawMessage("[")}, PhaseCreating, "", "", ""},
+		{"no status yet", Record{Meta: nested.Meta{Phase: PhaseCreating}}, nil, PhaseCreating, "", "", ""},
+		{"current spec succeeded", Record{Meta: nested.Meta{Phase: PhaseCreating}}, status(t, "7", succeeded), StateSucceeded, "2.16.2", "", "Information"},
+		{"older spec succeeded keeps Updating", Record{Meta: nested.Meta{Phase: PhaseUpdating}}, status(t, "6", succeeded), PhaseUpdating, "2.16.2", "", "Information"},
+		{"current spec failed", Record{Meta: nested.Meta{Phase: PhaseUpdating}}, status(t, "7", failed), StateFailed, "2.15.0", "chart not found", "Error"},
+		{"in progress", Record{Meta: nested.Meta{Phase: PhaseUpdating}}, status(t, "7", inProgress), PhaseUpdating, "2.15.0", "", "Warning"},
+		{"deleting wins", Record{Meta: nested.Meta{Phase: PhaseCreating, Deleting: true}}, status(t, "7", succeeded), StateDeleting, "2.16.2", "", "Information"},
+		{"undecodable status", Record{Meta: nested.Meta{Phase: PhaseCreating}}, &protocol.ObjectStatus{ObservedResourceVersion: "7", Status: json.RawMessage("[")}, PhaseCreating, "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +74,7 @@ func TestClusterOwned(t *testing.T) {
 	owned := protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningSucceeded, InstalledVersion: "3.17.1", ExtensionType: "gatekeeper",
 		Scope: protocol.ScopeCluster, Namespace: "gatekeeper-system"}
 	rec, v, ok := ClusterOwned("/c", *status(t, "", owned))
-	if !ok || rec.Audit.CreatedByType != CreatedByCluster || rec.ExtensionType != "gatekeeper" || v.ProvisioningState != StateSucceeded ||
+	if !ok || rec.Audit.CreatedByType != nested.CreatedByCluster || rec.ExtensionType != "gatekeeper" || v.ProvisioningState != StateSucceeded ||
 		rec.ID != "/c/providers/Microsoft.KubernetesConfiguration/extensions/flux" {
 		t.Errorf("cluster-owned = %+v %+v %v", rec, v, ok)
 	}

@@ -17,6 +17,8 @@ package gitops
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // The ARM documents of a Flux configuration (api-version 2023-05-01), with the JSON names of
@@ -92,13 +94,7 @@ type SubstituteFrom struct {
 
 // Doc is a Flux configuration as the API answers it. It never carries
 // configurationProtectedSettings: they are write-only.
-type Doc struct {
-	ID         string         `json:"id"`
-	Name       string         `json:"name"`
-	Type       string         `json:"type"`
-	SystemData *SystemData    `json:"systemData,omitempty"`
-	Properties *DocProperties `json:"properties"`
-}
+type Doc = nested.Doc[DocProperties]
 
 // DocProperties are the properties of an answer: the spec and the state the agent reported.
 type DocProperties struct {
@@ -140,16 +136,6 @@ type StatusCondition struct {
 	Reason             string     `json:"reason,omitempty"`
 	Message            string     `json:"message,omitempty"`
 	LastTransitionTime *time.Time `json:"lastTransitionTime,omitempty"`
-}
-
-// SystemData is ARM's systemData.
-type SystemData struct {
-	CreatedBy          string    `json:"createdBy,omitempty"`
-	CreatedByType      string    `json:"createdByType,omitempty"`
-	CreatedAt          time.Time `json:"createdAt"`
-	LastModifiedBy     string    `json:"lastModifiedBy,omitempty"`
-	LastModifiedByType string    `json:"lastModifiedByType,omitempty"`
-	LastModifiedAt     time.Time `json:"lastModifiedAt"`
 }
 
 // List is a listing.

@@ -18,6 +18,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/nested"
+
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -33,47 +35,48 @@ const (
 	fluxNamespace = "flux-system"
 )
 
-// EnsureFlux adds the Flux extension to the cluster unless it has one (added by a user, by
-// the hub or applied in the cluster). It returns the added extension's name, or "" when
-// none was added. by is who asked (the audit of the extension).
-func (s *Service) EnsureFlux(ctx context.Context, clusterID, agentKey, by string, now time.Time) (string, error) {
-	typ, err := s.Extensions.Catalog.Type(FluxExtensionType)
+// Creating adds the Flux extension to the cluster of a new configuration unless it has one
+// (added by a user, by the hub or applied in the cluster), as Arc does. Changes do not, so
+// that a user who removed Flux on purpose is not overruled.
+func (k *Kind) Creating(ctx context.Context, req nested.Request, now time.Time) error {
+	typ, err := k.Catalog.Type(FluxExtensionType)
 	if err != nil { // not an error: the operator may install Flux another way
-		s.noFluxWarning.Do(func() {
-			s.Log.Warn("The catalog has no Flux extension type; Flux configurations need Flux installed another way")
+		k.noFluxWarning.Do(func() {
+			k.Log.Warn("The catalog has no Flux extension type; Flux configurations need Flux installed another way")
 		})
-		return "", nil //nolint:nilerr // a catalog without Flux is allowed
+		return nil //nolint:nilerr // a catalog without Flux is allowed
 	}
-	name, present, err := s.fluxPresent(ctx, clusterID, typ)
+	name, present, err := k.fluxPresent(ctx, req.Cluster.ID, typ)
 	if err != nil || present {
-		return "", err
+		return err
 	}
 	ns := typ.DefaultReleaseNamespace
 	if ns == "" {
 		ns = fluxNamespace
 	}
-	rec := &extensions.Record{ID: extensions.ID(clusterID, name), Name: name, Phase: extensions.PhaseCreating,
+	rec := &extensions.Record{
+		Meta: nested.Meta{ID: extensions.ID(req.Cluster.ID, name), Name: name, Phase: extensions.PhaseCreating,
+			Audit: nested.SystemData{CreatedBy: req.By, CreatedByType: nested.CreatedByUser, CreatedAt: now, LastModifiedBy: req.By, LastModifiedAt: now}},
 		Settings: extensions.Settings{ExtensionType: typ.Name, AutoUpgradeMinorVersion: true,
-			ReleaseTrain: catalog.DefaultReleaseTrain, Scope: protocol.ScopeCluster, Namespace: ns},
-		Audit: extensions.Audit{CreatedBy: by, CreatedByType: "User", CreatedAt: now, LastModifiedBy: by, LastModifiedAt: now}}
-	if err := s.Extensions.Resolve(rec, ""); err != nil {
-		return "", err
+			ReleaseTrain: catalog.DefaultReleaseTrain, Scope: protocol.ScopeCluster, Namespace: ns}}
+	if err := extensions.Resolve(k.Catalog, rec, ""); err != nil {
+		return extensions.LookupError(err)
 	}
-	if _, err := s.Extensions.Save(ctx, clusterID, agentKey, rec); err != nil {
-		return "", err
+	if _, err := k.Extensions.Save(ctx, req.Cluster, rec); err != nil {
+		return err
 	}
-	s.Log.Info("Flux extension added for the cluster's first Flux configuration", "extension", rec.ID, "version", rec.Version)
-	return name, nil
+	k.Log.Info("Flux extension added for the cluster's first Flux configuration", "extension", rec.ID, "version", rec.Version)
+	return nil
 }
 
 // fluxPresent reports whether the cluster has an extension of the Flux type, and otherwise
 // the free name for one.
-func (s *Service) fluxPresent(ctx context.Context, clusterID string, typ *catalog.ExtensionType) (string, bool, error) {
+func (k *Kind) fluxPresent(ctx context.Context, clusterID string, typ *catalog.ExtensionType) (string, bool, error) {
 	isFlux := func(extType string) bool {
-		t, err := s.Extensions.Catalog.Type(extType)
+		t, err := k.Catalog.Type(extType)
 		return err == nil && t == typ
 	}
-	recs, err := s.Extensions.List(ctx, clusterID)
+	recs, err := k.Extensions.List(ctx, clusterID)
 	if err != nil {
 		return "", false, err
 	}
@@ -84,7 +87,7 @@ func (s *Service) fluxPresent(ctx context.Context, clusterID string, typ *catalo
 		}
 		taken[rec.Name] = true
 	}
-	obs, err := s.Extensions.Observe(ctx, clusterID)
+	obs, err := k.Extensions.Observe(ctx, clusterID)
 	if err != nil {
 		return "", false, err
 	}

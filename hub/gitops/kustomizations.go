@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kubearc/kubearc/hub/nested"
+
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -34,7 +36,7 @@ func validateKustomizations(ks map[string]protocol.KustomizationDefinition) erro
 		}
 	}
 	if cycle := findCycle(ks, names); cycle != nil {
-		return invalid("The kustomizations depend on each other in a cycle: %s; remove one of these dependsOn entries.", strings.Join(cycle, " -> "))
+		return nested.Invalid("The kustomizations depend on each other in a cycle: %s; remove one of these dependsOn entries.", strings.Join(cycle, " -> "))
 	}
 	return nil
 }
@@ -42,10 +44,10 @@ func validateKustomizations(ks map[string]protocol.KustomizationDefinition) erro
 func validateKustomization(name string, k protocol.KustomizationDefinition, all map[string]protocol.KustomizationDefinition) error {
 	field := "properties.kustomizations." + name
 	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-		return invalid("The kustomization name '%s' is invalid: use 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit.", name)
+		return nested.Invalid("The kustomization name '%s' is invalid: use 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit.", name)
 	}
 	if slices.Contains(strings.Split(strings.ReplaceAll(k.Path, "\\", "/"), "/"), "..") {
-		return invalid("The property '%s.path' must stay inside the repository: '%s' contains '..'.", field, k.Path)
+		return nested.Invalid("The property '%s.path' must stay inside the repository: '%s' contains '..'.", field, k.Path)
 	}
 	for _, s := range []struct {
 		field string
@@ -58,9 +60,9 @@ func validateKustomization(name string, k protocol.KustomizationDefinition, all 
 	for _, dep := range k.DependsOn {
 		switch _, ok := all[dep]; {
 		case dep == name:
-			return invalid("The kustomization '%s' depends on itself in '%s.dependsOn'; remove '%s'.", name, field, dep)
+			return nested.Invalid("The kustomization '%s' depends on itself in '%s.dependsOn'; remove '%s'.", name, field, dep)
 		case !ok:
-			return invalid("The kustomization '%s' depends on '%s', which is not a kustomization of this configuration (it has: %s).",
+			return nested.Invalid("The kustomization '%s' depends on '%s', which is not a kustomization of this configuration (it has: %s).",
 				name, dep, strings.Join(slices.Sorted(maps.Keys(all)), ", "))
 		}
 	}
@@ -73,15 +75,15 @@ func validatePostBuild(field string, pb *protocol.PostBuildDefinition) error {
 	}
 	for _, v := range slices.Sorted(maps.Keys(pb.Substitute)) {
 		if !varNameRE.MatchString(v) {
-			return invalid("The variable '%s' in '%s.postBuild.substitute' is invalid: use letters, digits and '_', not starting with a digit.", v, field)
+			return nested.Invalid("The variable '%s' in '%s.postBuild.substitute' is invalid: use letters, digits and '_', not starting with a digit.", v, field)
 		}
 	}
 	for i, ref := range pb.SubstituteFrom {
 		if ref.Kind != "ConfigMap" && ref.Kind != "Secret" {
-			return invalid("The property '%s.postBuild.substituteFrom[%d].kind' must be ConfigMap or Secret, not '%s'.", field, i, ref.Kind)
+			return nested.Invalid("The property '%s.postBuild.substituteFrom[%d].kind' must be ConfigMap or Secret, not '%s'.", field, i, ref.Kind)
 		}
 		if errs := validation.IsDNS1123Subdomain(ref.Name); len(errs) > 0 {
-			return invalid("The property '%s.postBuild.substituteFrom[%d].name' must name a %s: '%s' is not a valid name.", field, i, ref.Kind, ref.Name)
+			return nested.Invalid("The property '%s.postBuild.substituteFrom[%d].name' must name a %s: '%s' is not a valid name.", field, i, ref.Kind, ref.Name)
 		}
 	}
 	return nil

@@ -16,10 +16,11 @@ package gitops
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/kubearc/kubearc/hub/nested"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -28,24 +29,6 @@ import (
 const (
 	defaultNamespace = "default"
 )
-
-// InvalidError is a request the API refuses with a 400. Message names the property and says
-// what to do; it never quotes a protected setting.
-type InvalidError struct {
-	// Missing says a required property is absent (ARM's MissingRequiredProperty).
-	Missing bool
-	Message string
-}
-
-func (e *InvalidError) Error() string { return e.Message }
-
-func invalid(format string, args ...any) error {
-	return &InvalidError{Message: fmt.Sprintf(format, args...)}
-}
-
-func missing(format string, args ...any) error {
-	return &InvalidError{Missing: true, Message: fmt.Sprintf(format, args...)}
-}
 
 // Change is a validated PUT or PATCH: the new spec and protected settings.
 type Change struct {
@@ -57,13 +40,13 @@ type Change struct {
 // FromPut returns the configuration a PUT body asks for, with Arc's defaults, validated.
 func FromPut(in *Input) (*Change, error) {
 	if in.Properties == nil {
-		return nil, missing("The property 'properties' is required.")
+		return nil, nested.Missing("The property 'properties' is required.")
 	}
 	c := &Change{Spec: protocol.GitOpsConfigurationSpec{
 		Scope: protocol.ScopeCluster, Namespace: defaultNamespace, SourceKind: protocol.SourceKindGitRepository,
 	}}
 	if in.Properties.GitRepository == nil && !otherSource(in.Properties) {
-		return nil, missing("The property 'properties.gitRepository' is required for sourceKind GitRepository: give at least its url and repositoryRef.")
+		return nil, nested.Missing("The property 'properties.gitRepository' is required for sourceKind GitRepository: give at least its url and repositoryRef.")
 	}
 	if err := c.apply(in.Properties, false); err != nil {
 		return nil, err
@@ -111,7 +94,7 @@ func cloneGit(g *protocol.GitRepositoryDefinition) *protocol.GitRepositoryDefini
 // apply sets what p sets. merge (PATCH) lets null remove map entries.
 func (c *Change) apply(p *Properties, merge bool) error {
 	if otherSource(p) {
-		return invalid("This hub supports sourceKind GitRepository only: remove 'properties.bucket', 'properties.azureBlob' and 'properties.ociRepository' and give 'properties.gitRepository'.")
+		return nested.Invalid("This hub supports sourceKind GitRepository only: remove 'properties.bucket', 'properties.azureBlob' and 'properties.ociRepository' and give 'properties.gitRepository'.")
 	}
 	s := &c.Spec
 	setString(&s.Scope, p.Scope)
@@ -178,7 +161,7 @@ func (c *Change) applyKustomizations(in map[string]*Kustomization, merge bool) e
 		case k == nil && merge:
 			delete(c.Spec.Kustomizations, name)
 		case k == nil:
-			return invalid("The kustomization '%s' in 'properties.kustomizations' is null; give an object such as {\"path\": \"./\"}.", name)
+			return nested.Invalid("The kustomization '%s' in 'properties.kustomizations' is null; give an object such as {\"path\": \"./\"}.", name)
 		default:
 			c.Spec.Kustomizations[name] = applyKustomization(c.Spec.Kustomizations[name], k)
 		}
@@ -238,7 +221,7 @@ func (c *Change) applyProtected(in map[string]*string, merge bool) error {
 		case v == nil && merge:
 			delete(c.Protected, key)
 		case v == nil:
-			return invalid("The value of '%s' in 'properties.configurationProtectedSettings' must be a base64 string, not null.", key)
+			return nested.Invalid("The value of '%s' in 'properties.configurationProtectedSettings' must be a base64 string, not null.", key)
 		default:
 			c.Protected[key] = *v
 		}

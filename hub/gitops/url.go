@@ -18,6 +18,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // scpLikeRE is git's scp-like SSH syntax, user@host:path (git@github.com:org/repo.git).
@@ -29,26 +31,26 @@ const urlField = "properties.gitRepository.url"
 // quoted when it holds a password.
 func urlKind(raw string) (string, error) {
 	if raw == "" {
-		return "", missing("The property '%s' is required, e.g. https://github.com/org/repo or ssh://git@github.com/org/repo.", urlField)
+		return "", nested.Missing("The property '%s' is required, e.g. https://github.com/org/repo or ssh://git@github.com/org/repo.", urlField)
 	}
 	if scpLikeRE.MatchString(raw) {
 		return "ssh", nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", invalid("The property '%s' is not a valid URL; use http://, https://, ssh:// or git@host:path.", urlField)
+		return "", nested.Invalid("The property '%s' is not a valid URL; use http://, https://, ssh:// or git@host:path.", urlField)
 	}
 	if _, hasPassword := u.User.Password(); hasPassword {
-		return "", invalid("The property '%s' must not hold a password; set 'gitRepository.httpsUser' and the protected setting 'httpsKey' instead.", urlField)
+		return "", nested.Invalid("The property '%s' must not hold a password; set 'gitRepository.httpsUser' and the protected setting 'httpsKey' instead.", urlField)
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {
 	case scheme != "http" && scheme != "https" && scheme != "ssh":
-		return "", invalid("The property '%s' must use http://, https://, ssh:// or git@host:path, not '%s'.", urlField, raw)
+		return "", nested.Invalid("The property '%s' must use http://, https://, ssh:// or git@host:path, not '%s'.", urlField, raw)
 	case u.Host == "":
-		return "", invalid("The property '%s' has no host: '%s'.", urlField, raw)
+		return "", nested.Invalid("The property '%s' has no host: '%s'.", urlField, raw)
 	case strings.Trim(u.Path, "/") == "":
-		return "", invalid("The property '%s' has no repository path: '%s'.", urlField, raw)
+		return "", nested.Invalid("The property '%s' has no repository path: '%s'.", urlField, raw)
 	}
 	return scheme, nil
 }

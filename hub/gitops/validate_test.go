@@ -15,6 +15,7 @@
 package gitops
 
 import (
+	"github.com/kubearc/kubearc/hub/nested"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -109,7 +110,7 @@ func TestFromPutValidation(t *testing.T) {
 				}
 				return
 			}
-			var ie *InvalidError
+			var ie *nested.InvalidError
 			if !errors.As(err, &ie) || !strings.Contains(ie.Message, tt.want) || ie.Missing != tt.missing {
 				t.Fatalf("error = %#v, want a message with %q (missing %v)", err, tt.want, tt.missing)
 			}

@@ -20,7 +20,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -41,9 +41,7 @@ func DecodeStatus(st *protocol.ObjectStatus) (protocol.GitOpsConfigurationStatus
 // desiredRV is the current one.
 func Render(rec *Record, desiredRV string, st *protocol.ObjectStatus) *Doc {
 	doc := renderSpec(rec.ID, rec.Name, rec.Spec)
-	a := rec.Audit
-	doc.SystemData = &SystemData{CreatedBy: a.CreatedBy, CreatedByType: a.CreatedByType, CreatedAt: a.CreatedAt,
-		LastModifiedBy: a.LastModifiedBy, LastModifiedByType: a.CreatedByType, LastModifiedAt: a.LastModifiedAt}
+	doc.SystemData = rec.Audit.Shown()
 	p := doc.Properties
 	p.ProvisioningState, p.ComplianceState = rec.Phase, protocol.CompliancePending
 	gs, ok := DecodeStatus(st)
@@ -74,7 +72,7 @@ func ClusterOwned(clusterID string, st protocol.ObjectStatus) (*Doc, bool) {
 	spec := *gs.ClusterOwned
 	spec.ProtectedSettings = ""
 	doc := renderSpec(ID(clusterID, st.Name), st.Name, spec)
-	doc.SystemData = &SystemData{CreatedBy: "cluster", CreatedByType: extensions.CreatedByCluster, LastModifiedByType: extensions.CreatedByCluster}
+	doc.SystemData = &nested.SystemData{CreatedBy: "cluster", CreatedByType: nested.CreatedByCluster, LastModifiedByType: nested.CreatedByCluster}
 	doc.Properties.ProvisioningState = StateSucceeded
 	if gs.ProvisioningState == protocol.ProvisioningFailed {
 		doc.Properties.ProvisioningState = StateFailed

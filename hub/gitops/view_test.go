@@ -15,6 +15,7 @@
 package gitops
 
 import (
+	"github.com/kubearc/kubearc/hub/nested"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -42,13 +43,13 @@ func TestRenderState(t *testing.T) {
 		wantState, wantCompliance string
 		wantCommit, wantError     string
 	}{
-		{"nothing reported", Record{Phase: StateCreating}, nil, StateCreating, protocol.CompliancePending, "", ""},
-		{"current spec applied", Record{Phase: StateCreating}, gitopsStatus(t, "7", ok), StateSucceeded, protocol.ComplianceCompliant, "main@sha1:1", ""},
-		{"older spec applied keeps Updating and Pending", Record{Phase: StateUpdating}, gitopsStatus(t, "6", ok), StateUpdating, protocol.CompliancePending, "main@sha1:1", ""},
-		{"current spec failed", Record{Phase: StateUpdating}, gitopsStatus(t, "7", failed), StateFailed, protocol.ComplianceNonCompliant, "", "bad path"},
-		{"in progress", Record{Phase: StateCreating}, gitopsStatus(t, "7", progress), StateCreating, protocol.CompliancePending, "", ""},
-		{"deleting wins", Record{Phase: StateCreating, Deleting: true}, gitopsStatus(t, "7", ok), StateDeleting, protocol.ComplianceCompliant, "main@sha1:1", ""},
-		{"no compliance reported", Record{Phase: StateCreating}, gitopsStatus(t, "7", protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningSucceeded}), StateSucceeded, protocol.ComplianceUnknown, "", ""},
+		{"nothing reported", Record{Meta: nested.Meta{Phase: StateCreating}}, nil, StateCreating, protocol.CompliancePending, "", ""},
+		{"current spec applied", Record{Meta: nested.Meta{Phase: StateCreating}}, gitopsStatus(t, "7", ok), StateSucceeded, protocol.ComplianceCompliant, "main@sha1:1", ""},
+		{"older spec applied keeps Updating and Pending", Record{Meta: nested.Meta{Phase: StateUpdating}}, gitopsStatus(t, "6", ok), StateUpdating, protocol.CompliancePending, "main@sha1:1", ""},
+		{"current spec failed", Record{Meta: nested.Meta{Phase: StateUpdating}}, gitopsStatus(t, "7", failed), StateFailed, protocol.ComplianceNonCompliant, "", "bad path"},
+		{"in progress", Record{Meta: nested.Meta{Phase: StateCreating}}, gitopsStatus(t, "7", progress), StateCreating, protocol.CompliancePending, "", ""},
+		{"deleting wins", Record{Meta: nested.Meta{Phase: StateCreating, Deleting: true}}, gitopsStatus(t, "7", ok), StateDeleting, protocol.ComplianceCompliant, "main@sha1:1", ""},
+		{"no compliance reported", Record{Meta: nested.Meta{Phase: StateCreating}}, gitopsStatus(t, "7", protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningSucceeded}), StateSucceeded, protocol.ComplianceUnknown, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,13 +16,9 @@ package hubtest_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"testing"
 
 	"github.com/kubearc/kubearc/hub/hubtest"
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 func TestExtensionHelpers(t *testing.T) {
@@ -31,8 +27,7 @@ func TestExtensionHelpers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Stop() })
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	pub, _ := agentpubkey.Encode(&key.PublicKey)
+	_, pub := hubtest.AgentKey(t)
 	if err := h.PutCluster(clusterID, pub); err != nil {
 		t.Fatal(err)
 	}

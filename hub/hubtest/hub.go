@@ -20,6 +20,7 @@ package hubtest
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -33,6 +34,8 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/server"
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/agentpubkey/agentpubkeytest"
 )
 
 // Options says where and how the hub under test runs.
@@ -43,8 +46,10 @@ type Options struct {
 	// DataDir is the hub's data directory; empty means a new temporary directory that Stop
 	// removes.
 	DataDir string
-	// Configure, when set, adjusts the hub's configuration (clock, page size, bookmark
-	// interval, certificate lifetime, …) before it starts. Ready is set by Start.
+	// Clock, when set, is the hub's clock, which the test moves.
+	Clock *Clock
+	// Configure, when set, adjusts the hub's configuration (page size, bookmark interval,
+	// certificate lifetime, …) before it starts. Ready is set by Start.
 	Configure func(*server.Config)
 }
 
@@ -62,27 +67,40 @@ type Hub struct {
 	CAFile string
 	CAPEM  []byte
 
-	client   *http.Client
-	ownedDir bool
-	cancel   context.CancelFunc
-	done     chan error
-	stopOnce sync.Once
-	stopErr  error
+	// Clock is the hub's clock when Options set one.
+	Clock *Clock
+
+	opts   Options
+	server *server.Hub
+	client *http.Client
+	// ownedDir says Start created the data directory; removedDir that Stop removed it.
+	ownedDir, removedDir bool
+	cancel               context.CancelFunc
+	done                 chan error
+	stopOnce             sync.Once
+	stopErr              error
 }
 
 // Start runs a hub and returns once it serves. The hub runs until Stop or until ctx ends;
 // Stop must be called either way.
 func Start(ctx context.Context, opts Options) (*Hub, error) {
-	h := &Hub{done: make(chan error, 1)}
+	h := &Hub{done: make(chan error, 1), opts: opts, Clock: opts.Clock}
 	cfg, err := h.config(opts)
 	if err != nil {
 		return nil, err
 	}
 	ready := make(chan string, 1)
 	cfg.Ready = func(addr string) { ready <- addr }
+	if h.server, err = server.New(ctx, cfg); err != nil {
+		return nil, errors.Join(fmt.Errorf("the hub did not start: %w", err), h.removeDir())
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	h.cancel = cancel
-	go func() { h.done <- server.Run(runCtx, cfg) }()
+	go func() {
+		err := h.server.Serve(runCtx)
+		h.server.Close() // before Stop returns, so that a restart can open the store again
+		h.done <- err
+	}()
 	select {
 	case h.Addr = <-ready:
 	case err := <-h.done:
@@ -118,6 +136,9 @@ func (h *Hub) config(opts Options) (server.Config, error) {
 		}
 		cfg.DataDir, h.ownedDir = dir, true
 	}
+	if opts.Clock != nil {
+		cfg.Now = opts.Clock.Now
+	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}
@@ -147,22 +168,71 @@ func (h *Hub) HTTPClient() *http.Client {
 		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 }
 
+// Store is the running hub's store, for tests that look at or change what it holds.
+func (h *Hub) Store() store.Store { return h.server.Store() }
+
 // Stop shuts the hub down gracefully and returns how its server ended; it removes a data
 // directory that Start created. Later calls return the same result.
 func (h *Hub) Stop() error {
+	h.shutdown()
+	if h.ownedDir {
+		h.stopErr = errors.Join(h.stopErr, h.removeDir())
+		h.ownedDir, h.removedDir = false, true
+	}
+	return h.stopErr
+}
+
+// Restart stops the hub and starts it again with the same options on the same address and
+// data directory, which then belongs to the new hub; the clock and data stay. A hub stopped
+// already restarts only when the test gave its data directory: Stop removes one Start made.
+func (h *Hub) Restart(ctx context.Context) (*Hub, error) {
+	if h.removedDir {
+		return nil, errors.New("the hub's data directory went with Stop; give Options.DataDir to restart a stopped hub")
+	}
+	if err := h.shutdown(); err != nil {
+		return nil, err
+	}
+	opts := h.opts
+	opts.Listen, opts.DataDir = h.Addr, h.DataDir
+	next, err := Start(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	next.ownedDir, h.ownedDir = h.ownedDir, false
+	return next, nil
+}
+
+// shutdown stops the server once and returns how it ended.
+func (h *Hub) shutdown() error {
 	h.stopOnce.Do(func() {
 		if h.client != nil {
 			h.client.CloseIdleConnections()
+		}
+		if h.cancel == nil { // never served
+			return
 		}
 		h.cancel()
 		if err := <-h.done; err != nil {
 			h.stopErr = fmt.Errorf("hub shutdown: %w", err)
 		}
-		if h.ownedDir {
-			if err := os.RemoveAll(h.DataDir); err != nil {
-				h.stopErr = errors.Join(h.stopErr, fmt.Errorf("removing the hub's data directory: %w", err))
-			}
-		}
 	})
 	return h.stopErr
+}
+
+// removeDir removes a data directory that Start created.
+func (h *Hub) removeDir() error {
+	if !h.ownedDir {
+		return nil
+	}
+	if err := os.RemoveAll(h.DataDir); err != nil {
+		return fmt.Errorf("removing the hub's data directory: %w", err)
+	}
+	return nil
+}
+
+// AgentKey returns a new cluster agent key and its agentPublicKeyCertificate, as an agent
+// generates them; it fails the test when it cannot.
+func AgentKey(t agentpubkeytest.TB) (*ecdsa.PrivateKey, string) {
+	t.Helper()
+	return agentpubkeytest.NewKey(t)
 }

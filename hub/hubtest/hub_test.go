@@ -16,16 +16,12 @@ package hubtest_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/kubearc/kubearc/hub/hubtest"
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 const clusterID = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c1"
@@ -41,14 +37,7 @@ func TestHubInATemporaryDirectory(t *testing.T) {
 	if status, raw, err := h.ARM(http.MethodGet, clusterID, "", nil); err != nil || status != http.StatusUnauthorized {
 		t.Errorf("GET without a token: %d %s %v, want 401", status, raw, err)
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := agentpubkey.Encode(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, pub := hubtest.AgentKey(t)
 	if err := h.PutCluster(clusterID, pub); err != nil {
 		t.Fatal(err)
 	}
@@ -95,5 +84,36 @@ func TestStartReportsAHubThatCannotStart(t *testing.T) {
 	_, err := hubtest.Start(context.Background(), hubtest.Options{Listen: "256.0.0.1:0"})
 	if err == nil || !strings.Contains(err.Error(), "the hub did not start") {
 		t.Errorf("Start on a bad address: %v, want the hub did not start", err)
+	}
+}
+
+func TestRestartKeepsTheAddressDataAndClock(t *testing.T) {
+	clock := hubtest.NewClock()
+	first, err := hubtest.Start(context.Background(), hubtest.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pub := hubtest.AgentKey(t)
+	if err := first.PutCluster(clusterID, pub); err != nil {
+		t.Fatal(err)
+	}
+	second, err := first.Restart(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.URL != first.URL || second.AdminToken != first.AdminToken || second.Clock != clock {
+		t.Errorf("restarted hub at %s with token %q, want %s with %q and the same clock", second.URL, second.AdminToken, first.URL, first.AdminToken)
+	}
+	if status, raw, err := second.ARM(http.MethodGet, clusterID, second.AdminToken, nil); err != nil || status != http.StatusOK {
+		t.Errorf("the cluster after a restart: %d %s %v", status, raw, err)
+	}
+	if err := second.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(second.DataDir); !os.IsNotExist(err) {
+		t.Errorf("the temporary data directory is still there: %v", err)
+	}
+	if _, err := second.Restart(context.Background()); err == nil {
+		t.Error("a stopped hub whose data directory went restarted")
 	}
 }

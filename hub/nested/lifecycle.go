@@ -25,78 +25,77 @@ import (
 )
 
 // removal is the desired-state change that removes rec's desired object.
-func (s Store[R, P]) removal(clusterID string, rec P) store.DesiredChange {
-	_, name := rec.Ref()
-	return store.DesiredChange{ClusterID: clusterID, Kind: s.Kind.ObjectKind, Name: name, Delete: true}
+func (s *Service[R, P, D]) removal(clusterID string, rec P) store.DesiredChange {
+	return store.DesiredChange{ClusterID: clusterID, Kind: s.names.ObjectKind, Name: rec.Base().Name, Delete: true}
 }
 
-// MarkDeleting stores rec as Deleting and removes its desired object, so the agent removes
-// the resource; the record goes when the agent reports it gone (ForgetDeleted).
-func (s Store[R, P]) MarkDeleting(ctx context.Context, clusterID string, rec P) error {
-	rec.SetDeleting()
-	res, err := s.Resource(clusterID, rec)
+// markDeleting stores rec as Deleting and removes its desired object, so the agent removes
+// the resource; the record goes when the agent reports it gone (StatusesReported).
+func (s *Service[R, P, D]) markDeleting(ctx context.Context, clusterID string, rec P) error {
+	rec.Base().Deleting = true
+	res, err := s.resource(clusterID, rec)
 	if err != nil {
 		return err
 	}
-	if _, err := s.Store.PutResource(ctx, res, s.removal(clusterID, rec)); err != nil {
-		return fmt.Errorf("deleting %s %s: %w", s.Kind.Noun, res.ID, err)
+	if _, err := s.store.PutResource(ctx, res, s.removal(clusterID, rec)); err != nil {
+		return fmt.Errorf("deleting %s %s: %w", s.names.Noun, res.ID, err)
 	}
 	return nil
 }
 
-// ForceDelete removes rec and its desired object at once, without waiting for the agent.
-func (s Store[R, P]) ForceDelete(ctx context.Context, clusterID string, rec P) error {
-	id, _ := rec.Ref()
-	if err := s.Store.DeleteResource(ctx, id, s.removal(clusterID, rec)); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("deleting %s %s: %w", s.Kind.Noun, id, err)
+// forceDelete removes rec and its desired object at once, without waiting for the agent.
+func (s *Service[R, P, D]) forceDelete(ctx context.Context, clusterID string, rec P) error {
+	id := rec.Base().ID
+	if err := s.store.DeleteResource(ctx, id, s.removal(clusterID, rec)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("deleting %s %s: %w", s.names.Noun, id, err)
 	}
 	return nil
 }
 
-// ForgetDeleted removes the records being deleted whose resource the agent reports Deleted;
-// id maps a name to a record's ID. It is the agent API's status hook.
-func (s Store[R, P]) ForgetDeleted(ctx context.Context, items []protocol.ObjectStatus, id func(name string) string) error {
+// StatusesReported removes the records being deleted whose resource the agent reports
+// Deleted. It is the agent API's status hook.
+func (s *Service[R, P, D]) StatusesReported(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error {
 	var errs []error
 	for _, st := range items {
 		var reported struct {
 			ProvisioningState string `json:"provisioningState"`
 		}
-		if st.Kind != s.Kind.ObjectKind || json.Unmarshal(st.Status, &reported) != nil ||
+		if st.Kind != s.names.ObjectKind || json.Unmarshal(st.Status, &reported) != nil ||
 			reported.ProvisioningState != protocol.ProvisioningDeleted {
 			continue
 		}
-		errs = append(errs, s.forget(ctx, id(st.Name)))
+		errs = append(errs, s.forget(ctx, s.names.ID(clusterID, st.Name)))
 	}
 	return errors.Join(errs...)
 }
 
-func (s Store[R, P]) forget(ctx context.Context, id string) error {
+func (s *Service[R, P, D]) forget(ctx context.Context, id string) error {
 	rec, err := s.Load(ctx, id)
-	if err != nil || rec == nil || !rec.BeingDeleted() {
+	if err != nil || rec == nil || !rec.Base().Deleting {
 		return err
 	}
-	if err := s.Store.DeleteResource(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("removing the deleted %s %s: %w", s.Kind.Noun, id, err)
+	if err := s.store.DeleteResource(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("removing the deleted %s %s: %w", s.names.Noun, id, err)
 	}
-	s.Log.Info(s.Kind.Title+" deleted", s.Kind.LogKey, id)
+	s.log.Info(s.names.Title+" deleted", s.names.LogKey, id)
 	return nil
 }
 
 // ResealChanges returns the desired objects of a cluster's records with protected settings,
-// made by desired for a new agent key, to store with the cluster in one transaction.
-func (s Store[R, P]) ResealChanges(ctx context.Context, clusterID string, desired func(P) (store.DesiredChange, error)) ([]store.DesiredChange, error) {
+// sealed for the new agent key agentKey, to store with the cluster in one transaction.
+func (s *Service[R, P, D]) ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, error) {
 	recs, err := s.List(ctx, clusterID)
 	if err != nil {
 		return nil, err
 	}
 	var changes []store.DesiredChange
 	for _, rec := range recs {
-		if rec.BeingDeleted() || rec.SealedAtRest() == "" {
+		if m := rec.Base(); m.Deleting || m.SealedProtectedSettings == "" {
 			continue
 		}
-		c, err := desired(rec)
+		c, err := s.desired(clusterID, agentKey, rec)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("re-sealing the protected settings of the %ss of %s for the new agent key: %w", s.names.Noun, clusterID, err)
 		}
 		changes = append(changes, c)
 	}

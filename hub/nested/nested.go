@@ -12,122 +12,128 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package nested is the lifecycle shared by the hub's agent-provisioned resources nested
-// under a connectedCluster (extensions, fluxConfigurations): the stored record and its
-// desired object in one transaction, the state observed from the agent's statuses, Deleting
-// until the agent reports the resource gone, and protected settings sealed at rest and
-// re-sealed for the cluster's agent key.
+// Package nested is the hub's registry of the kinds nested under a connectedCluster
+// (extensions, fluxConfigurations, …). A kind's own package implements Kind: its names, its
+// validation and the mapping between its ARM documents, its stored record, the desired
+// object pushed to the agent and the view shown from the agent's status. The registry does
+// the rest, once for every kind: storage of the record and its desired object in one
+// transaction, protected settings sealed at rest and re-sealed for the cluster's agent key,
+// who changed what (systemData), Deleting until the agent reports the resource gone,
+// resources applied in the cluster shown read-only, and the status of long-running
+// operations. hub/armapi serves the ARM routes of every registered kind.
 package nested
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
+	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
-	"github.com/kubearc/kubearc/pkg/armid"
 )
 
-// Kind names one kind of nested resource.
-type Kind struct {
-	// ResourceType is its ARM type, e.g. Microsoft.KubernetesConfiguration/extensions.
+// Names name a kind in routes, storage, the agent protocol and messages.
+type Names struct {
+	// ResourceType is its ARM type under the cluster's providers path, e.g.
+	// Microsoft.KubernetesConfiguration/extensions; its last segment is the route's.
 	ResourceType string
+	// APIVersions are the api-versions it answers, oldest first.
+	APIVersions []string
 	// ObjectKind is the kind of its desired objects and statuses, e.g. protocol.KindExtension.
 	ObjectKind string
 	// Noun names one in messages, e.g. "extension"; Title starts a log message with it.
 	Noun, Title string
 	// LogKey is the key of its ID in logs, e.g. "extension".
 	LogKey string
+	// ClusterKind is the kind of the resource in the cluster, named when a user writes over
+	// one applied there, e.g. "Extension".
+	ClusterKind string
+	// FailureCode is the error code of a failed operation; FailureMessage its message when the
+	// agent gave none.
+	FailureCode, FailureMessage string
 }
 
-// Record is what the shared lifecycle reads and sets of a stored record.
+// ID is the ARM ID of the resource name of this kind on the cluster clusterID.
+func (n Names) ID(clusterID, name string) string {
+	return clusterID + "/providers/" + n.ResourceType + "/" + name
+}
+
+// Phases of a change the agent has not reported yet, as ARM shows them.
+const (
+	PhaseCreating = "Creating"
+	PhaseUpdating = "Updating"
+)
+
+// Creator types of a resource (systemData.createdByType).
+const (
+	// CreatedByUser is a resource written through the API.
+	CreatedByUser = "User"
+	// CreatedByCluster is a resource applied in the cluster, shown read-only.
+	CreatedByCluster = "Cluster"
+)
+
+// Meta is what the registry keeps of every record; a kind's record embeds it.
+type Meta struct {
+	// ID is the resource's ARM ID, Name its last segment.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// SealedProtectedSettings are the protected settings sealed with the hub's data key.
+	SealedProtectedSettings string `json:"sealedProtectedSettings,omitempty"`
+	// Phase is PhaseCreating or PhaseUpdating: the change the agent has not reported yet.
+	Phase string `json:"phase"`
+	// Deleting is set from DELETE until the agent reports the resource removed.
+	Deleting bool `json:"deleting,omitempty"`
+	// Audit is who created and last changed the resource, and when.
+	Audit SystemData `json:"audit"`
+}
+
+// Base returns the record's Meta; a record embedding Meta has it.
+func (m *Meta) Base() *Meta { return m }
+
+// Record is a stored record of a kind: a struct that embeds Meta.
 type Record interface {
-	// Ref returns the record's ARM ID and name.
-	Ref() (id, name string)
-	// BeingDeleted says whether the record waits for the agent to remove the resource.
-	BeingDeleted() bool
-	// SetDeleting marks the record as waiting for that.
-	SetDeleting()
-	// SealedAtRest returns the protected settings sealed with the hub's data key, or "".
-	SealedAtRest() string
+	Base() *Meta
 }
 
-// Store keeps the records of one kind, a stored resource under its cluster each; P is the
-// pointer to the record type R.
-type Store[R any, P interface {
+// Ptr is the pointer P to a record type R.
+type Ptr[R any] interface {
 	*R
 	Record
-}] struct {
-	Store store.Store
-	Kind  Kind
-	Log   *slog.Logger
 }
 
-// Load returns the stored record id, or nil when there is none.
-func (s Store[R, P]) Load(ctx context.Context, id string) (P, error) {
-	res, err := s.Store.GetResource(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+// AgentKey returns the agentPublicKeyCertificate of a stored connectedCluster.
+func AgentKey(cluster *store.Resource) (string, error) {
+	var doc struct {
+		Properties struct {
+			AgentPublicKeyCertificate string `json:"agentPublicKeyCertificate"`
+		} `json:"properties"`
 	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s %s: %w", s.Kind.Noun, id, err)
+	if err := json.Unmarshal(cluster.Body, &doc); err != nil {
+		return "", fmt.Errorf("decoding cluster %s: %w", cluster.ID, err)
 	}
-	return s.Decode(res)
+	return doc.Properties.AgentPublicKeyCertificate, nil
 }
 
-// Decode parses a stored record.
-func (s Store[R, P]) Decode(res *store.Resource) (P, error) {
-	rec := P(new(R))
-	if err := json.Unmarshal(res.Body, rec); err != nil {
-		return nil, fmt.Errorf("decoding stored %s %s: %w", s.Kind.Noun, res.ID, err)
-	}
-	return rec, nil
+// Doc is the ARM document of a resource of a kind whose properties are P, as answered.
+type Doc[P any] struct {
+	ID         string      `json:"id"`
+	Name       string      `json:"name"`
+	Type       string      `json:"type"`
+	SystemData *SystemData `json:"systemData,omitempty"`
+	Properties *P          `json:"properties"`
 }
 
-// List returns the stored records of a cluster.
-func (s Store[R, P]) List(ctx context.Context, clusterID string) ([]P, error) {
-	all, err := s.Store.ListResources(ctx, store.ListQuery{Type: s.Kind.ResourceType, ParentID: clusterID})
-	if err != nil {
-		return nil, fmt.Errorf("listing the %ss of %s: %w", s.Kind.Noun, clusterID, err)
-	}
-	out := make([]P, 0, len(all))
-	for _, res := range all {
-		rec, err := s.Decode(res)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+// SystemData is ARM's systemData of a resource.
+type SystemData struct {
+	CreatedBy          string    `json:"createdBy,omitempty"`
+	CreatedByType      string    `json:"createdByType,omitempty"`
+	CreatedAt          time.Time `json:"createdAt"`
+	LastModifiedBy     string    `json:"lastModifiedBy,omitempty"`
+	LastModifiedByType string    `json:"lastModifiedByType,omitempty"`
+	LastModifiedAt     time.Time `json:"lastModifiedAt"`
 }
 
-// Resource is rec as a stored resource under its cluster.
-func (s Store[R, P]) Resource(clusterID string, rec P) (*store.Resource, error) {
-	id, _ := rec.Ref()
-	body, err := json.Marshal(rec)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s %s: %w", s.Kind.Noun, id, err)
-	}
-	cluster, err := armid.ParseClusterID(clusterID)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", s.Kind.Noun, id, err)
-	}
-	return &store.Resource{ID: id, Type: s.Kind.ResourceType, Subscription: cluster.Subscription, ResourceGroup: cluster.ResourceGroup,
-		ParentID: clusterID, Body: body}, nil
-}
-
-// Put stores rec and its desired-state change in one transaction; created says it is new.
-func (s Store[R, P]) Put(ctx context.Context, clusterID string, rec P, change store.DesiredChange) (bool, error) {
-	res, err := s.Resource(clusterID, rec)
-	if err != nil {
-		return false, err
-	}
-	created, err := s.Store.PutResource(ctx, res, change)
-	if err != nil {
-		id, _ := rec.Ref()
-		return false, fmt.Errorf("storing %s %s: %w", s.Kind.Noun, id, err)
-	}
-	return created, nil
+// Shown is an audit as ARM shows it: the last modifier is of the creator's type.
+func (d SystemData) Shown() *SystemData {
+	d.LastModifiedByType = d.CreatedByType
+	return &d
 }

@@ -15,15 +15,12 @@
 package nested
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"maps"
 	"strings"
 	"testing"
 
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
+	"github.com/kubearc/kubearc/pkg/agentpubkey/agentpubkeytest"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
 
@@ -70,14 +67,7 @@ func TestSealerKeepsSettingsAtRest(t *testing.T) {
 
 func TestSealerForAgent(t *testing.T) {
 	s := newSealer(t)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	agentKey, err := agentpubkey.Encode(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, agentKey := agentpubkeytest.NewKey(t)
 	sealed, err := s.Seal(map[string]string{"token": canary})
 	if err != nil {
 		t.Fatal(err)

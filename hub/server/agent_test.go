@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"bufio"
@@ -41,8 +41,8 @@ func TestRegistrationIssuesAClientCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := th.clock.Now()
-	if _, err := leaf.Verify(x509.VerifyOptions{Roots: th.hub.authority.CAPool(), CurrentTime: now,
+	now := th.Clock.Now()
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: th.caPool(), CurrentTime: now,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 		t.Fatalf("the client certificate does not verify against the hub CA: %v", err)
 	}
@@ -52,7 +52,7 @@ func TestRegistrationIssuesAClientCertificate(t *testing.T) {
 	if d := renewAfter.Sub(leaf.NotBefore) - lifetime*2/3; d < -time.Minute || d > time.Minute {
 		t.Errorf("renewAfter is not two thirds into the lifetime: notBefore %v renewAfter %v notAfter %v", leaf.NotBefore, renewAfter, notAfter)
 	}
-	got := th.do(http.MethodGet, id+api2024, th.admin, nil)
+	got := th.do(http.MethodGet, id+api2024, th.AdminToken, nil)
 	if got.props()["managedIdentityCertificateExpirationTime"] == nil {
 		t.Errorf("the cluster does not show the certificate's expiry: %v", got.props())
 	}
@@ -93,7 +93,7 @@ func TestHeartbeatShowsOnTheCluster(t *testing.T) {
 	if r.status != http.StatusOK || r.body["connectivityStatus"] != "Connected" {
 		t.Fatalf("heartbeat: %d %s", r.status, r.raw)
 	}
-	p := th.do(http.MethodGet, clusterPath(sub, rg, "c1")+api2024, th.admin, nil).props()
+	p := th.do(http.MethodGet, clusterPath(sub, rg, "c1")+api2024, th.AdminToken, nil).props()
 	for field, want := range map[string]any{"kubernetesVersion": "v1.37.2", "totalNodeCount": 3.0, "totalCoreCount": 12.0,
 		"agentVersion": "0.1.0", "connectivityStatus": "Connected", "distribution": "k3s"} {
 		if p[field] != want {
@@ -112,7 +112,7 @@ func TestConnectivityFollowsHeartbeatsAndCertificates(t *testing.T) {
 	th := newTestHub(t)
 	agent, k := th.agent("c1")
 	id := clusterPath(sub, rg, "c1")
-	status := func() any { return th.do(http.MethodGet, id+api2024, th.admin, nil).props()["connectivityStatus"] }
+	status := func() any { return th.do(http.MethodGet, id+api2024, th.AdminToken, nil).props()["connectivityStatus"] }
 
 	if got := status(); got != "Connecting" {
 		t.Fatalf("before the first heartbeat: %v", got)
@@ -121,7 +121,7 @@ func TestConnectivityFollowsHeartbeatsAndCertificates(t *testing.T) {
 	if got := status(); got != "Connected" {
 		t.Fatalf("after a heartbeat: %v", got)
 	}
-	th.clock.Advance(5*time.Minute + time.Second)
+	th.Clock.Advance(5*time.Minute + time.Second)
 	if got := status(); got != "Offline" {
 		t.Fatalf("after 5m1s of silence: %v", got)
 	}
@@ -130,7 +130,7 @@ func TestConnectivityFollowsHeartbeatsAndCertificates(t *testing.T) {
 		t.Fatalf("after a heartbeat again: %v", got)
 	}
 	// The certificate lives 24h; an hour past its expiry without renewal the cluster is Expired.
-	th.clock.Advance(25*time.Hour + time.Minute)
+	th.Clock.Advance(25*time.Hour + time.Minute)
 	if got := status(); got != "Expired" {
 		t.Fatalf("after the certificate lapsed: %v", got)
 	}
@@ -157,13 +157,13 @@ func TestAgentEndpointsNeedTheClusterCertificate(t *testing.T) {
 	th := newTestHub(t)
 	agentA, _ := th.agent("a")
 	th.createCluster(sub, rg, "b")
-	th.do(http.MethodPatch, clusterPath(sub, rg, "b")+api2024, th.admin,
+	th.do(http.MethodPatch, clusterPath(sub, rg, "b")+api2024, th.AdminToken,
 		map[string]any{"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": "9.9.9"}}})
 
 	if r := th.do(http.MethodPost, protocol.PathHeartbeat, "", protocol.Heartbeat{}); r.status != http.StatusUnauthorized {
 		t.Errorf("heartbeat without a client certificate: %d, want 401", r.status)
 	}
-	if r := th.do(http.MethodGet, protocol.PathDesiredState, th.admin, nil); r.status != http.StatusUnauthorized {
+	if r := th.do(http.MethodGet, protocol.PathDesiredState, th.AdminToken, nil); r.status != http.StatusUnauthorized {
 		t.Errorf("a user token on the agent API: %d, want 401", r.status)
 	}
 	// A's certificate sees A's desired state only.
@@ -180,7 +180,7 @@ func TestAgentEndpointsNeedTheClusterCertificate(t *testing.T) {
 func TestRecreatedClusterRevokesOldCertificates(t *testing.T) {
 	th := newTestHub(t)
 	agent, _ := th.agent("c1")
-	th.do(http.MethodDelete, clusterPath(sub, rg, "c1")+api2024, th.admin, nil)
+	th.do(http.MethodDelete, clusterPath(sub, rg, "c1")+api2024, th.AdminToken, nil)
 	if r := th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", protocol.Heartbeat{}); r.status != http.StatusForbidden {
 		t.Fatalf("heartbeat of a deleted cluster: %d, want 403", r.status)
 	}
@@ -200,7 +200,7 @@ func TestStatusReports(t *testing.T) {
 	if r := th.send(agent, http.MethodPost, protocol.PathStatus, "", report); r.status != http.StatusNoContent {
 		t.Fatalf("status report: %d %s", r.status, r.raw)
 	}
-	got, err := th.hub.store.ListStatuses(context.Background(), clusterPath(sub, rg, "c1"))
+	got, err := th.Store().ListStatuses(context.Background(), clusterPath(sub, rg, "c1"))
 	if err != nil || len(got) != 2 {
 		t.Fatalf("stored statuses: %v %v", got, err)
 	}
@@ -276,7 +276,7 @@ func (w *watcher) bookmark() protocol.WatchEvent {
 
 func setAgentVersion(th *testHub, name, v string) {
 	th.t.Helper()
-	r := th.do(http.MethodPatch, clusterPath(sub, rg, name)+api2024, th.admin,
+	r := th.do(http.MethodPatch, clusterPath(sub, rg, name)+api2024, th.AdminToken,
 		map[string]any{"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": v}}})
 	if r.status != http.StatusOK {
 		th.t.Fatalf("PATCH: %d %s", r.status, r.raw)
@@ -341,8 +341,8 @@ func TestWatchFromACompactedVersionIsGone(t *testing.T) {
 
 	// Another cluster comes and goes; its deletion is compacted away.
 	th.createCluster(sub, rg, "tmp")
-	th.do(http.MethodDelete, clusterPath(sub, rg, "tmp")+api2024, th.admin, nil)
-	if err := th.hub.store.CompactDesired(context.Background(), th.clock.Now().Add(time.Hour)); err != nil {
+	th.do(http.MethodDelete, clusterPath(sub, rg, "tmp")+api2024, th.AdminToken, nil)
+	if err := th.Store().CompactDesired(context.Background(), th.Clock.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, status := th.watch(agent, old); status != http.StatusGone {
@@ -351,17 +351,13 @@ func TestWatchFromACompactedVersionIsGone(t *testing.T) {
 }
 
 func TestHubRestartLosesNothing(t *testing.T) {
-	dir := t.TempDir()
-	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
-	th := startHub(t, dir, clk)
+	th := newTestHub(t)
 	agent, _ := th.agent("c1")
 	setAgentVersion(th, "c1", "2.0.0")
 	th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", protocol.Heartbeat{KubernetesVersion: "v1.37.2", NodeCount: 4})
-	admin := th.admin
-	th.stop()
-
-	th2 := startHub(t, dir, clk)
-	if th2.admin != admin {
+	admin := th.AdminToken
+	th2 := th.restart()
+	if th2.AdminToken != admin {
 		t.Error("the admin token changed across a restart")
 	}
 	th2Agent := th2.client(agentCert(t, agent))

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"context"
@@ -79,10 +79,10 @@ type sdkDeletion[T any] struct {
 	begin func() (*runtime.Poller[T], error)
 	// get answers the provisioning state a Get shows, or the Get's error.
 	get func() (armkc.ProvisioningState, error)
-	// inDesired says whether the agent's desired state still has the resource.
-	inDesired func() bool
-	// reportDeleted reports the resource Deleted as the agent.
-	reportDeleted func()
+	// th, agent, kind and name say which desired object the cluster's agent removes.
+	th         *testHub
+	agent      *http.Client
+	kind, name string
 }
 
 // run checks that the resource is Deleting and gone from the agent's desired state until the
@@ -96,10 +96,10 @@ func (d sdkDeletion[T]) run(ctx context.Context, t *testing.T) {
 	if state, _ := d.get(); state != armkc.ProvisioningStateDeleting {
 		t.Fatalf("after BeginDelete: %s, want Deleting", state)
 	}
-	if d.inDesired() {
+	if obj, _ := desiredObject[json.RawMessage](d.th, d.agent, d.kind, d.name); obj != nil {
 		t.Fatalf("the %s is still in the agent's desired state after the delete", d.noun)
 	}
-	d.reportDeleted()
+	d.th.reportStatus(d.agent, d.kind, d.name, "", map[string]string{"provisioningState": protocol.ProvisioningDeleted})
 	if _, err := del.PollUntilDone(ctx, fastPoll); err != nil {
 		t.Fatalf("delete PollUntilDone: %v", err)
 	}

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"net/http"
@@ -30,7 +30,7 @@ func TestClusterLifecycle(t *testing.T) {
 	k := newAgentKey(t)
 	path := clusterPath(sub, rg, "store-042")
 
-	created := th.do(http.MethodPut, path+api2024, th.admin, clusterBody(k))
+	created := th.do(http.MethodPut, path+api2024, th.AdminToken, clusterBody(k))
 	if created.status != http.StatusCreated {
 		t.Fatalf("PUT new cluster: %d %s", created.status, created.raw)
 	}
@@ -55,7 +55,7 @@ func TestClusterLifecycle(t *testing.T) {
 		t.Errorf("systemData = %v", sd)
 	}
 
-	updated := th.do(http.MethodPut, path+api2024, th.admin, clusterBody(k))
+	updated := th.do(http.MethodPut, path+api2024, th.AdminToken, clusterBody(k))
 	if updated.status != http.StatusOK {
 		t.Fatalf("PUT existing cluster: %d, want 200", updated.status)
 	}
@@ -63,18 +63,18 @@ func TestClusterLifecycle(t *testing.T) {
 		t.Errorf("an update changed the identity's principalId")
 	}
 
-	got := th.do(http.MethodGet, path+api2024, th.admin, nil)
+	got := th.do(http.MethodGet, path+api2024, th.AdminToken, nil)
 	if got.status != http.StatusOK || got.body["location"] != "westeurope" {
 		t.Fatalf("GET: %d %s", got.status, got.raw)
 	}
 
-	if r := th.do(http.MethodDelete, path+api2024, th.admin, nil); r.status != http.StatusOK {
+	if r := th.do(http.MethodDelete, path+api2024, th.AdminToken, nil); r.status != http.StatusOK {
 		t.Fatalf("DELETE: %d %s", r.status, r.raw)
 	}
-	if r := th.do(http.MethodGet, path+api2024, th.admin, nil); r.status != http.StatusNotFound || r.errorCode() != "ResourceNotFound" {
+	if r := th.do(http.MethodGet, path+api2024, th.AdminToken, nil); r.status != http.StatusNotFound || r.errorCode() != "ResourceNotFound" {
 		t.Fatalf("GET after DELETE: %d %s, want 404 ResourceNotFound", r.status, r.raw)
 	}
-	if r := th.do(http.MethodDelete, path+api2024, th.admin, nil); r.status != http.StatusNoContent {
+	if r := th.do(http.MethodDelete, path+api2024, th.AdminToken, nil); r.status != http.StatusNoContent {
 		t.Fatalf("DELETE of a deleted cluster: %d, want 204", r.status)
 	}
 }
@@ -83,7 +83,7 @@ func TestPathsAreCaseInsensitive(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "c1")
 	lower := strings.ToLower(clusterPath(sub, rg, "C1"))
-	if r := th.do(http.MethodGet, lower+api2024, th.admin, nil); r.status != http.StatusOK {
+	if r := th.do(http.MethodGet, lower+api2024, th.AdminToken, nil); r.status != http.StatusOK {
 		t.Fatalf("GET with a lower-case path: %d %s", r.status, r.raw)
 	}
 }
@@ -96,7 +96,7 @@ func TestReadOnlyPropertiesComeOnlyFromTheAgent(t *testing.T) {
 	props["connectivityStatus"] = "Connected"
 	props["totalNodeCount"] = 1000
 	props["provisioningState"] = "Failed"
-	r := th.do(http.MethodPut, clusterPath(sub, rg, "c1")+api2024, th.admin, body)
+	r := th.do(http.MethodPut, clusterPath(sub, rg, "c1")+api2024, th.AdminToken, body)
 	p := r.props()
 	if r.status != http.StatusCreated || p["kubernetesVersion"] != nil || p["totalNodeCount"] != nil ||
 		p["connectivityStatus"] != "Connecting" || p["provisioningState"] != "Succeeded" {
@@ -120,24 +120,24 @@ func TestBadRequestsGetARMErrors(t *testing.T) {
 		status                    int
 		code, message             string
 	}{
-		{"malformed JSON", "PUT", path + api2024, th.admin, `{"location": `, 400, "InvalidRequestContent", "could not be deserialized"},
-		{"not an object", "PUT", path + api2024, th.admin, `[1,2]`, 400, "InvalidRequestContent", "expected a JSON object"},
-		{"wrong type", "PUT", path + api2024, th.admin, `{"location": 5}`, 400, "InvalidRequestContent", "property 'location' must be of type string"},
-		{"empty body", "PUT", path + api2024, th.admin, ``, 400, "InvalidRequestContent", "empty"},
-		{"no location", "PUT", path + api2024, th.admin, without("location"), 400, "MissingRequiredProperty", "'location'"},
-		{"no identity", "PUT", path + api2024, th.admin, without("identity"), 400, "MissingRequiredProperty", "'identity'"},
-		{"bad identity", "PUT", path + api2024, th.admin, func() any { b := good(); b["identity"] = map[string]any{"type": "UserAssigned"}; return b }(), 400, "InvalidParameter", "'identity.type'"},
-		{"no properties", "PUT", path + api2024, th.admin, without("properties"), 400, "MissingRequiredProperty", "'properties'"},
-		{"no agent key", "PUT", path + api2024, th.admin, withProp("agentPublicKeyCertificate", ""), 400, "MissingRequiredProperty", "'properties.agentPublicKeyCertificate'"},
-		{"bad agent key", "PUT", path + api2024, th.admin, withProp("agentPublicKeyCertificate", "bm90IGEga2V5"), 400, "InvalidParameter", "'properties.agentPublicKeyCertificate'"},
-		{"bad auto-upgrade", "PUT", path + api2024, th.admin, withProp("arcAgentProfile", map[string]any{"agentAutoUpgrade": "Sometimes"}), 400, "InvalidParameter", "agentAutoUpgrade"},
-		{"bad agent version", "PUT", path + api2024, th.admin, withProp("arcAgentProfile", map[string]any{"desiredAgentVersion": "latest"}), 400, "InvalidParameter", "desiredAgentVersion"},
-		{"bad cluster name", "PUT", clusterPath(sub, rg, "-bad-") + api2024, th.admin, good(), 400, "InvalidParameter", "cluster name"},
-		{"unknown api-version", "GET", path + "?api-version=2099-01-01", th.admin, nil, 400, "InvalidApiVersionParameter", "2021-10-01, 2024-01-01"},
-		{"no api-version", "GET", path, th.admin, nil, 400, "MissingApiVersionParameter", "api-version"},
-		{"missing cluster", "GET", path + api2024, th.admin, nil, 404, "ResourceNotFound", "was not found"},
-		{"patch of a missing cluster", "PATCH", path + api2024, th.admin, map[string]any{"tags": map[string]string{}}, 404, "ResourceNotFound", ""},
-		{"unknown route", "GET", "/subscriptions/" + sub + "/nothing", th.admin, nil, 404, "NotFound", ""},
+		{"malformed JSON", "PUT", path + api2024, th.AdminToken, `{"location": `, 400, "InvalidRequestContent", "could not be deserialized"},
+		{"not an object", "PUT", path + api2024, th.AdminToken, `[1,2]`, 400, "InvalidRequestContent", "expected a JSON object"},
+		{"wrong type", "PUT", path + api2024, th.AdminToken, `{"location": 5}`, 400, "InvalidRequestContent", "property 'location' must be of type string"},
+		{"empty body", "PUT", path + api2024, th.AdminToken, ``, 400, "InvalidRequestContent", "empty"},
+		{"no location", "PUT", path + api2024, th.AdminToken, without("location"), 400, "MissingRequiredProperty", "'location'"},
+		{"no identity", "PUT", path + api2024, th.AdminToken, without("identity"), 400, "MissingRequiredProperty", "'identity'"},
+		{"bad identity", "PUT", path + api2024, th.AdminToken, func() any { b := good(); b["identity"] = map[string]any{"type": "UserAssigned"}; return b }(), 400, "InvalidParameter", "'identity.type'"},
+		{"no properties", "PUT", path + api2024, th.AdminToken, without("properties"), 400, "MissingRequiredProperty", "'properties'"},
+		{"no agent key", "PUT", path + api2024, th.AdminToken, withProp("agentPublicKeyCertificate", ""), 400, "MissingRequiredProperty", "'properties.agentPublicKeyCertificate'"},
+		{"bad agent key", "PUT", path + api2024, th.AdminToken, withProp("agentPublicKeyCertificate", "bm90IGEga2V5"), 400, "InvalidParameter", "'properties.agentPublicKeyCertificate'"},
+		{"bad auto-upgrade", "PUT", path + api2024, th.AdminToken, withProp("arcAgentProfile", map[string]any{"agentAutoUpgrade": "Sometimes"}), 400, "InvalidParameter", "agentAutoUpgrade"},
+		{"bad agent version", "PUT", path + api2024, th.AdminToken, withProp("arcAgentProfile", map[string]any{"desiredAgentVersion": "latest"}), 400, "InvalidParameter", "desiredAgentVersion"},
+		{"bad cluster name", "PUT", clusterPath(sub, rg, "-bad-") + api2024, th.AdminToken, good(), 400, "InvalidParameter", "cluster name"},
+		{"unknown api-version", "GET", path + "?api-version=2099-01-01", th.AdminToken, nil, 400, "InvalidApiVersionParameter", "2021-10-01, 2024-01-01"},
+		{"no api-version", "GET", path, th.AdminToken, nil, 400, "MissingApiVersionParameter", "api-version"},
+		{"missing cluster", "GET", path + api2024, th.AdminToken, nil, 404, "ResourceNotFound", "was not found"},
+		{"patch of a missing cluster", "PATCH", path + api2024, th.AdminToken, map[string]any{"tags": map[string]string{}}, 404, "ResourceNotFound", ""},
+		{"unknown route", "GET", "/subscriptions/" + sub + "/nothing", th.AdminToken, nil, 404, "NotFound", ""},
 		{"no token", "GET", path + api2024, "", nil, 401, "AuthenticationFailed", ""},
 		{"bad token", "GET", path + api2024, "kubearc_notavalidtoken", nil, 401, "AuthenticationFailed", ""},
 	}
@@ -156,7 +156,7 @@ func TestPatchAndAPIVersions(t *testing.T) {
 	th.createCluster(sub, rg, "c1")
 	path := clusterPath(sub, rg, "c1")
 
-	r := th.do(http.MethodPatch, path+api2024, th.admin, map[string]any{
+	r := th.do(http.MethodPatch, path+api2024, th.AdminToken, map[string]any{
 		"tags":       map[string]string{"team": "retail"},
 		"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": "1.4.0", "agentAutoUpgrade": "Disabled"}},
 	})
@@ -174,23 +174,23 @@ func TestPatchAndAPIVersions(t *testing.T) {
 		t.Errorf("PATCH lost a property it did not name: %v", r.props())
 	}
 	// A partial profile changes only the field it names.
-	r = th.do(http.MethodPatch, path+api2024, th.admin, map[string]any{
+	r = th.do(http.MethodPatch, path+api2024, th.AdminToken, map[string]any{
 		"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": "1.4.1"}},
 	})
 	if p, _ := r.props()["arcAgentProfile"].(map[string]any); p["agentAutoUpgrade"] != "Disabled" || p["desiredAgentVersion"] != "1.4.1" {
 		t.Errorf("a PATCH of desiredAgentVersion alone changed agentAutoUpgrade: %v", p)
 	}
 
-	old := th.do(http.MethodGet, path+"?api-version=2021-10-01", th.admin, nil)
+	old := th.do(http.MethodGet, path+"?api-version=2021-10-01", th.AdminToken, nil)
 	if _, has := old.props()["arcAgentProfile"]; has || old.status != http.StatusOK {
 		t.Errorf("api-version 2021-10-01 shows arcAgentProfile, which it does not define: %v", old.props())
 	}
 	// An old client's PUT must not erase what it cannot see.
 	body := clusterBody(newAgentKey(t))
-	if r := th.do(http.MethodPut, path+"?api-version=2021-10-01", th.admin, body); r.status != http.StatusOK {
+	if r := th.do(http.MethodPut, path+"?api-version=2021-10-01", th.AdminToken, body); r.status != http.StatusOK {
 		t.Fatalf("PUT with 2021-10-01: %d %s", r.status, r.raw)
 	}
-	again := th.do(http.MethodGet, path+api2024, th.admin, nil)
+	again := th.do(http.MethodGet, path+api2024, th.AdminToken, nil)
 	if p, _ := again.props()["arcAgentProfile"].(map[string]any); p["desiredAgentVersion"] != "1.4.1" {
 		t.Errorf("a 2021-10-01 PUT erased arcAgentProfile: %v", again.props())
 	}
@@ -204,16 +204,16 @@ func TestListPagesAndScopes(t *testing.T) {
 	th.createCluster(sub, "other-rg", "b1")
 	th.createCluster("another-sub", rg, "c1")
 
-	names := th.listAll("/subscriptions/"+sub+"/resourceGroups/"+rg+"/providers/Microsoft.Kubernetes/connectedClusters"+api2024, th.admin)
+	names := th.listAll("/subscriptions/"+sub+"/resourceGroups/"+rg+"/providers/Microsoft.Kubernetes/connectedClusters"+api2024, th.AdminToken)
 	if strings.Join(names, ",") != "a1,a2,a3,a4,a5" {
 		t.Errorf("list by resource group = %v", names)
 	}
-	names = th.listAll("/subscriptions/"+sub+"/providers/Microsoft.Kubernetes/connectedClusters"+api2024, th.admin)
+	names = th.listAll("/subscriptions/"+sub+"/providers/Microsoft.Kubernetes/connectedClusters"+api2024, th.AdminToken)
 	if strings.Join(names, ",") != "a1,a2,a3,a4,a5,b1" {
 		t.Errorf("list by subscription = %v", names)
 	}
 
-	reader := th.token(th.admin, "rg-reader", "Reader", "/subscriptions/"+sub+"/resourceGroups/other-rg")
+	reader := th.token(th.AdminToken, "rg-reader", "Reader", "/subscriptions/"+sub+"/resourceGroups/other-rg")
 	names = th.listAll("/subscriptions/"+sub+"/providers/Microsoft.Kubernetes/connectedClusters"+api2024, reader)
 	if strings.Join(names, ",") != "b1" {
 		t.Errorf("a resource-group reader listing the subscription saw %v, want only its group's b1", names)
@@ -240,7 +240,7 @@ func (th *testHub) listAll(path, token string) []string {
 			names = append(names, it.(map[string]any)["name"].(string))
 		}
 		next, _ := r.body["nextLink"].(string)
-		path = strings.TrimPrefix(next, "https://"+th.addr)
+		path = strings.TrimPrefix(next, "https://"+th.Addr)
 	}
 	return names
 }
@@ -260,9 +260,9 @@ func TestRolesAndTokens(t *testing.T) {
 	th.createCluster(sub, rg, "c1")
 	th.createCluster(sub, "other-rg", "c2")
 	scope := "/subscriptions/" + sub + "/resourceGroups/" + rg
-	reader := th.token(th.admin, "reader", "Reader", scope)
-	contributor := th.token(th.admin, "contrib", "Contributor", scope)
-	owner := th.token(th.admin, "rg-owner", "Owner", scope)
+	reader := th.token(th.AdminToken, "reader", "Reader", scope)
+	contributor := th.token(th.AdminToken, "contrib", "Contributor", scope)
+	owner := th.token(th.AdminToken, "rg-owner", "Owner", scope)
 	c1, c2 := clusterPath(sub, rg, "c1")+api2024, clusterPath(sub, "other-rg", "c2")+api2024
 	patch := map[string]any{"tags": map[string]string{"x": "y"}}
 
@@ -280,9 +280,9 @@ func TestRolesAndTokens(t *testing.T) {
 		{"contributor creates tokens", contributor, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "Reader", "scope": scope}, 403},
 		{"owner grants within scope", owner, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "Reader", "scope": scope}, 201},
 		{"owner grants beyond scope", owner, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "Reader", "scope": "/subscriptions/" + sub}, 403},
-		{"token with a bad role", th.admin, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "God", "scope": "/"}, 400},
-		{"token with a bad scope", th.admin, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "Reader", "scope": "/tenants/x"}, 400},
-		{"token without a name", th.admin, "POST", "/kubearc/v1/tokens", map[string]any{"role": "Reader"}, 400},
+		{"token with a bad role", th.AdminToken, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "God", "scope": "/"}, 400},
+		{"token with a bad scope", th.AdminToken, "POST", "/kubearc/v1/tokens", map[string]any{"name": "x", "role": "Reader", "scope": "/tenants/x"}, 400},
+		{"token without a name", th.AdminToken, "POST", "/kubearc/v1/tokens", map[string]any{"role": "Reader"}, 400},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

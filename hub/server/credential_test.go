@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"context"
@@ -33,7 +33,7 @@ import (
 func TestListClusterUserCredentialWithTheSDK(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "connect-1")
-	res, err := th.sdkClient(sub).ListClusterUserCredential(context.Background(), rg, "connect-1",
+	res, err := sdkClient(th, armhybridkubernetes.NewConnectedClusterClient).ListClusterUserCredential(context.Background(), rg, "connect-1",
 		armhybridkubernetes.ListClusterUserCredentialProperties{
 			AuthenticationMethod: to.Ptr(armhybridkubernetes.AuthenticationMethodToken), ClientProxy: to.Ptr(false),
 		}, nil)
@@ -49,10 +49,10 @@ func TestListClusterUserCredentialWithTheSDK(t *testing.T) {
 	}
 	cluster := kc.Clusters[kc.Contexts[kc.CurrentContext].Cluster]
 	wantServer := th.url("/kubearc/v1/proxy" + clusterPath(sub, rg, "connect-1"))
-	if cluster == nil || cluster.Server != wantServer || string(cluster.CertificateAuthorityData) != string(th.hub.authority.CAPEM()) {
+	if cluster == nil || cluster.Server != wantServer || string(cluster.CertificateAuthorityData) != string(th.CAPEM) {
 		t.Fatalf("cluster = %+v, want server %s with the hub CA", cluster, wantServer)
 	}
-	if strings.Contains(string(res.Kubeconfigs[0].Value), th.admin) {
+	if strings.Contains(string(res.Kubeconfigs[0].Value), th.AdminToken) {
 		t.Fatal("the kubeconfig holds the caller's token")
 	}
 }
@@ -60,7 +60,7 @@ func TestListClusterUserCredentialWithTheSDK(t *testing.T) {
 func TestListClusterUserCredentialErrors(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "connect-2")
-	outsider := th.token(th.admin, "outsider", "Owner", "/subscriptions/"+sub+"/resourceGroups/elsewhere")
+	outsider := th.token(th.AdminToken, "outsider", "Owner", "/subscriptions/"+sub+"/resourceGroups/elsewhere")
 	path := clusterPath(sub, rg, "connect-2") + "/listClusterUserCredential" + api2024
 	tests := []struct {
 		name       string
@@ -70,12 +70,12 @@ func TestListClusterUserCredentialErrors(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
-		{"AAD is not offered", path, th.admin, map[string]any{"authenticationMethod": "AAD", "clientProxy": false}, 400, "InvalidParameter"},
-		{"authenticationMethod is required", path, th.admin, map[string]any{"clientProxy": false}, 400, "MissingRequiredProperty"},
-		{"clientProxy is required", path, th.admin, map[string]any{"authenticationMethod": "Token"}, 400, "MissingRequiredProperty"},
-		{"not JSON", path, th.admin, "nope", 400, "InvalidRequestContent"},
+		{"AAD is not offered", path, th.AdminToken, map[string]any{"authenticationMethod": "AAD", "clientProxy": false}, 400, "InvalidParameter"},
+		{"authenticationMethod is required", path, th.AdminToken, map[string]any{"clientProxy": false}, 400, "MissingRequiredProperty"},
+		{"clientProxy is required", path, th.AdminToken, map[string]any{"authenticationMethod": "Token"}, 400, "MissingRequiredProperty"},
+		{"not JSON", path, th.AdminToken, "nope", 400, "InvalidRequestContent"},
 		{"no role on the cluster", path, outsider, map[string]any{"authenticationMethod": "Token", "clientProxy": false}, 403, "AuthorizationFailed"},
-		{"missing cluster", strings.Replace(path, "connect-2", "missing", 1), th.admin, map[string]any{"authenticationMethod": "Token", "clientProxy": false}, 404, "ResourceNotFound"},
+		{"missing cluster", strings.Replace(path, "connect-2", "missing", 1), th.AdminToken, map[string]any{"authenticationMethod": "Token", "clientProxy": false}, 404, "ResourceNotFound"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,7 +86,7 @@ func TestListClusterUserCredentialErrors(t *testing.T) {
 		})
 	}
 	var respErr *azcore.ResponseError
-	_, err := th.sdkClient(sub).ListClusterUserCredential(context.Background(), rg, "connect-2",
+	_, err := sdkClient(th, armhybridkubernetes.NewConnectedClusterClient).ListClusterUserCredential(context.Background(), rg, "connect-2",
 		armhybridkubernetes.ListClusterUserCredentialProperties{
 			AuthenticationMethod: to.Ptr(armhybridkubernetes.AuthenticationMethodAAD), ClientProxy: to.Ptr(false)}, nil)
 	if !errors.As(err, &respErr) || respErr.StatusCode != http.StatusBadRequest {

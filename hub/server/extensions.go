@@ -24,8 +24,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kubearc/kubearc/hub/agentprofile"
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
@@ -34,33 +36,43 @@ import (
 // makes stored protected settings unreadable: back it up with the database.
 const dataKeyFile = "data.key"
 
-// clusterType is the ARM type of connectedClusters, whose agent profiles follow the catalog.
+// clusterType is the ARM type of connectedClusters, whose agent profiles and extensions
+// follow the catalog.
 const clusterType = "Microsoft.Kubernetes/connectedClusters"
 
-// setupExtensions loads the catalog and the data key, then applies the catalog to what is
-// stored (it may have changed since the last start): agent profiles and auto-upgrades.
-func (h *hub) setupExtensions(ctx context.Context) error {
-	cat, err := loadCatalog(h.cfg.CatalogFile)
-	if err != nil {
+// setupKinds loads the catalog and the data key, registers the nested kinds, then applies the
+// catalog to what is stored (it may have changed since the last start): agent profiles and
+// auto-upgrades.
+func (h *Hub) setupKinds(ctx context.Context) error {
+	var err error
+	if h.catalog, err = loadCatalog(h.cfg.CatalogFile); err != nil {
 		return err
 	}
 	key, err := loadOrCreateDataKey(h.cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	h.extensions = &extensions.Service{Store: h.store, Catalog: cat, DataKey: key, Log: h.cfg.Log}
+	h.kinds = nested.NewRegistry(h.notifying, key, h.cfg.Log, h.cfg.Now)
+	ext := registerKinds(h.kinds, h.catalog, h.cfg.Log)
 	// A cluster or extension the catalog cannot be applied to must not keep the hub down.
-	if err := h.extensions.UpgradeAll(ctx, clusterType); err != nil {
+	if err := h.applyCatalog(ctx, ext); err != nil {
 		h.cfg.Log.Error("Applying the catalog to stored clusters and extensions failed", "error", err)
 	}
 	return nil
 }
 
-// extensionService returns the extensions' service writing through st (which wakes watchers).
-func (h *hub) extensionService(st store.Store) *extensions.Service {
-	svc := *h.extensions
-	svc.Store = st
-	return &svc
+// applyCatalog refreshes every cluster's agent profile and auto-upgrades its extensions.
+func (h *Hub) applyCatalog(ctx context.Context, ext *extensions.Service) error {
+	clusters, err := h.notifying.ListResources(ctx, store.ListQuery{Type: clusterType})
+	if err != nil {
+		return fmt.Errorf("listing clusters: %w", err)
+	}
+	var errs []error
+	for _, c := range clusters {
+		errs = append(errs, agentprofile.Refresh(ctx, h.notifying, h.catalog, c),
+			extensions.AutoUpgrade(ctx, ext, h.catalog, h.cfg.Log, c))
+	}
+	return errors.Join(errs...)
 }
 
 func loadCatalog(file string) (*catalog.Catalog, error) {

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"net/http"
@@ -23,9 +23,9 @@ func TestExtensionAccessFollowsTheClusterScope(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "c1")
 	scope := "/subscriptions/" + sub + "/resourceGroups/" + rg
-	reader := th.token(th.admin, "reader", "Reader", scope)
-	contributor := th.token(th.admin, "contrib", "Contributor", scope)
-	outsider := th.token(th.admin, "other", "Owner", "/subscriptions/"+sub+"/resourceGroups/other-rg")
+	reader := th.token(th.AdminToken, "reader", "Reader", scope)
+	contributor := th.token(th.AdminToken, "contrib", "Contributor", scope)
+	outsider := th.token(th.AdminToken, "other", "Owner", "/subscriptions/"+sub+"/resourceGroups/other-rg")
 	path := extensionPath("c1", "flux") + apiExt
 	body := extBody(map[string]any{"extensionType": "flux"})
 	tests := []struct {
@@ -51,7 +51,7 @@ func TestExtensionAccessFollowsTheClusterScope(t *testing.T) {
 
 func TestCatalogAPI(t *testing.T) {
 	th := newTestHub(t)
-	reader := th.token(th.admin, "reader", "Reader", "/subscriptions/"+sub+"/resourceGroups/"+rg)
+	reader := th.token(th.AdminToken, "reader", "Reader", "/subscriptions/"+sub+"/resourceGroups/"+rg)
 	r := th.do(http.MethodGet, "/kubearc/v1/extensionTypes", reader, nil)
 	types, _ := r.body["value"].([]any)
 	if r.status != http.StatusOK || len(types) != 2 {

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
+	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -34,7 +35,7 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 	th := newTestHub(t)
 	ctx := context.Background()
 	agent, _ := th.agent("c1")
-	c := th.extensionsClient()
+	c := sdkClient(th, armkc.NewExtensionsClient)
 	const cp, cr = "Microsoft.Kubernetes", "connectedClusters"
 
 	poller, err := c.BeginCreate(ctx, rg, cp, cr, "c1", "flux", armkubernetesconfiguration.Extension{
@@ -108,10 +109,7 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 			}
 			return *got.Properties.ProvisioningState, nil
 		},
-		inDesired: func() bool { obj, _ := th.desiredExtension(agent, "flux"); return obj != nil },
-		reportDeleted: func() {
-			th.report(agent, "flux", "", protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningDeleted})
-		},
+		th: th, agent: agent, kind: protocol.KindExtension, name: "flux",
 	}.run(ctx, t)
 }
 
@@ -119,7 +117,7 @@ func TestAzureSDKForceDeletesAnExtension(t *testing.T) {
 	th := newTestHub(t)
 	ctx := context.Background()
 	th.agent("c1")
-	c := th.extensionsClient()
+	c := sdkClient(th, armkc.NewExtensionsClient)
 	const cp, cr = "Microsoft.Kubernetes", "connectedClusters"
 	if _, err := c.BeginCreate(ctx, rg, cp, cr, "c1", "gk", armkubernetesconfiguration.Extension{
 		Properties: &armkubernetesconfiguration.ExtensionProperties{ExtensionType: to.Ptr("gatekeeper")}}, nil); err != nil {

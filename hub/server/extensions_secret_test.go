@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"encoding/json"
@@ -86,7 +86,7 @@ func TestProtectedSettingsNeverLeak(t *testing.T) {
 	th.stop()
 	th.scanDataFiles("after shutdown")
 	scan.logWithout("CANARY")
-	if info, err := os.Stat(filepath.Join(th.dataDir, dataKeyFile)); err != nil || info.Mode().Perm() != 0o600 {
+	if info, err := os.Stat(filepath.Join(th.DataDir, "data.key")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("data key file: %v %v, want mode 0600", info, err)
 	}
 }

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"encoding/json"
@@ -23,6 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -71,7 +73,7 @@ func TestExtensionBadInput(t *testing.T) {
 			if !strings.Contains(path, "?") {
 				path += "?" // keep the harness from adding an api-version
 			}
-			r := th.do(tt.method, path, th.admin, tt.body)
+			r := th.do(tt.method, path, th.AdminToken, tt.body)
 			if r.status != tt.status || r.errorCode() != tt.code || !strings.Contains(r.errorMessage(), tt.message) {
 				t.Fatalf("got %d %s, want %d %s containing %q", r.status, r.raw, tt.status, tt.code, tt.message)
 			}
@@ -82,7 +84,7 @@ func TestExtensionBadInput(t *testing.T) {
 func TestExtensionScopesAndDefaults(t *testing.T) {
 	th := newTestHub(t)
 	agent, _ := th.agent("c1")
-	r := th.do(http.MethodPut, extensionPath("c1", "gk")+apiExt, th.admin, extBody(map[string]any{"extensionType": "GateKeeper",
+	r := th.do(http.MethodPut, extensionPath("c1", "gk")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "GateKeeper",
 		"autoUpgradeMinorVersion": false, "version": "3.16.3", "releaseTrain": "stable",
 		"scope": map[string]any{"namespace": map[string]any{"targetNamespace": "team-a"}}}))
 	if r.status != http.StatusCreated {
@@ -97,7 +99,7 @@ func TestExtensionScopesAndDefaults(t *testing.T) {
 		spec.Chart.Repository != "https://open-policy-agent.github.io/gatekeeper/charts" || spec.Chart.Version != "3.16.3" {
 		t.Errorf("desired spec = %+v", spec)
 	}
-	if r := th.do(http.MethodPut, extensionPath("c1", "gk")+apiExt, th.admin, extBody(map[string]any{"extensionType": "flux"})); r.status != 400 ||
+	if r := th.do(http.MethodPut, extensionPath("c1", "gk")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"})); r.status != 400 ||
 		!strings.Contains(r.errorMessage(), "cannot change") {
 		t.Errorf("changing the type: %d %s", r.status, r.raw)
 	}
@@ -106,18 +108,18 @@ func TestExtensionScopesAndDefaults(t *testing.T) {
 func TestExtensionFailureShowsErrorInfo(t *testing.T) {
 	th := newTestHub(t)
 	agent, _ := th.agent("c1")
-	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.admin, extBody(map[string]any{"extensionType": "flux"}))
+	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
 	obj, _ := th.desiredExtension(agent, "flux")
 	th.report(agent, "flux", obj.ResourceVersion, protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningFailed,
 		Message: "chart flux2 2.16.2 not found"})
-	p := testingProps(t, th.do(http.MethodGet, extensionPath("c1", "flux")+apiExt, th.admin, nil))
+	p := testingProps(t, th.do(http.MethodGet, extensionPath("c1", "flux")+apiExt, th.AdminToken, nil))
 	info, _ := p["errorInfo"].(map[string]any)
 	if p["provisioningState"] != "Failed" || info["message"] != "chart flux2 2.16.2 not found" {
 		t.Errorf("properties = %v", p)
 	}
 	// An older observation does not describe a newer spec.
-	th.do(http.MethodPatch, extensionPath("c1", "flux")+apiExt, th.admin, extBody(map[string]any{"configurationSettings": map[string]any{"a": "b"}}))
-	if p := testingProps(t, th.do(http.MethodGet, extensionPath("c1", "flux")+apiExt, th.admin, nil)); p["provisioningState"] != "Updating" {
+	th.do(http.MethodPatch, extensionPath("c1", "flux")+apiExt, th.AdminToken, extBody(map[string]any{"configurationSettings": map[string]any{"a": "b"}}))
+	if p := testingProps(t, th.do(http.MethodGet, extensionPath("c1", "flux")+apiExt, th.AdminToken, nil)); p["provisioningState"] != "Updating" {
 		t.Errorf("after a change the agent has not seen: %v, want Updating", p["provisioningState"])
 	}
 }
@@ -127,18 +129,18 @@ func TestClusterOwnedExtensionsAreReadOnly(t *testing.T) {
 	agent, _ := th.agent("c1")
 	th.report(agent, "local", "", protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningSucceeded, InstalledVersion: "3.17.1",
 		ExtensionType: "gatekeeper", ReleaseTrain: "Stable", Scope: "cluster", Namespace: "gatekeeper-system"})
-	r := th.do(http.MethodGet, extensionPath("c1", "local")+apiExt, th.admin, nil)
+	r := th.do(http.MethodGet, extensionPath("c1", "local")+apiExt, th.AdminToken, nil)
 	p := testingProps(t, r)
 	sd, _ := r.body["systemData"].(map[string]any)
 	if p["provisioningState"] != "Succeeded" || p["currentVersion"] != "3.17.1" || p["extensionType"] != "gatekeeper" || sd["createdByType"] != "Cluster" {
 		t.Errorf("cluster-owned extension = %s", r.raw)
 	}
-	list := th.do(http.MethodGet, clusterPath(sub, rg, "c1")+"/providers/Microsoft.KubernetesConfiguration/extensions"+apiExt, th.admin, nil)
+	list := th.do(http.MethodGet, clusterPath(sub, rg, "c1")+"/providers/Microsoft.KubernetesConfiguration/extensions"+apiExt, th.AdminToken, nil)
 	if v, _ := list.body["value"].([]any); len(v) != 1 {
 		t.Errorf("listing = %s", list.raw)
 	}
 	for _, m := range []string{http.MethodPut, http.MethodDelete} {
-		r := th.do(m, extensionPath("c1", "local")+apiExt, th.admin, extBody(map[string]any{"extensionType": "gatekeeper"}))
+		r := th.do(m, extensionPath("c1", "local")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "gatekeeper"}))
 		if r.status != http.StatusConflict || !strings.Contains(r.errorMessage(), "created in the cluster") {
 			t.Errorf("%s over a cluster-owned extension: %d %s, want 409", m, r.status, r.raw)
 		}
@@ -148,12 +150,12 @@ func TestClusterOwnedExtensionsAreReadOnly(t *testing.T) {
 func TestDeletingTheClusterDeletesItsExtensions(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "c1")
-	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.admin, extBody(map[string]any{"extensionType": "flux"}))
-	if r := th.do(http.MethodDelete, clusterPath(sub, rg, "c1")+api2024, th.admin, nil); r.status != http.StatusOK {
+	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
+	if r := th.do(http.MethodDelete, clusterPath(sub, rg, "c1")+api2024, th.AdminToken, nil); r.status != http.StatusOK {
 		t.Fatalf("deleting the cluster: %d %s", r.status, r.raw)
 	}
 	th.createCluster(sub, rg, "c1")
-	if r := th.do(http.MethodGet, extensionPath("c1", "flux")+apiExt, th.admin, nil); r.status != http.StatusNotFound {
+	if r := th.do(http.MethodGet, extensionPath("c1", "flux")+apiExt, th.AdminToken, nil); r.status != http.StatusNotFound {
 		t.Errorf("the extension outlived its cluster: %d %s", r.status, r.raw)
 	}
 }
@@ -180,18 +182,29 @@ func TestAgentProfileFollowsTheCatalog(t *testing.T) {
 		p.TargetChart.Repository != "oci://ghcr.io/kubearc/charts" || p.TargetChart.Name != "kubearc-agent" {
 		t.Errorf("profile = %+v", p)
 	}
-	th.do(http.MethodPatch, clusterPath(sub, rg, "c1")+api2024, th.admin,
+	th.do(http.MethodPatch, clusterPath(sub, rg, "c1")+api2024, th.AdminToken,
 		map[string]any{"properties": map[string]any{"arcAgentProfile": map[string]any{"agentAutoUpgrade": "Disabled"}}})
 	if p := profile(); p.TargetAgentVersion != "" || p.AvailableAgentVersion != "0.1.0" {
 		t.Errorf("with auto-upgrade disabled: %+v, want no target", p)
 	}
-	th.do(http.MethodPatch, clusterPath(sub, rg, "c1")+api2024, th.admin,
+	th.do(http.MethodPatch, clusterPath(sub, rg, "c1")+api2024, th.AdminToken,
 		map[string]any{"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": "0.0.9"}}})
 	if p := profile(); p.TargetAgentVersion != "0.0.9" || p.TargetChart.Version != "0.0.9" {
 		t.Errorf("pinned: %+v", p)
 	}
 }
 
+// writeCatalog writes upgradeCatalog with the flux type's versions ext and the agent's
+// versions agent to file.
+func writeCatalog(t *testing.T, file, ext, agent string) {
+	t.Helper()
+	doc := strings.Replace(strings.Replace(upgradeCatalog, "%s", ext, 1), "%s", agent, 1)
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// upgradeCatalog has one extension type, "flux" (not microsoft.flux, so no Flux for GitOps).
 const upgradeCatalog = `
 extensionTypes:
   - name: flux
@@ -208,31 +221,24 @@ agent:
 `
 
 func TestAutoUpgradeWhenTheCatalogChanges(t *testing.T) {
-	dir, file := t.TempDir(), filepath.Join(t.TempDir(), "catalog.yaml")
-	write := func(ext, agent string) {
-		doc := strings.Replace(strings.Replace(upgradeCatalog, "%s", ext, 1), "%s", agent, 1)
-		if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	file := filepath.Join(t.TempDir(), "catalog.yaml")
+	write := func(ext, agent string) { writeCatalog(t, file, ext, agent) }
 	write("1.0.0, 1.1.0", "0.1.0")
-	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
-	withCatalog := func(cfg *Config) { cfg.CatalogFile = file }
-	th := startHub(t, dir, clk, withCatalog)
+	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) { cfg.CatalogFile = file }})
 	agent, _ := th.agent("c1")
-	th.do(http.MethodPut, extensionPath("c1", "auto")+apiExt, th.admin, extBody(map[string]any{"extensionType": "flux"}))
-	th.do(http.MethodPut, extensionPath("c1", "pinned")+apiExt, th.admin, extBody(map[string]any{"extensionType": "flux", "autoUpgradeMinorVersion": false, "version": "1.0.0"}))
+	th.do(http.MethodPut, extensionPath("c1", "auto")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
+	th.do(http.MethodPut, extensionPath("c1", "pinned")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux", "autoUpgradeMinorVersion": false, "version": "1.0.0"}))
 	th.stop()
 
 	write("1.0.0, 1.1.0, 1.2.0, 2.0.0", "0.1.0, 0.2.0")
-	th = startHub(t, dir, clk, withCatalog) // the agent's certificate and client stay valid
+	th = th.restart() // the agent's certificate and client stay valid
 	if _, spec := th.desiredExtension(agent, "auto"); spec.Version != "1.2.0" || spec.Chart.Version != "1.2.0" {
 		t.Errorf("auto-upgraded extension = %+v, want 1.2.0 (the newest 1.x)", spec)
 	}
 	if _, spec := th.desiredExtension(agent, "pinned"); spec.Version != "1.0.0" {
 		t.Errorf("pinned extension moved to %s", spec.Version)
 	}
-	if p := testingProps(t, th.do(http.MethodGet, extensionPath("c1", "auto")+apiExt, th.admin, nil)); p["provisioningState"] != "Updating" {
+	if p := testingProps(t, th.do(http.MethodGet, extensionPath("c1", "auto")+apiExt, th.AdminToken, nil)); p["provisioningState"] != "Updating" {
 		t.Errorf("the upgraded extension is %v, want Updating", p["provisioningState"])
 	}
 }
@@ -241,13 +247,13 @@ func TestOperationsAreForgottenAfterADay(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "c1")
 	h, _ := th.exchange(http.MethodPut, th.url(extensionPath("c1", "flux")+apiExt), extBody(map[string]any{"extensionType": "flux"}))
-	op := strings.TrimPrefix(h.Get("Azure-AsyncOperation"), "https://"+th.addr)
-	if r := th.do(http.MethodGet, op, th.admin, nil); r.status != http.StatusOK || r.body["status"] != "InProgress" {
+	op := strings.TrimPrefix(h.Get("Azure-AsyncOperation"), "https://"+th.Addr)
+	if r := th.do(http.MethodGet, op, th.AdminToken, nil); r.status != http.StatusOK || r.body["status"] != "InProgress" {
 		t.Fatalf("operation status: %d %s", r.status, r.raw)
 	}
-	th.clock.Advance(25 * time.Hour)
-	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.admin, extBody(map[string]any{"extensionType": "flux"}))
-	if r := th.do(http.MethodGet, op, th.admin, nil); r.status != http.StatusNotFound {
+	th.Clock.Advance(25 * time.Hour)
+	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
+	if r := th.do(http.MethodGet, op, th.AdminToken, nil); r.status != http.StatusNotFound {
 		t.Errorf("a day-old operation: %d %s, want 404", r.status, r.raw)
 	}
 }
@@ -256,7 +262,7 @@ func TestExtensionPatchRules(t *testing.T) {
 	th := newTestHub(t)
 	th.createCluster(sub, rg, "c1")
 	path := extensionPath("c1", "flux") + apiExt
-	th.do(http.MethodPut, path, th.admin, extBody(map[string]any{"extensionType": "flux", "autoUpgradeMinorVersion": false, "version": "2.12.4",
+	th.do(http.MethodPut, path, th.AdminToken, extBody(map[string]any{"extensionType": "flux", "autoUpgradeMinorVersion": false, "version": "2.12.4",
 		"configurationSettings": map[string]any{"a": "1", "b": "2"}}))
 	tests := []struct {
 		name        string
@@ -273,7 +279,7 @@ func TestExtensionPatchRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := th.do(http.MethodPatch, path, th.admin, extBody(tt.patch))
+			r := th.do(http.MethodPatch, path, th.AdminToken, extBody(tt.patch))
 			if r.status != tt.status {
 				t.Fatalf("got %d %s, want %d", r.status, r.raw, tt.status)
 			}
@@ -294,7 +300,7 @@ func TestExtensionPatchRules(t *testing.T) {
 	}
 	// ARM paths are case-insensitive.
 	upper := strings.ReplaceAll(strings.ReplaceAll(extensionPath("c1", "flux"), "/providers/", "/PROVIDERS/"), "/extensions/", "/Extensions/")
-	if r := th.do(http.MethodGet, upper+apiExt, th.admin, nil); r.status != http.StatusOK || r.body["name"] != "flux" {
+	if r := th.do(http.MethodGet, upper+apiExt, th.AdminToken, nil); r.status != http.StatusOK || r.body["name"] != "flux" {
 		t.Errorf("GET %s: %d %s", upper, r.status, r.raw)
 	}
 }

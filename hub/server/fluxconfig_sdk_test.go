@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"context"
@@ -47,7 +47,7 @@ func TestAzureSDKManagesFluxConfigurations(t *testing.T) {
 	th := newTestHub(t)
 	ctx := context.Background()
 	agent, _ := th.agent("c1")
-	c := th.fluxClient()
+	c := sdkClient(th, armkc.NewFluxConfigurationsClient)
 
 	poller, err := c.BeginCreateOrUpdate(ctx, rg, clusterRP, clusterResource, "c1", "cfg", fluxConfig("git@github.com:org/repo.git"), nil)
 	if err != nil {
@@ -61,7 +61,7 @@ func TestAzureSDKManagesFluxConfigurations(t *testing.T) {
 	if _, ext := th.desiredExtension(agent, "flux"); ext == nil || ext.ExtensionType != "microsoft.flux" || ext.Namespace != "flux-system" || ext.Scope != protocol.ScopeCluster {
 		t.Fatalf("Flux extension in the desired state = %+v", ext)
 	}
-	if e, err := th.extensionsClient().Get(ctx, rg, clusterRP, clusterResource, "c1", "flux", nil); err != nil || *e.Properties.ExtensionType != "microsoft.flux" {
+	if e, err := sdkClient(th, armkc.NewExtensionsClient).Get(ctx, rg, clusterRP, clusterResource, "c1", "flux", nil); err != nil || *e.Properties.ExtensionType != "microsoft.flux" {
 		t.Fatalf("the Flux extension on the API: %v", err)
 	}
 	_, spec := th.desiredFlux(agent, "cfg")
@@ -110,7 +110,7 @@ func TestAzureSDKManagesFluxConfigurations(t *testing.T) {
 	}
 	_ = second
 	var extNames []string
-	for pager := th.extensionsClient().NewListPager(rg, clusterRP, clusterResource, "c1", nil); pager.More(); {
+	for pager := sdkClient(th, armkc.NewExtensionsClient).NewListPager(rg, clusterRP, clusterResource, "c1", nil); pager.More(); {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -149,10 +149,7 @@ func TestAzureSDKManagesFluxConfigurations(t *testing.T) {
 			}
 			return *got.Properties.ProvisioningState, nil
 		},
-		inDesired: func() bool { obj, _ := th.desiredFlux(agent, "cfg"); return obj != nil },
-		reportDeleted: func() {
-			th.reportFlux(agent, "cfg", "", protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningDeleted})
-		},
+		th: th, agent: agent, kind: protocol.KindGitOpsConfiguration, name: "cfg",
 	}.run(ctx, t)
 
 	force, err := c.BeginDelete(ctx, rg, clusterRP, clusterResource, "c1", "second", &armkc.FluxConfigurationsClientBeginDeleteOptions{ForceDelete: to.Ptr(true)})
@@ -174,7 +171,7 @@ func TestAzureSDKSeesAFailedFluxConfiguration(t *testing.T) {
 	th := newTestHub(t)
 	ctx := context.Background()
 	agent, _ := th.agent("c1")
-	c := th.fluxClient()
+	c := sdkClient(th, armkc.NewFluxConfigurationsClient)
 	poller, err := c.BeginCreateOrUpdate(ctx, rg, clusterRP, clusterResource, "c1", "cfg", fluxConfig("https://github.com/org/repo"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -200,15 +197,15 @@ func TestFluxExtensionIsAddedOnlyWhenMissing(t *testing.T) {
 	th := newTestHub(t)
 	ctx := context.Background()
 	th.agent("c1")
-	if _, err := th.extensionsClient().BeginCreate(ctx, rg, clusterRP, clusterResource, "c1", "gitops", armkc.Extension{
+	if _, err := sdkClient(th, armkc.NewExtensionsClient).BeginCreate(ctx, rg, clusterRP, clusterResource, "c1", "gitops", armkc.Extension{
 		Properties: &armkc.ExtensionProperties{ExtensionType: to.Ptr("flux")}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := th.fluxClient().BeginCreateOrUpdate(ctx, rg, clusterRP, clusterResource, "c1", "cfg", fluxConfig("https://github.com/org/repo"), nil); err != nil {
+	if _, err := sdkClient(th, armkc.NewFluxConfigurationsClient).BeginCreateOrUpdate(ctx, rg, clusterRP, clusterResource, "c1", "cfg", fluxConfig("https://github.com/org/repo"), nil); err != nil {
 		t.Fatal(err)
 	}
 	var names []string
-	for pager := th.extensionsClient().NewListPager(rg, clusterRP, clusterResource, "c1", nil); pager.More(); {
+	for pager := sdkClient(th, armkc.NewExtensionsClient).NewListPager(rg, clusterRP, clusterResource, "c1", nil); pager.More(); {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"encoding/json"
@@ -126,7 +126,7 @@ func TestFluxBadRequestsGetARMErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := th.do(tt.method, tt.path, th.admin, tt.body)
+			r := th.do(tt.method, tt.path, th.AdminToken, tt.body)
 			if r.status != tt.status || r.errorCode() != tt.code || !strings.Contains(r.errorMessage(), tt.message) {
 				t.Errorf("%d %s %q, want %d %s with %q", r.status, r.errorCode(), r.errorMessage(), tt.status, tt.code, tt.message)
 			}
@@ -144,18 +144,18 @@ func TestClusterOwnedFluxConfigurationsAreReadOnly(t *testing.T) {
 	th.reportFlux(agent, "local", "", protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningSucceeded,
 		ComplianceState: protocol.ComplianceCompliant, ClusterOwned: &spec})
 
-	r := th.do(http.MethodGet, fluxPath("c1", "local")+apiExt, th.admin, nil)
+	r := th.do(http.MethodGet, fluxPath("c1", "local")+apiExt, th.AdminToken, nil)
 	p := testingProps(t, r)
 	sd, _ := r.body["systemData"].(map[string]any)
 	if r.status != http.StatusOK || p["complianceState"] != "Compliant" || p["namespace"] != "apps" || sd["createdByType"] != "Cluster" {
 		t.Errorf("GET of a cluster-owned configuration: %d %s", r.status, r.raw)
 	}
-	list := th.do(http.MethodGet, clusterPath(sub, rg, "c1")+"/providers/Microsoft.KubernetesConfiguration/fluxConfigurations"+apiExt, th.admin, nil)
+	list := th.do(http.MethodGet, clusterPath(sub, rg, "c1")+"/providers/Microsoft.KubernetesConfiguration/fluxConfigurations"+apiExt, th.AdminToken, nil)
 	if !strings.Contains(list.raw, `"name":"local"`) {
 		t.Errorf("the listing lacks the cluster-owned configuration: %s", list.raw)
 	}
 	for _, method := range []string{http.MethodPut, http.MethodDelete} {
-		r := th.do(method, fluxPath("c1", "local")+apiExt, th.admin, fluxBody("https://github.com/org/repo", nil))
+		r := th.do(method, fluxPath("c1", "local")+apiExt, th.AdminToken, fluxBody("https://github.com/org/repo", nil))
 		if r.status != http.StatusConflict || !strings.Contains(r.errorMessage(), "was created in the cluster") {
 			t.Errorf("%s over a cluster-owned configuration: %d %s", method, r.status, r.raw)
 		}

@@ -12,13 +12,12 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -26,96 +25,81 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
-	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
+	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// clock is a settable clock shared by the hub under test and the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-// testHub is a real hub serving HTTPS on a loopback port, on SQLite in a temp directory.
+// testHub is a real hub serving HTTPS on a loopback port, on SQLite in a temp directory,
+// with a clock the test moves.
 type testHub struct {
-	t       *testing.T
-	hub     *hub
-	addr    string
-	dataDir string
-	clock   *clock
-	admin   string
-	cancel  context.CancelFunc
-	done    chan error
+	t *testing.T
+	*hubtest.Hub
 }
 
-// startHub starts a hub on dataDir (reused across restarts) with the test's clock.
-func startHub(t *testing.T, dataDir string, clk *clock, configure ...func(*Config)) *testHub {
+// startHub starts a hub with the tests' settings (small pages, short bookmarks, the test's
+// clock), then what opts.Configure adjusts.
+func startHub(t *testing.T, opts hubtest.Options) *testHub {
 	t.Helper()
-	cfg := Config{
-		Listen: "127.0.0.1:0", DataDir: dataDir, Log: slog.New(slog.DiscardHandler),
-		OfflineAfter: 5 * time.Minute, ExpiredAfter: time.Hour, CertLifetime: 24 * time.Hour,
-		FlushInterval: time.Hour, PageSize: 2, BookmarkInterval: 100 * time.Millisecond, Now: clk.Now,
+	configure := opts.Configure
+	// The data directory is the test's, so that it outlives Stop: tests look at it afterwards.
+	opts.DataDir, opts.Clock = t.TempDir(), hubtest.NewClock()
+	opts.Configure = func(cfg *server.Config) {
+		cfg.OfflineAfter, cfg.ExpiredAfter, cfg.CertLifetime = 5*time.Minute, time.Hour, 24*time.Hour
+		cfg.FlushInterval, cfg.PageSize, cfg.BookmarkInterval = time.Hour, 2, 100*time.Millisecond
+		if configure != nil {
+			configure(cfg)
+		}
 	}
-	for _, fn := range configure {
-		fn(&cfg)
-	}
-	ready := make(chan string, 1)
-	cfg.Ready = func(addr string) { ready <- addr }
-	h, err := newHub(context.Background(), cfg)
+	h, err := hubtest.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("starting hub: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	th := &testHub{t: t, hub: h, dataDir: dataDir, clock: clk, cancel: cancel, done: make(chan error, 1)}
-	go func() { th.done <- h.serve(ctx); h.close() }()
-	select {
-	case th.addr = <-ready:
-	case err := <-th.done:
-		t.Fatalf("hub stopped at start: %v", err)
-	}
-	token, err := os.ReadFile(filepath.Join(dataDir, "admin.token"))
-	if err != nil {
-		t.Fatalf("reading admin token: %v", err)
-	}
-	th.admin = strings.TrimSpace(string(token))
+	return withCleanup(t, h)
+}
+
+func newTestHub(t *testing.T) *testHub { return startHub(t, hubtest.Options{}) }
+
+func withCleanup(t *testing.T, h *hubtest.Hub) *testHub {
+	th := &testHub{t: t, Hub: h}
 	t.Cleanup(th.stop)
 	return th
 }
 
-func newTestHub(t *testing.T) *testHub {
-	return startHub(t, t.TempDir(), &clock{t: time.Now().UTC().Truncate(time.Second)})
+// restart stops the hub and starts it again on its address, data and clock.
+func (th *testHub) restart() *testHub {
+	th.t.Helper()
+	h, err := th.Restart(context.Background())
+	if err != nil {
+		th.t.Fatalf("restarting hub: %v", err)
+	}
+	return withCleanup(th.t, h)
 }
 
 // stop shuts the hub down gracefully (idempotent).
 func (th *testHub) stop() {
-	if th.cancel == nil {
-		return
-	}
-	th.cancel()
-	th.cancel = nil
-	if err := <-th.done; err != nil {
+	if err := th.Stop(); err != nil {
 		th.t.Errorf("hub shutdown: %v", err)
 	}
 }
 
-func (th *testHub) url(path string) string { return "https://" + th.addr + path }
+func (th *testHub) url(path string) string { return th.URL + path }
+
+// caPool is a pool of the hub's CA.
+func (th *testHub) caPool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(th.CAPEM)
+	return pool
+}
 
 // client returns an HTTPS client trusting the hub CA, presenting cert if given.
 func (th *testHub) client(cert *tls.Certificate) *http.Client {
-	tlsCfg := &tls.Config{RootCAs: th.hub.authority.CAPool(), MinVersion: tls.VersionTLS12}
+	tlsCfg := &tls.Config{RootCAs: th.caPool(), MinVersion: tls.VersionTLS12}
 	if cert != nil {
 		tlsCfg.Certificates = []tls.Certificate{*cert}
 	}
@@ -194,15 +178,8 @@ type agentKey struct {
 
 func newAgentKey(t *testing.T) agentKey {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := agentpubkey.Encode(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return agentKey{key: key, public: pub}
+	key, public := hubtest.AgentKey(t)
+	return agentKey{key: key, public: public}
 }
 
 func clusterBody(k agentKey) map[string]any {
@@ -222,7 +199,7 @@ func clusterBody(k agentKey) map[string]any {
 func (th *testHub) createCluster(sub, rg, name string) agentKey {
 	th.t.Helper()
 	k := newAgentKey(th.t)
-	if r := th.do(http.MethodPut, clusterPath(sub, rg, name)+api2024, th.admin, clusterBody(k)); r.status != http.StatusCreated {
+	if r := th.do(http.MethodPut, clusterPath(sub, rg, name)+api2024, th.AdminToken, clusterBody(k)); r.status != http.StatusCreated {
 		th.t.Fatalf("creating cluster: %d %s", r.status, r.raw)
 	}
 	return k

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"bytes"
@@ -26,7 +26,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/server"
 )
 
 // syncBuffer is a log sink safe for the hub's goroutines.
@@ -52,7 +54,7 @@ func (th *testHub) exchange(method, path string, body any) (http.Header, string)
 		rd = bytes.NewReader(data)
 	}
 	req, _ := http.NewRequestWithContext(context.Background(), method, path, rd)
-	req.Header.Set("Authorization", "Bearer "+th.admin)
+	req.Header.Set("Authorization", "Bearer "+th.AdminToken)
 	resp, err := th.client(nil).Do(req)
 	if err != nil {
 		th.t.Fatal(err)
@@ -66,7 +68,7 @@ func (th *testHub) exchange(method, path string, body any) (http.Header, string)
 func (th *testHub) scanDataFiles(when string) {
 	th.t.Helper()
 	for _, name := range []string{"hub.db", "hub.db-wal", "hub.db-shm"} {
-		data, err := os.ReadFile(filepath.Join(th.dataDir, name))
+		data, err := os.ReadFile(filepath.Join(th.DataDir, name))
 		if err != nil && !os.IsNotExist(err) {
 			th.t.Fatal(err)
 		}
@@ -86,9 +88,9 @@ type leakScan struct {
 // startLeakScan starts a hub that logs at debug level into scan.logs.
 func startLeakScan(t *testing.T) *leakScan {
 	scan := &leakScan{logs: &syncBuffer{}}
-	scan.testHub = startHub(t, t.TempDir(), &clock{t: time.Now().UTC().Truncate(time.Second)}, func(cfg *Config) {
+	scan.testHub = startHub(t, hubtest.Options{Configure: func(cfg *server.Config) {
 		cfg.Log = slog.New(slog.NewTextHandler(scan.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	})
+	}})
 	return scan
 }
 
@@ -121,7 +123,7 @@ func (scan *leakScan) logWithout(s string) {
 func (th *testHub) rekey(cluster string) (agentKey, *http.Client) {
 	th.t.Helper()
 	newKey := newAgentKey(th.t)
-	if r := th.do(http.MethodPut, clusterPath(sub, rg, cluster)+api2024, th.admin, clusterBody(newKey)); r.status != http.StatusOK {
+	if r := th.do(http.MethodPut, clusterPath(sub, rg, cluster)+api2024, th.AdminToken, clusterBody(newKey)); r.status != http.StatusOK {
 		th.t.Fatalf("changing the agent key: %d %s", r.status, r.raw)
 	}
 	_, newCert := th.register(clusterPath(sub, rg, cluster), newKey)

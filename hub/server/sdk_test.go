@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package server
+package server_test
 
 import (
 	"context"
@@ -41,11 +41,11 @@ func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azco
 // sdkOptions are the Azure SDK's client options for the hub: its address as the resource
 // manager, trusting its CA.
 func (th *testHub) sdkOptions() *arm.ClientOptions {
-	transport := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: th.hub.authority.CAPool(), MinVersion: tls.VersionTLS12}}}
+	transport := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: th.caPool(), MinVersion: tls.VersionTLS12}}}
 	return &arm.ClientOptions{
 		ClientOptions: policy.ClientOptions{
 			Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
-				cloud.ResourceManager: {Endpoint: "https://" + th.addr, Audience: "https://" + th.addr},
+				cloud.ResourceManager: {Endpoint: "https://" + th.Addr, Audience: "https://" + th.Addr},
 			}},
 			Transport: transport,
 		},
@@ -53,10 +53,11 @@ func (th *testHub) sdkOptions() *arm.ClientOptions {
 	}
 }
 
-// sdkClient is the Azure SDK for Go's own connectedClusters client, pointed at the hub.
-func (th *testHub) sdkClient(subscription string) *armhybridkubernetes.ConnectedClusterClient {
+// sdkClient is one of the Azure SDK for Go's own clients, made by newClient for the test
+// subscription as the admin, pointed at the hub.
+func sdkClient[C any](th *testHub, newClient func(string, azcore.TokenCredential, *arm.ClientOptions) (C, error)) C {
 	th.t.Helper()
-	c, err := armhybridkubernetes.NewConnectedClusterClient(subscription, staticToken(th.admin), th.sdkOptions())
+	c, err := newClient(sub, staticToken(th.AdminToken), th.sdkOptions())
 	if err != nil {
 		th.t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func (th *testHub) sdkClient(subscription string) *armhybridkubernetes.Connected
 func TestAzureSDKWorksAgainstTheHub(t *testing.T) {
 	th := newTestHub(t)
 	ctx := context.Background()
-	c := th.sdkClient(sub)
+	c := sdkClient(th, armhybridkubernetes.NewConnectedClusterClient)
 	k := newAgentKey(t)
 
 	poller, err := c.BeginCreate(ctx, rg, "sdk-1", armhybridkubernetes.ConnectedCluster{

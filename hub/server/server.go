@@ -32,10 +32,10 @@ import (
 	"github.com/kubearc/kubearc/hub/agentapi"
 	"github.com/kubearc/kubearc/hub/armapi"
 	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/events"
-	"github.com/kubearc/kubearc/hub/extensions"
-	"github.com/kubearc/kubearc/hub/gitops"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
@@ -80,23 +80,29 @@ type Config struct {
 
 // Run serves the hub until ctx ends, then shuts down gracefully.
 func Run(ctx context.Context, cfg Config) error {
-	h, err := newHub(ctx, cfg)
+	h, err := New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer h.close()
-	return h.serve(ctx)
+	defer h.Close()
+	return h.Serve(ctx)
 }
 
-// hub is a running hub's parts.
-type hub struct {
+// Hub is a hub's parts, set up by New; Serve serves them.
+type Hub struct {
 	cfg       Config
 	authority *pki.Authority
 	store     store.Store
 	tracker   *connectivity.Tracker
 	handler   http.Handler
-	// extensions is the extensions' service on the plain store (see extensionService).
-	extensions *extensions.Service
+	// broadcaster wakes watchers and drops cached agent keys when a cluster changes; writes
+	// go through notifying, which tells it.
+	broadcaster *events.Broadcaster
+	tokens      *auth.TokenCache
+	notifying   store.Store
+	// catalog and kinds are built once at start-up.
+	catalog *catalog.Catalog
+	kinds   *nested.Registry
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -119,7 +125,9 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-func newHub(ctx context.Context, cfg Config) (*hub, error) {
+// New sets up a hub from cfg: its CA, store, admin token, catalog and kinds; Close releases
+// what it opened.
+func New(ctx context.Context, cfg Config) (*Hub, error) {
 	cfg = cfg.withDefaults()
 	authority, err := pki.LoadOrCreate(cfg.DataDir, append(listenHosts(cfg.Listen), cfg.Hosts...))
 	if err != nil {
@@ -140,8 +148,10 @@ func newHub(ctx context.Context, cfg Config) (*hub, error) {
 		_ = st.Close()
 		return nil, err
 	}
-	h := &hub{cfg: cfg, authority: authority, store: st, tracker: tracker}
-	if err := h.setupExtensions(ctx); err != nil {
+	h := &Hub{cfg: cfg, authority: authority, store: st, tracker: tracker, broadcaster: events.NewBroadcaster()}
+	h.tokens = &auth.TokenCache{Store: st, Now: cfg.Now}
+	h.notifying = events.NotifyingStore{Store: h.tokens, Broadcaster: h.broadcaster}
+	if err := h.setupKinds(ctx); err != nil {
 		_ = st.Close()
 		return nil, err
 	}
@@ -166,19 +176,14 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 
 // routes: the agent API authenticates with client certificates, everything else with bearer
 // tokens; health and metrics are open.
-func (h *hub) routes() http.Handler {
-	broadcaster := events.NewBroadcaster()
-	tokens := &auth.TokenCache{Store: h.store, Now: h.cfg.Now}
-	st := events.NotifyingStore{Store: tokens, Broadcaster: broadcaster}
+func (h *Hub) routes() http.Handler {
+	st, broadcaster := h.notifying, h.broadcaster
 	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
-		HubCAPEM: h.authority.CAPEM()}
+		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
-		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now}
-	ext := h.extensionService(st)
-	arm.Extensions, agents.StatusHook = ext, ext.StatusesReported
-	flux := &gitops.Service{Store: st, Extensions: ext, Log: h.cfg.Log}
-	agents.StatusHook = gitops.ChainHooks(ext.StatusesReported, flux.StatusesReported)
-	authn := &auth.Authenticator{Store: tokens, Now: h.cfg.Now}
+		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,
+		StatusHook: h.kinds.StatusesReported}
+	authn := &auth.Authenticator{Store: h.tokens, Now: h.cfg.Now}
 	m := newMetrics(h.tracker)
 
 	mux := http.NewServeMux()
@@ -196,7 +201,8 @@ func (h *hub) routes() http.Handler {
 
 func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 
-func (h *hub) serve(ctx context.Context) error {
+// Serve serves the hub until ctx ends, then shuts down gracefully.
+func (h *Hub) Serve(ctx context.Context) error {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", h.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
@@ -240,7 +246,7 @@ func (h *hub) serve(ctx context.Context) error {
 	return nil
 }
 
-func (h *hub) tlsConfig() *tls.Config {
+func (h *Hub) tlsConfig() *tls.Config {
 	return &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{h.authority.ServingCertificate()},
@@ -255,7 +261,7 @@ func (h *hub) tlsConfig() *tls.Config {
 
 // background writes heartbeats behind and compacts the watch history until ctx ends; it
 // returns after the tracker's final flush.
-func (h *hub) background(ctx context.Context) {
+func (h *Hub) background(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
@@ -273,7 +279,11 @@ func (h *hub) background(ctx context.Context) {
 	}
 }
 
-func (h *hub) close() {
+// Store is the hub's store, for tests that look at what it holds.
+func (h *Hub) Store() store.Store { return h.store }
+
+// Close closes the hub's store.
+func (h *Hub) Close() {
 	if err := h.store.Close(); err != nil {
 		h.cfg.Log.Error("Closing the store failed", "error", err)
 	}

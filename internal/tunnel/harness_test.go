@@ -62,13 +62,7 @@ func run(m *testing.M) int {
 	defer func() { _ = env.Stop() }()
 	apiConfig = cfg
 	admin = kubernetes.NewForConfigOrDie(cfg)
-	dir, err := os.MkdirTemp("", "kubearc-tunnel-hub-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	if hub, err = hubtest.Start(context.Background(), hubtest.Options{DataDir: dir}); err != nil {
+	if hub, err = hubtest.Start(context.Background(), hubtest.Options{}); err != nil {
 		fmt.Fprintln(os.Stderr, "starting the hub:", err)
 		return 1
 	}
@@ -154,9 +148,4 @@ func eventually(t *testing.T, what string, check func() error) {
 		}
 	}
 	t.Fatalf("%s: still failing: %v", what, err)
-}
-
-// startHubAt starts the hub again on addr with its data directory dir.
-func startHubAt(addr, dir string) (*hubtest.Hub, error) {
-	return hubtest.Start(context.Background(), hubtest.Options{Listen: addr, DataDir: dir})
 }

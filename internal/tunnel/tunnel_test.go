@@ -16,9 +16,6 @@ package tunnel_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -33,9 +30,9 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/hub/hubtest"
 	hubtunnel "github.com/kubearc/kubearc/hub/tunnel"
 	"github.com/kubearc/kubearc/internal/tunnel/tunneltest"
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
@@ -267,11 +264,7 @@ func TestATenMegabyteListArrivesIntact(t *testing.T) {
 func TestTheTunnelRecoversAfterAHubRestart(t *testing.T) {
 	waitConnected(t)
 	alice := userClient(t, clusterA, newToken(t, "alice", "Reader", "/subscriptions/"+clusterA.Subscription))
-	addr, dir := hub.Addr, hub.DataDir
-	if err := hub.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	restarted, err := startHubAt(addr, dir)
+	restarted, err := hub.Restart(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,14 +312,7 @@ func TestARevokedCredentialLosesItsTunnel(t *testing.T) {
 		_, err := userClient(t, clusterD, token).Discovery().ServerVersion()
 		return err
 	})
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := agentpubkey.Encode(key.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, pub := hubtest.AgentKey(t)
 	if err := tunneltest.PutCluster(hub, clusterD, pub); err != nil {
 		t.Fatal(err)
 	}

@@ -191,11 +191,11 @@ func TestReRegistrationAfterExpiryReplacesOpenConnections(t *testing.T) {
 		t.Fatalf("watch: %v", err)
 	}
 
-	th.clock.Advance(25 * time.Hour) // past the 24h certificate lifetime
+	th.Clock.Advance(25 * time.Hour) // past the 24h certificate lifetime
 	if _, err := c.Heartbeat(ctx, protocol.Heartbeat{}); !agentclient.IsUnauthorized(err) {
 		t.Fatalf("heartbeat with an expired certificate: %v, want a 401", err)
 	}
-	if !c.NeedsRegistration(th.clock.Now()) {
+	if !c.NeedsRegistration(th.Clock.Now()) {
 		t.Fatal("an expired certificate does not need registration")
 	}
 	if _, err := c.Register(ctx); err != nil {

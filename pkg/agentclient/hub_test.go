@@ -17,11 +17,8 @@ package agentclient_test
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,40 +35,28 @@ const (
 	hubName = "hub.test"
 )
 
-// clock is a settable clock for the hub under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-// testHub is the real hub, serving HTTPS on a loopback port from a temp data directory.
+// testHub is the real hub, serving HTTPS on a loopback port from a temp data directory,
+// with a clock the test moves.
 type testHub struct {
 	t *testing.T
 	*hubtest.Hub
-	clock *clock
 }
 
 func newTestHub(t *testing.T) *testHub {
 	t.Helper()
-	return startHub(t, t.TempDir(), "127.0.0.1:0", &clock{t: time.Now()})
-}
-
-// startHub runs a hub on dir, listening on listen; a restart passes the previous hub's dir,
-// address and clock.
-func startHub(t *testing.T, dir, listen string, clk *clock) *testHub {
-	t.Helper()
-	hub, err := hubtest.Start(context.Background(), hubtest.Options{Listen: listen, DataDir: dir, Configure: func(cfg *server.Config) {
-		cfg.Hosts, cfg.CertLifetime, cfg.FlushInterval = []string{hubName}, 24*time.Hour, time.Hour
-		cfg.BookmarkInterval, cfg.ShutdownTimeout, cfg.Now = 100*time.Millisecond, 5*time.Second, clk.Now
-	}})
+	hub, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: t.TempDir(), Clock: hubtest.NewClock(),
+		Configure: func(cfg *server.Config) {
+			cfg.Hosts, cfg.CertLifetime, cfg.FlushInterval = []string{hubName}, 24*time.Hour, time.Hour
+			cfg.BookmarkInterval, cfg.ShutdownTimeout = 100*time.Millisecond, 5*time.Second
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	th := &testHub{t: t, Hub: hub, clock: clk}
+	return withCleanup(t, hub)
+}
+
+func withCleanup(t *testing.T, hub *hubtest.Hub) *testHub {
+	th := &testHub{t: t, Hub: hub}
 	t.Cleanup(th.stop)
 	return th
 }
@@ -83,11 +68,15 @@ func (th *testHub) stop() {
 	}
 }
 
-// restart stops the hub and starts a new one on the same data directory and address.
+// restart stops the hub (unless stopped) and starts a new one on the same data directory,
+// address and clock.
 func (th *testHub) restart() *testHub {
 	th.t.Helper()
-	th.stop()
-	return startHub(th.t, th.DataDir, th.Addr, th.clock)
+	hub, err := th.Restart(context.Background())
+	if err != nil {
+		th.t.Fatal(err)
+	}
+	return withCleanup(th.t, hub)
 }
 
 // arm calls the management API as the admin and returns the status and body.
@@ -108,8 +97,10 @@ func clusterID(name string) string {
 // arcctl connectedk8s connect would.
 func (th *testHub) createCluster(name string) *ecdsa.PrivateKey {
 	th.t.Helper()
-	key := newKey(th.t)
-	th.createClusterWithKey(name, key)
+	key, public := hubtest.AgentKey(th.t)
+	if err := th.PutCluster(clusterID(name), public); err != nil {
+		th.t.Fatal(err)
+	}
 	return key
 }
 
@@ -149,10 +140,7 @@ func (th *testHub) clusterProperties(name string) map[string]any {
 
 func newKey(t *testing.T) *ecdsa.PrivateKey {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, _ := hubtest.AgentKey(t)
 	return key
 }
 

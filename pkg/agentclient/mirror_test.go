@@ -169,7 +169,7 @@ func TestMirrorResyncsWhenTheHubForgotItsVersion(t *testing.T) {
 	// before it is forgotten, as after --watch-history.
 	th.stop()
 	compactAfterDeleting(t, th.DataDir, clusterID("c2"))
-	th2 := startHub(t, th.DataDir, th.Addr, th.clock)
+	th2 := th.restart()
 
 	err = c.Watch(ctx, old.ResourceVersion, func(protocol.WatchEvent) error { return errors.New("unexpected event") })
 	if !errors.Is(err, agentclient.ErrGone) || statusOf(err) != http.StatusGone {

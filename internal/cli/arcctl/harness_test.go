@@ -17,9 +17,6 @@ package arcctl_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -31,7 +28,6 @@ import (
 	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/internal/cli/arcctl"
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 const (
@@ -83,14 +79,7 @@ func clusterPath(group, name string) string {
 // createCluster PUTs a connected cluster with a fresh agent key, as 'connect' will.
 func (h *testHub) createCluster(group, name string) {
 	h.t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	pub, err := agentpubkey.Encode(&key.PublicKey)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	_, pub := hubtest.AgentKey(h.t)
 	if err := h.PutCluster(clusterPath(group, name), pub); err != nil {
 		h.t.Fatal(err)
 	}

@@ -12,47 +12,48 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package armapi
+package extensions
 
 import (
 	"errors"
+	"maps"
 	"regexp"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubearc/kubearc/hub/catalog"
-	"github.com/kubearc/kubearc/hub/extensions"
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// extensionNameRE: an extension's name is its Helm release's name in the cluster.
-var extensionNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+// nameRE: an extension's name is its Helm release's name in the cluster.
+var nameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
 
-func validateExtensionName(name string) error {
-	if !extensionNameRE.MatchString(name) {
-		return badRequest(codeInvalidParameter,
-			"The extension name '%s' is invalid: use 1-53 lower-case letters, digits or '-', starting and ending with a letter or digit.", name)
+// ValidateName checks an extension's name.
+func ValidateName(name string) error {
+	if !nameRE.MatchString(name) {
+		return nested.Invalid("The extension name '%s' is invalid: use 1-53 lower-case letters, digits or '-', starting and ending with a letter or digit.", name)
 	}
 	return nil
 }
 
 // settingsFromInput validates a PUT body and returns the settings it asks for, applying the
 // ARM defaults (autoUpgradeMinorVersion true, releaseTrain Stable, the type's scope).
-func settingsFromInput(in *extensionInput, cat *catalog.Catalog) (extensions.Settings, error) {
-	var s extensions.Settings
+func settingsFromInput(in *input, cat *catalog.Catalog) (Settings, error) {
+	var s Settings
 	p := in.Properties
 	if p == nil {
-		return s, badRequest(codeMissingProperty, "The property 'properties' is required.")
+		return s, nested.Missing("The property 'properties' is required.")
 	}
 	if p.ExtensionType == nil || *p.ExtensionType == "" {
-		return s, badRequest(codeMissingProperty, "The property 'properties.extensionType' is required, e.g. microsoft.flux.")
+		return s, nested.Missing("The property 'properties.extensionType' is required, e.g. microsoft.flux.")
 	}
 	typ, err := cat.Type(*p.ExtensionType)
 	if err != nil {
-		return s, lookupError(err)
+		return s, LookupError(err)
 	}
-	s = extensions.Settings{ExtensionType: *p.ExtensionType, AutoUpgradeMinorVersion: true, ReleaseTrain: catalog.DefaultReleaseTrain}
+	s = Settings{ExtensionType: *p.ExtensionType, AutoUpgradeMinorVersion: true, ReleaseTrain: catalog.DefaultReleaseTrain}
 	if p.AutoUpgradeMinorVersion != nil {
 		s.AutoUpgradeMinorVersion = *p.AutoUpgradeMinorVersion
 	}
@@ -73,20 +74,18 @@ func settingsFromInput(in *extensionInput, cat *catalog.Catalog) (extensions.Set
 }
 
 // checkVersionRule: a version pins the extension, which needs autoUpgradeMinorVersion false.
-func checkVersionRule(s extensions.Settings) error {
+func checkVersionRule(s Settings) error {
 	if s.AutoUpgradeMinorVersion && s.PinnedVersion != "" {
-		return badRequest(codeInvalidParameter,
-			"The property 'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false; remove the version or set autoUpgradeMinorVersion to false.")
+		return nested.Invalid("The property 'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false; remove the version or set autoUpgradeMinorVersion to false.")
 	}
 	return nil
 }
 
 // scopeFromInput returns the scope and namespace: cluster{releaseNamespace} or
 // namespace{targetNamespace}, not both; none means the type's default.
-func scopeFromInput(sc *scopeDoc, typ *catalog.ExtensionType) (string, string, error) {
+func scopeFromInput(sc *Scope, typ *catalog.ExtensionType) (string, string, error) {
 	if sc != nil && sc.Cluster != nil && sc.Namespace != nil {
-		return "", "", badRequest(codeInvalidParameter,
-			"The property 'properties.scope' must set either 'cluster' (with releaseNamespace) or 'namespace' (with targetNamespace), not both.")
+		return "", "", nested.Invalid("The property 'properties.scope' must set either 'cluster' (with releaseNamespace) or 'namespace' (with targetNamespace), not both.")
 	}
 	scope, ns := typ.DefaultScope, ""
 	switch {
@@ -105,11 +104,10 @@ func scopeFromInput(sc *scopeDoc, typ *catalog.ExtensionType) (string, string, e
 		ns = typ.DefaultReleaseNamespace
 	}
 	if ns == "" {
-		return "", "", badRequest(codeMissingProperty,
-			"The property 'properties.scope.namespace.targetNamespace' is required for a namespace-scoped extension.")
+		return "", "", nested.Missing("The property 'properties.scope.namespace.targetNamespace' is required for a namespace-scoped extension.")
 	}
 	if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
-		return "", "", badRequest(codeInvalidParameter, "The namespace '%s' of 'properties.scope' is not a valid Kubernetes namespace name: %s.", ns, strings.Join(errs, "; "))
+		return "", "", nested.Invalid("The namespace '%s' of 'properties.scope' is not a valid Kubernetes namespace name: %s.", ns, strings.Join(errs, "; "))
 	}
 	return scope, ns, nil
 }
@@ -119,34 +117,28 @@ func stringMap(field string, in map[string]*string) (map[string]string, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
-	out := make(map[string]string, len(in))
-	for k, v := range in {
-		if strings.TrimSpace(k) == "" {
-			return nil, badRequest(codeInvalidParameter, "The property 'properties.%s' has an empty key; keys are Helm value paths like image.tag.", field)
-		}
-		if v == nil {
-			return nil, badRequest(codeInvalidParameter, "The value of '%s' in 'properties.%s' must be a string, not null.", k, field)
-		}
-		out[k] = *v
-	}
-	return out, nil
+	return mergeMap(field, nil, in, false)
 }
 
-// mergeMap applies a PATCH map: a key with a value sets it, a key with null removes it.
-func mergeMap(field string, base map[string]string, patch map[string]*string) (map[string]string, error) {
-	out := make(map[string]string, len(base)+len(patch))
-	for k, v := range base {
-		out[k] = v
+// mergeMap applies a PATCH map to base: a key with a value sets it, a key with null removes
+// it (or, unless nullRemoves, is refused).
+func mergeMap(field string, base map[string]string, patch map[string]*string, nullRemoves bool) (map[string]string, error) {
+	out := maps.Clone(base)
+	if out == nil {
+		out = make(map[string]string, len(patch))
 	}
 	for k, v := range patch {
 		if strings.TrimSpace(k) == "" {
-			return nil, badRequest(codeInvalidParameter, "The property 'properties.%s' has an empty key; keys are Helm value paths like image.tag.", field)
+			return nil, nested.Invalid("The property 'properties.%s' has an empty key; keys are Helm value paths like image.tag.", field)
 		}
-		if v == nil {
+		switch {
+		case v != nil:
+			out[k] = *v
+		case nullRemoves:
 			delete(out, k)
-			continue
+		default:
+			return nil, nested.Invalid("The value of '%s' in 'properties.%s' must be a string, not null.", k, field)
 		}
-		out[k] = *v
 	}
 	if len(out) == 0 {
 		return nil, nil
@@ -154,11 +146,11 @@ func mergeMap(field string, base map[string]string, patch map[string]*string) (m
 	return out, nil
 }
 
-// lookupError answers a catalog lookup error as a 400 naming the field.
-func lookupError(err error) error {
+// LookupError answers a catalog lookup error as an InvalidError naming the field.
+func LookupError(err error) error {
 	var le *catalog.LookupError
 	if errors.As(err, &le) {
-		return badRequest(codeInvalidParameter, "The property 'properties.%s' is invalid: %s", le.Field, le.Message)
+		return nested.Invalid("The property 'properties.%s' is invalid: %s", le.Field, le.Message)
 	}
 	return err
 }
