@@ -12,6 +12,8 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package controllers holds the agent's reconcilers, one per kind of the arc.kubearc.io API.
-// Each reconciler is thin: the work lives in the packages under internal/.
+// Package controllers wires the agent: Setup registers every kind from one list (each kind
+// is a package under internal/agent/<kind>: reconciler, desired-state mapping, status
+// source) and hands their parts to the desired-state Mirror and the status Reporter. Its
+// tests run the whole agent against envtest and an in-process hub.
 package controllers

@@ -37,8 +37,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/agent/gitops"
 	"github.com/kubearc/kubearc/internal/desired"
-	"github.com/kubearc/kubearc/internal/report"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
@@ -317,8 +317,8 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	It("turns a hub desired object into a CR whose decrypted key reaches Flux, and reports it", func() {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		Expect(err).NotTo(HaveOccurred())
-		kind := &desired.GitOpsConfigurations{Client: k8sClient, Namespace: agentNamespace,
-			Key: func(context.Context) (crypto.Signer, error) { return key, nil }}
+		kind := &gitops.Desired{Target: desired.Target{Client: k8sClient, Namespace: agentNamespace,
+			Key: func(context.Context) (crypto.Signer, error) { return key, nil }}}
 		plain, _ := json.Marshal(map[string]string{protocol.ProtectedSSHPrivateKey: base64.StdEncoding.EncodeToString([]byte(sshKeyCanary))})
 		sealed, err := seal.ForAgent(&key.PublicKey, plain)
 		Expect(err).NotTo(HaveOccurred())
@@ -342,7 +342,7 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 		}, gitopsWait, gitopsPoll).Should(Succeed())
 
 		Eventually(func(g Gomega) {
-			status, ok := report.GitOpsConfigurations{Namespace: agentNamespace}.Status(getGitOps(g, "fleet"))
+			status, ok := gitops.Source(agentNamespace).Status(getGitOps(g, "fleet"))
 			g.Expect(ok).To(BeTrue())
 			g.Expect(status.Name).To(Equal("Fleet"))
 			g.Expect(status.ObservedResourceVersion).To(Equal("3"))

@@ -15,6 +15,13 @@
 package controllers
 
 import (
+	"context"
+	"crypto"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -22,8 +29,26 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
+	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/agent"
+	"github.com/kubearc/kubearc/internal/agent/arcconnection"
+	"github.com/kubearc/kubearc/internal/agent/extension"
+	"github.com/kubearc/kubearc/internal/agent/gitops"
+	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/connection"
+	"github.com/kubearc/kubearc/internal/desired"
+	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/report"
+	"github.com/kubearc/kubearc/internal/version"
 )
+
+// kinds are the agent's kinds, each a package under internal/agent. Adding a kind is adding
+// its Setup here.
+var kinds = []agent.Setup{
+	arcconnection.Setup,
+	extension.Setup,
+	gitops.Setup,
+}
 
 // CacheOptions limits the manager's cache to what the agent may read: Secrets in its own
 // namespace only, as its RBAC allows.
@@ -33,35 +58,85 @@ func CacheOptions(namespace string) cache.Options {
 	}}
 }
 
-// Setup wires the agent's reconcilers, and the work they share, to the manager. namespace is
-// the agent's own namespace.
+// Option adjusts Setup.
+type Option func(*agent.Deps)
+
+// WithChartCache keeps downloaded charts in dir (default: kubearc-charts in the temporary
+// directory).
+func WithChartCache(dir string) Option { return func(d *agent.Deps) { d.Charts.CacheDir = dir } }
+
+// WithAgentRelease names the agent's own Helm release, which self-upgrade upgrades; empty
+// (the default) means the agent runs outside a Helm release.
+func WithAgentRelease(name, namespace string) Option {
+	return func(d *agent.Deps) { d.ReleaseName, d.ReleaseNamespace = name, namespace }
+}
+
+// Setup wires the agent to the manager: the Connector to the hub, every kind's reconciler,
+// the desired-state Mirror (hub → CRs) and the status Reporter (CRs → hub) with the kinds'
+// parts, and the cluster connect tunnel. namespace is the agent's own namespace.
 func Setup(mgr ctrl.Manager, namespace string, opts ...Option) (*connection.Connector, error) {
+	deps, err := newDeps(mgr, namespace)
+	if err != nil {
+		return nil, err
+	}
+	for _, opt := range opts {
+		opt(&deps)
+	}
+	mirror := &desired.Mirror{Log: ctrl.Log.WithName("desired")}
+	reporter := &report.Reporter{Cache: mgr.GetCache(), Reader: mgr.GetClient(), Hub: report.HubClient(deps.Connector.HubClient),
+		Wanted: mirror.Wanted, Restore: mirror.Trigger, Log: ctrl.Log.WithName("report")}
+	for _, setup := range kinds {
+		parts, err := setup(deps)
+		if err != nil {
+			return nil, err
+		}
+		if parts.Desired != nil {
+			mirror.Kinds = append(mirror.Kinds, parts.Desired)
+		}
+		if parts.Report != nil {
+			reporter.Sources = append(reporter.Sources, parts.Report)
+		}
+	}
+	mirror.Report, deps.Connector.Desired = reporter.Send, mirror.Set
+	err = errors.Join(mgr.Add(deps.Connector), mgr.Add(mirror), mgr.Add(reporter))
+	if err != nil {
+		return nil, err
+	}
+	return deps.Connector, setupTunnel(mgr, deps.Connector)
+}
+
+// newDeps builds what the kinds share.
+func newDeps(mgr ctrl.Manager, namespace string) (agent.Deps, error) {
 	clientset, err := kubernetes.NewForConfig(mgr.GetConfig())
 	if err != nil {
-		return nil, err
+		return agent.Deps{}, err
 	}
-	connector := &connection.Connector{
-		Client: mgr.GetClient(), Clientset: clientset, Namespace: namespace,
-		Recorder: mgr.GetEventRecorder("kubearc-agent"), Wake: make(chan event.GenericEvent, 1),
-		Log: ctrl.Log.WithName("connection"),
+	recorder := mgr.GetEventRecorder("kubearc-agent")
+	return agent.Deps{
+		Manager: mgr, Namespace: namespace, Clientset: clientset, Recorder: recorder,
+		Connector: &connection.Connector{Client: mgr.GetClient(), Clientset: clientset, Namespace: namespace,
+			Recorder: recorder, Wake: make(chan event.GenericEvent, 1), Log: ctrl.Log.WithName("connection")},
+		Helm: helm.NewClient(helm.NewRESTClientGetter(mgr.GetConfig(), namespace),
+			logr.ToSlogHandler(ctrl.Log.WithName("extensions").WithName("helm").V(1))),
+		Charts: &helm.ChartSource{CacheDir: filepath.Join(os.TempDir(), "kubearc-charts"),
+			UserAgent: "kubearc-agent/" + version.Version},
+		AgentKey: agentKey(mgr.GetClient(), namespace),
+	}, nil
+}
+
+// agentKey reads the agent's private key from the Secret the ArcConnection names.
+func agentKey(c client.Client, namespace string) func(ctx context.Context) (crypto.Signer, error) {
+	return func(ctx context.Context) (crypto.Signer, error) {
+		name := "kubearc-agent-key"
+		conn := &arcv1alpha1.ArcConnection{}
+		if err := c.Get(ctx, client.ObjectKey{Name: arcv1alpha1.ArcConnectionName}, conn); err == nil &&
+			conn.Spec.AgentKeySecretRef != nil && conn.Spec.AgentKeySecretRef.Name != "" {
+			name = conn.Spec.AgentKeySecretRef.Name
+		}
+		id, err := agentkey.Ensure(ctx, c, client.ObjectKey{Namespace: namespace, Name: name})
+		if err != nil {
+			return nil, err
+		}
+		return id.Key, nil
 	}
-	if err := mgr.Add(connector); err != nil {
-		return nil, err
-	}
-	if err := setupTunnel(mgr, connector); err != nil {
-		return nil, err
-	}
-	if err := setupGitOps(mgr, clientset, namespace); err != nil {
-		return nil, err
-	}
-	var o setupOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	state, err := setupExtensions(mgr, connector, namespace, o)
-	if err != nil {
-		return nil, err
-	}
-	plugGitOps(mgr, state, namespace)
-	return connector, (&ArcConnectionReconciler{Client: mgr.GetClient(), Connector: connector}).SetupWithManager(mgr)
 }

@@ -287,6 +287,15 @@ type ArcConnectionList struct {
 	Items           []ArcConnection `json:"items"`
 }
 
+// GetConditions returns the status conditions.
+func (a *ArcConnection) GetConditions() []metav1.Condition { return a.Status.Conditions }
+
+// SetConditions replaces the status conditions.
+func (a *ArcConnection) SetConditions(c []metav1.Condition) { a.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (a *ArcConnection) SetObservedGeneration(g int64) { a.Status.ObservedGeneration = g }
+
 func init() {
 	SchemeBuilder.Register(addKnownTypes(&ArcConnection{}, &ArcConnectionList{}))
 }

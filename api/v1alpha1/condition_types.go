@@ -116,6 +116,10 @@ const (
 	DependencyCycleReason = "DependencyCycle"
 	// ApplyFailedReason: the Flux objects could not be written to the cluster.
 	ApplyFailedReason = "ApplyFailed"
+	// PruneFailedReason: Flux objects the spec no longer has could not be deleted.
+	PruneFailedReason = "PruneFailed"
+	// ObserveFailedReason: the status of the Flux objects could not be read.
+	ObserveFailedReason = "ObserveFailed"
 )
 
 // The AgentUpgrade condition of an ArcConnection and its reasons.

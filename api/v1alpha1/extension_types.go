@@ -202,6 +202,9 @@ func (e *Extension) GetConditions() []metav1.Condition { return e.Status.Conditi
 // SetConditions replaces the status conditions.
 func (e *Extension) SetConditions(c []metav1.Condition) { e.Status.Conditions = c }
 
+// SetObservedGeneration records the generation the status describes.
+func (e *Extension) SetObservedGeneration(g int64) { e.Status.ObservedGeneration = g }
+
 // HubOwned reports whether the hub manages the Extension.
 func (e *Extension) HubOwned() bool { return e.Labels[ManagedByLabel] == ManagedByHub }
 

@@ -374,6 +374,9 @@ func (g *GitOpsConfiguration) GetConditions() []metav1.Condition { return g.Stat
 // SetConditions replaces the status conditions.
 func (g *GitOpsConfiguration) SetConditions(c []metav1.Condition) { g.Status.Conditions = c }
 
+// SetObservedGeneration records the generation the status describes.
+func (g *GitOpsConfiguration) SetObservedGeneration(gen int64) { g.Status.ObservedGeneration = gen }
+
 func init() {
 	SchemeBuilder.Register(addKnownTypes(&GitOpsConfiguration{}, &GitOpsConfigurationList{}))
 }

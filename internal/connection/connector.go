@@ -21,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -38,6 +37,7 @@ import (
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/metadata"
+	"github.com/kubearc/kubearc/internal/reconcile"
 	"github.com/kubearc/kubearc/internal/version"
 	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -85,6 +85,10 @@ func (c *Connector) Start(ctx context.Context) error {
 // NeedLeaderElection makes the Connector run on the leader only.
 func (c *Connector) NeedLeaderElection() bool { return true }
 
+// Notify asks the ArcConnection reconciler to run, e.g. after the self-upgrade's condition
+// changed, without blocking.
+func (c *Connector) Notify() { notify(c.Wake) }
+
 // Stop closes the session, e.g. when the ArcConnection is deleted.
 func (c *Connector) Stop() {
 	c.mu.Lock()
@@ -129,14 +133,14 @@ func (c *Connector) Sync(ctx context.Context, obj *arcv1alpha1.ArcConnection) (c
 	var missing *missingSecretError
 	if errors.As(err, &missing) {
 		setNotReady(obj, arcv1alpha1.RegisteredCondition, arcv1alpha1.SecretNotFoundReason, missing.Error())
-		return ctrl.Result{RequeueAfter: 30 * time.Second}, nil // the Secret watch wakes us sooner
+		return ctrl.Result{RequeueAfter: reconcile.MissingSecretRetry}, nil // the Secret watch wakes us sooner
 	}
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	s, err := c.sessionFor(opts, id)
 	if err != nil { // the options cannot work until the spec changes
-		setStalled(obj, err.Error())
+		reconcile.MarkStalled(obj, arcv1alpha1.InvalidSpecReason, err.Error())
 		return ctrl.Result{}, nil
 	}
 	if err := c.register(ctx, obj, s, keyRef); err != nil {
@@ -146,7 +150,7 @@ func (c *Connector) Sync(ctx context.Context, obj *arcv1alpha1.ArcConnection) (c
 		return c.retry(obj, err), nil
 	}
 	c.succeeded(obj, s)
-	return ctrl.Result{RequeueAfter: jitter(heartbeatInterval(obj))}, nil
+	return ctrl.Result{RequeueAfter: reconcile.Jitter(heartbeatInterval(obj))}, nil
 }
 
 // sessionFor returns the session for opts, replacing one built from other options.
@@ -183,17 +187,18 @@ func (c *Connector) register(ctx context.Context, obj *arcv1alpha1.ArcConnection
 	if err != nil {
 		reason, msg := registrationFailure(obj, err)
 		setNotReady(obj, arcv1alpha1.RegisteredCondition, reason, msg)
-		c.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, reason, "Register", msg)
+		reconcile.Event(c.Recorder, obj, corev1.EventTypeWarning, reason, "Register", msg)
 		return err
 	}
 	if err := agentkey.SaveCertificate(ctx, c.Client, keyRef, []byte(resp.Certificate)); err != nil {
 		return err
 	}
 	s.setRefused(false)
-	setCondition(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason,
-		fmt.Sprintf("The hub issued a client certificate valid until %s", resp.NotAfter.UTC().Format(time.RFC3339)))
-	c.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, arcv1alpha1.RegisteredReason, "Register",
-		"Registered with the hub; certificate valid until %s", resp.NotAfter.UTC().Format(time.RFC3339))
+	until := resp.NotAfter.UTC().Format(time.RFC3339)
+	reconcile.Set(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason,
+		"The hub issued a client certificate valid until "+until)
+	reconcile.Event(c.Recorder, obj, corev1.EventTypeNormal, arcv1alpha1.RegisteredReason, "Register",
+		"Registered with the hub; certificate valid until "+until)
 	s.ensureMirror(c.mirrorContext(), c.Log, c.Wake, c.Desired)
 	return nil
 }
@@ -235,7 +240,7 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	obj.Status.LastHeartbeatTime = &now
 	obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityStatus(resp.ConnectivityStatus)
 	obj.Status.Metadata = metadata.ToStatus(cluster, version.Version)
-	setCondition(obj, arcv1alpha1.ConnectedCondition, metav1.ConditionTrue, arcv1alpha1.HeartbeatSucceededReason,
+	reconcile.Set(obj, arcv1alpha1.ConnectedCondition, metav1.ConditionTrue, arcv1alpha1.HeartbeatSucceededReason,
 		"The hub accepted the last heartbeat")
 	return nil
 }
@@ -265,16 +270,20 @@ func (c *Connector) succeeded(obj *arcv1alpha1.ArcConnection, s *session) {
 	}
 	if c.AgentUpgrade != nil {
 		if cond := c.AgentUpgrade(); cond != nil {
-			setCondition(obj, cond.Type, cond.Status, cond.Reason, cond.Message)
+			reconcile.Set(obj, cond.Type, cond.Status, cond.Reason, cond.Message)
 		}
 	}
 	if !meta.IsStatusConditionTrue(obj.Status.Conditions, arcv1alpha1.RegisteredCondition) {
-		setCondition(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason, "The agent holds a valid client certificate")
+		reconcile.Set(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionTrue, arcv1alpha1.RegisteredReason, "The agent holds a valid client certificate")
 	}
-	meta.RemoveStatusCondition(&obj.Status.Conditions, arcv1alpha1.StalledCondition)
-	meta.RemoveStatusCondition(&obj.Status.Conditions, arcv1alpha1.ReconcilingCondition)
-	setCondition(obj, arcv1alpha1.ReadyCondition, metav1.ConditionTrue, arcv1alpha1.SucceededReason, "Connected to the hub")
-	obj.Status.ObservedGeneration = obj.Generation
+	reconcile.MarkReady(obj, arcv1alpha1.SucceededReason, "Connected to the hub")
+}
+
+// setNotReady records a failed step: its condition is False, and Ready with it, while the
+// agent retries.
+func setNotReady(obj *arcv1alpha1.ArcConnection, condType, reason, message string) {
+	reconcile.Set(obj, condType, metav1.ConditionFalse, reason, message)
+	reconcile.MarkRetrying(obj, reason, message)
 }
 
 // retry schedules the next attempt after a failure: sooner at first, never later than the
@@ -286,7 +295,7 @@ func (c *Connector) retry(obj *arcv1alpha1.ArcConnection, err error) ctrl.Result
 	c.mu.Unlock()
 	c.Log.Info("Connecting to the hub failed; will retry", "attempt", n, "error", err.Error())
 	delay := time.Second << min(n, 10)
-	return ctrl.Result{RequeueAfter: jitter(min(delay, heartbeatInterval(obj)))}
+	return ctrl.Result{RequeueAfter: reconcile.Jitter(min(delay, heartbeatInterval(obj)))}
 }
 
 // mirrorContext is the manager's context, which the mirror outlives reconciles with.
@@ -311,9 +320,4 @@ func agentKeyName(obj *arcv1alpha1.ArcConnection) string {
 // the cluster back.
 func mustRegisterAgain(err error) bool {
 	return agentclient.IsUnauthorized(err) || agentclient.IsForbidden(err)
-}
-
-// jitter spreads d by ±10%.
-func jitter(d time.Duration) time.Duration {
-	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
 }

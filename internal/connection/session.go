@@ -116,7 +116,7 @@ func (s *session) close() {
 	s.client.Close()
 }
 
-// notify wakes the reconciler without blocking; a pending wake-up is enough.
+// notify wakes the ArcConnection reconciler without blocking; a pending wake-up is enough.
 func notify(wake chan<- event.GenericEvent) {
 	obj := &arcv1alpha1.ArcConnection{}
 	obj.Name = arcv1alpha1.ArcConnectionName

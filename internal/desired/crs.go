@@ -16,6 +16,8 @@ package desired
 
 import (
 	"context"
+	"crypto"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,14 +30,137 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/reconcile"
 	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/pkg/seal"
 )
 
-// hubCR is a CR the hub's desired state is written into: an object with status conditions.
-type hubCR interface {
-	client.Object
-	GetConditions() []metav1.Condition
-	SetConditions([]metav1.Condition)
+// ProtectedSettingsSuffix ends the name of the Secret that holds a hub-owned CR's protected
+// settings, beside the CR.
+const ProtectedSettingsSuffix = "-protected-settings"
+
+// Target is where a kind writes its CRs: the agent's namespace, with the agent key that opens
+// the protected settings.
+type Target struct {
+	Client client.Client
+	// Namespace is the agent's namespace, where the CRs and their Secrets live.
+	Namespace string
+	// Key returns the agent's private key, which opens the protected settings.
+	Key func(ctx context.Context) (crypto.Signer, error)
+}
+
+// Open decrypts sealed protected settings with the agent key: a JSON object of strings whose
+// keys can be Secret keys. Errors never quote the settings.
+func (t Target) Open(ctx context.Context, token string) (map[string]string, error) {
+	if token == "" {
+		return nil, nil
+	}
+	key, err := t.Key(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the agent key: %w", err)
+	}
+	plain, err := seal.OpenAgent(key, token)
+	if err != nil {
+		return nil, &InvalidError{Message: "the protected settings cannot be decrypted with this cluster's agent key; set them again on the hub (the cluster may have been reconnected with a new key)"}
+	}
+	var settings map[string]string
+	if err := json.Unmarshal(plain, &settings); err != nil {
+		return nil, &InvalidError{Message: "the protected settings are not a JSON object of strings"}
+	}
+	for k := range settings {
+		if errs := validation.IsConfigMapKey(k); len(errs) > 0 {
+			return nil, &InvalidError{Message: fmt.Sprintf("the protected setting key %q cannot be stored in a Secret: use letters, digits, '-', '_' and '.'", k)}
+		}
+	}
+	return settings, nil
+}
+
+// Write creates or updates the hub-owned cr for the desired object obj, setSpec filling in its
+// spec, keeps its protected settings in the Secret <name>-protected-settings the CR owns (none:
+// no Secret), and clears a rejection of an earlier object.
+func (t Target) Write(ctx context.Context, cr reconcile.Object, obj protocol.DesiredObject, protected map[string][]byte, setSpec func()) error {
+	_, err := controllerutil.CreateOrUpdate(ctx, t.Client, cr, func() error {
+		markHubOwned(cr, obj)
+		setSpec()
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("writing %s/%s: %w", t.Namespace, cr.GetName(), err)
+	}
+	if err := writeProtectedSecret(ctx, t.Client, cr, protected); err != nil {
+		return err
+	}
+	return clearRejection(ctx, t.Client, cr)
+}
+
+// Reject marks the existing CR for the hub's object name, if any, with HubSynced=False; the
+// last good spec stays. cr is an empty object of the kind, filled by the lookup.
+func (t Target) Reject(ctx context.Context, cr reconcile.Object, name string, invalid *InvalidError) error {
+	crName := strings.ToLower(name)
+	if len(validation.IsDNS1123Label(crName)) > 0 {
+		return nil // no CR can have this name
+	}
+	if err := t.Client.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: crName}, cr); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	patcher := reconcile.NewPatcher(t.Client, cr, arcv1alpha1.HubSyncedCondition)
+	reconcile.Set(cr, arcv1alpha1.HubSyncedCondition, metav1.ConditionFalse, arcv1alpha1.DesiredStateInvalidReason,
+		"The hub's latest version was not applied, the last good one stays: "+invalid.Message)
+	return patcher.Patch(ctx, cr)
+}
+
+// Prune deletes the hub-owned CRs of list's kind whose hub name is not in keep, then calls
+// after (when set) for each one deleted.
+func (t Target) Prune(ctx context.Context, list client.ObjectList, keep map[string]bool, after func(client.Object) error) error {
+	if err := t.Client.List(ctx, list, client.InNamespace(t.Namespace),
+		client.MatchingLabels{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}); err != nil {
+		return fmt.Errorf("listing hub-owned objects: %w", err)
+	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, item := range items {
+		cr, ok := item.(client.Object)
+		if !ok || keep[HubName(cr)] || !cr.GetDeletionTimestamp().IsZero() {
+			continue
+		}
+		if err := t.Client.Delete(ctx, cr); client.IgnoreNotFound(err) != nil {
+			errs = append(errs, fmt.Errorf("deleting %s: %w", cr.GetName(), err))
+			continue
+		}
+		if after != nil {
+			errs = append(errs, after(cr))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CRName is the name of the CR for the hub's object name: lower case, a DNS label of at most
+// maxLength characters. what names the object in the error, e.g. "the extension name".
+func CRName(hubName string, maxLength int, what, usedFor string) (string, error) {
+	name := strings.ToLower(hubName)
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 || len(name) > maxLength {
+		return "", &InvalidError{Message: fmt.Sprintf(
+			"%s %q cannot name %s in the cluster: use at most %d letters, digits and '-', starting and ending with a letter or digit",
+			what, hubName, usedFor, maxLength)}
+	}
+	return name, nil
+}
+
+// FailedStatus is the status payload of a desired object the agent cannot use.
+func FailedStatus(status any) json.RawMessage {
+	raw, _ := json.Marshal(status)
+	return raw
+}
+
+// HubName is the hub's name of a hub-owned CR.
+func HubName(obj metav1.Object) string {
+	if n := obj.GetAnnotations()[arcv1alpha1.HubNameAnnotation]; n != "" {
+		return n
+	}
+	return obj.GetName()
 }
 
 // markHubOwned labels obj as managed by the hub and records the hub object it mirrors.
@@ -75,63 +200,12 @@ func writeProtectedSecret(ctx context.Context, c client.Client, cr client.Object
 }
 
 // clearRejection removes a HubSynced=False left by an earlier object the agent could not use.
-func clearRejection(ctx context.Context, c client.Client, cr hubCR) error {
-	conditions := cr.GetConditions()
-	if meta.FindStatusCondition(conditions, arcv1alpha1.HubSyncedCondition) == nil {
+// It patches HubSynced alone, so the reconciler's conditions stay.
+func clearRejection(ctx context.Context, c client.Client, cr reconcile.Object) error {
+	if reconcile.Get(cr, arcv1alpha1.HubSyncedCondition) == nil {
 		return nil
 	}
-	patch := client.MergeFrom(cr.DeepCopyObject().(client.Object))
-	meta.RemoveStatusCondition(&conditions, arcv1alpha1.HubSyncedCondition)
-	cr.SetConditions(conditions)
-	return client.IgnoreNotFound(c.Status().Patch(ctx, cr, patch))
-}
-
-// reject marks the existing CR for the hub's object name, if any, with HubSynced=False; the
-// last good spec stays. cr is an empty object of the kind, filled by the lookup.
-func reject(ctx context.Context, c client.Client, cr hubCR, namespace, name string, invalid *InvalidError) error {
-	crName := strings.ToLower(name)
-	if len(validation.IsDNS1123Label(crName)) > 0 {
-		return nil // no CR can have this name
-	}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: crName}, cr); err != nil {
-		return client.IgnoreNotFound(err)
-	}
-	patch := client.MergeFrom(cr.DeepCopyObject().(client.Object))
-	conditions := cr.GetConditions()
-	meta.SetStatusCondition(&conditions, metav1.Condition{Type: arcv1alpha1.HubSyncedCondition,
-		Status: metav1.ConditionFalse, Reason: arcv1alpha1.DesiredStateInvalidReason, ObservedGeneration: cr.GetGeneration(),
-		Message: "The hub's latest version was not applied, the last good one stays: " + invalid.Message})
-	cr.SetConditions(conditions)
-	return client.IgnoreNotFound(c.Status().Patch(ctx, cr, patch))
-}
-
-// pruneHubOwned deletes the hub-owned CRs of list's kind in namespace whose hub name is not
-// in keep, then calls after (when set) for each one deleted.
-func pruneHubOwned(ctx context.Context, c client.Client, list client.ObjectList, namespace string,
-	keep map[string]bool, after func(client.Object) error) error {
-	if err := c.List(ctx, list, client.InNamespace(namespace),
-		client.MatchingLabels{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}); err != nil {
-		return fmt.Errorf("listing hub-owned objects: %w", err)
-	}
-	items, err := meta.ExtractList(list)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, item := range items {
-		cr, ok := item.(client.Object)
-		if !ok || keep[HubName(cr)] || !cr.GetDeletionTimestamp().IsZero() {
-			continue
-		}
-		if err := c.Delete(ctx, cr); client.IgnoreNotFound(err) != nil {
-			errs = append(errs, fmt.Errorf("deleting %s: %w", cr.GetName(), err))
-			continue
-		}
-		if after != nil {
-			if err := after(cr); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	return errors.Join(errs...)
+	patcher := reconcile.NewPatcher(c, cr, arcv1alpha1.HubSyncedCondition)
+	reconcile.Remove(cr, arcv1alpha1.HubSyncedCondition)
+	return patcher.Patch(ctx, cr)
 }

@@ -36,6 +36,11 @@
 // calls Reject, and reports InvalidStatus to the hub. Any other error is retried. Prune is
 // called with the names of every object of the kind the hub has, valid or not, and only
 // after a desired state arrived.
+//
+// The kinds live in internal/agent/<kind>; Target holds what their CRs share: writing a
+// hub-owned CR and its protected-settings Secret, rejecting, pruning. The Mirror writes only
+// the HubSynced condition of a CR, through a reconcile.Patcher that owns it alone, so it
+// never erases the conditions the kind's reconciler writes.
 package desired
 
 import (
@@ -149,7 +154,7 @@ func (s *Mirror) Start(ctx context.Context) error {
 
 func (s *Mirror) process(ctx context.Context, key string) {
 	defer s.queue.Done(key)
-	if err := s.sync(ctx); err != nil {
+	if err := s.Sync(ctx); err != nil {
 		s.Log.Info("Applying the hub's desired state failed; will retry", "error", err.Error())
 		s.queue.AddRateLimited(key)
 		return
@@ -165,9 +170,9 @@ func (s *Mirror) resync() time.Duration {
 	return 5 * time.Minute
 }
 
-// sync applies every kind's objects and prunes what the hub no longer has. Nothing happens
-// before the first desired state arrived.
-func (s *Mirror) sync(ctx context.Context) error {
+// Sync applies every kind's objects once and prunes what the hub no longer has. Nothing
+// happens before the first desired state arrived. Start calls it; tests call it directly.
+func (s *Mirror) Sync(ctx context.Context) error {
 	s.mu.Lock()
 	latest := s.latest
 	s.mu.Unlock()

@@ -15,6 +15,7 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -71,25 +72,14 @@ func (e evidence) matchesLabels(labels map[string]string) bool {
 }
 
 func (e evidence) matchesProviderID(providerID string) bool {
-	if providerID == "" {
-		return false
-	}
-	for _, prefix := range e.providerIDPrefixes {
-		if strings.HasPrefix(providerID, prefix) {
-			return true
-		}
-	}
-	return false
+	return anyMatch(providerID, e.providerIDPrefixes, strings.HasPrefix)
 }
 
 func (e evidence) matchesVersion(version string) bool {
-	if version == "" {
-		return false
-	}
-	for _, marker := range e.versionMarkers {
-		if strings.Contains(version, marker) {
-			return true
-		}
-	}
-	return false
+	return anyMatch(version, e.versionMarkers, strings.Contains)
+}
+
+// anyMatch reports whether s is set and match(s, pattern) holds for one of patterns.
+func anyMatch(s string, patterns []string, match func(s, pattern string) bool) bool {
+	return s != "" && slices.ContainsFunc(patterns, func(p string) bool { return match(s, p) })
 }

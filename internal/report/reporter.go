@@ -27,6 +27,9 @@
 //		Deleted(obj client.Object) (protocol.ObjectStatus, bool)   // after the CR is gone
 //	}
 //
+// Namespaced implements Source for the CRs of one kind in the agent's namespace; a kind gives
+// only its status mapping.
+//
 // A hub-owned object is reported with the hub's name and the hub resourceVersion the
 // status describes (annotation arc.kubearc.io/hub-resource-version); a cluster-owned one
 // with an empty ObservedResourceVersion and enough of its spec for the hub to show it.

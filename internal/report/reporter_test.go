@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -29,6 +30,24 @@ import (
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
+
+// extensions is a Source of Extensions with empty payloads: the Reporter does not look into
+// them.
+var extensions = Namespaced[*arcv1alpha1.Extension]{ProtocolKind: protocol.KindExtension, Namespace: "kubearc-system",
+	NewList:   func() client.ObjectList { return &arcv1alpha1.ExtensionList{} },
+	StatusOf:  func(*arcv1alpha1.Extension) any { return struct{}{} },
+	DeletedOf: func(*arcv1alpha1.Extension) any { return struct{}{} },
+}
+
+// extension is an Extension in the agent's namespace, hub-owned as Flux on the hub or not.
+func extension(hubOwned bool, generation int64) *arcv1alpha1.Extension {
+	e := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: "kubearc-system", Name: "flux", Generation: generation}}
+	if hubOwned {
+		e.Labels = map[string]string{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}
+		e.Annotations = map[string]string{arcv1alpha1.HubResourceVersionAnnotation: "42", arcv1alpha1.HubNameAnnotation: "Flux"}
+	}
+	return e
+}
 
 // fakeHub records the batches it accepts and fails while down.
 type fakeHub struct {
@@ -57,7 +76,7 @@ func newReporter(t *testing.T, hub func() Sender, objs ...client.Object) *Report
 	scheme := runtime.NewScheme()
 	_ = arcv1alpha1.AddToScheme(scheme)
 	r := &Reporter{Reader: fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build(), Hub: hub,
-		Sources: []Source{Extensions{Namespace: "kubearc-system"}}, Log: logr.Discard()}
+		Sources: []Source{extensions}, Log: logr.Discard()}
 	r.init()
 	t.Cleanup(r.queue.ShutDown)
 	return r
@@ -130,12 +149,12 @@ func TestDeletedObjectTheHubStillWantsIsRestoredNotReported(t *testing.T) {
 	r.Wanted = func(_, name string) bool { return name == "Flux" }
 	r.Restore = func() { restored++ }
 
-	r.deleted(Extensions{Namespace: "kubearc-system"}, extension(true, 1))
+	r.deleted(extensions, extension(true, 1))
 	if restored != 1 || len(r.pending) != 0 {
 		t.Errorf("restored %d times, pending %v; want the CR restored and no Deleted status", restored, r.pending)
 	}
 	r.Wanted = func(string, string) bool { return false }
-	r.deleted(Extensions{Namespace: "kubearc-system"}, extension(true, 1))
+	r.deleted(extensions, extension(true, 1))
 	if _, ok := r.pending[protocol.KindExtension+"/Flux"]; !ok {
 		t.Errorf("pending = %v, want a Deleted status for Flux once the hub dropped it", r.pending)
 	}

@@ -12,10 +12,15 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package controllers
+// Package arcconnection is the ArcConnection kind of the agent: the reconciler that keeps the
+// cluster connected to the hub (the work is internal/connection's), and the hub's agent
+// profile, whose desired state the self-upgrade applies and whose outcome the ArcConnection's
+// status shows.
+package arcconnection
 
 import (
 	"context"
+	"errors"
 
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -23,16 +28,24 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	ctrlreconcile "sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/agent"
 	"github.com/kubearc/kubearc/internal/connection"
+	"github.com/kubearc/kubearc/internal/reconcile"
+	"github.com/kubearc/kubearc/internal/selfupgrade"
+	"github.com/kubearc/kubearc/internal/version"
 )
 
-// ArcConnectionReconciler keeps the cluster connected to the hub named by the ArcConnection:
-// identity, registration, heartbeats with metadata, and the hub's agent profile.
-type ArcConnectionReconciler struct {
+// ownedConditions are the conditions the reconciler writes: kstatus's and the connection's.
+var ownedConditions = append([]string{arcv1alpha1.RegisteredCondition, arcv1alpha1.ConnectedCondition,
+	arcv1alpha1.AgentUpgradeCondition}, reconcile.KStatusConditions...)
+
+// Reconciler keeps the cluster connected to the hub named by the ArcConnection: identity,
+// registration, heartbeats with metadata, and the hub's agent profile.
+type Reconciler struct {
 	client.Client
 	Connector *connection.Connector
 }
@@ -44,7 +57,7 @@ type ArcConnectionReconciler struct {
 // +kubebuilder:rbac:groups="",namespace=kubearc-system,resources=secrets,verbs=get;list;watch;create;patch
 
 // Reconcile connects the cluster and records the outcome in the ArcConnection's status.
-func (r *ArcConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, err error) {
 	obj := &arcv1alpha1.ArcConnection{}
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		if client.IgnoreNotFound(err) == nil {
@@ -52,19 +65,27 @@ func (r *ArcConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	base := obj.DeepCopy()
-	result, err := r.Connector.Sync(ctx, obj)
-	if patchErr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); patchErr != nil && err == nil {
-		err = patchErr
-	}
-	return result, err
+	patcher := reconcile.NewPatcher(r.Client, obj, ownedConditions...)
+	defer func() { err = errors.Join(err, patcher.Patch(ctx, obj)) }()
+	return r.Connector.Sync(ctx, obj)
+}
+
+// Setup adds the ArcConnection reconciler and returns the self-upgrade, the desired.Kind of
+// the hub's agent profile.
+func Setup(d agent.Deps) (agent.Parts, error) {
+	upgrader := &selfupgrade.Upgrader{Helm: d.Helm, Charts: d.Charts, Client: d.Manager.GetClient(),
+		ReleaseName: d.ReleaseName, ReleaseNamespace: d.ReleaseNamespace, Running: version.Version,
+		Log: ctrl.Log.WithName("selfupgrade"), Changed: d.Connector.Notify}
+	d.Connector.AgentUpgrade = upgrader.Condition
+	r := &Reconciler{Client: d.Manager.GetClient(), Connector: d.Connector}
+	return agent.Parts{Desired: upgrader}, r.SetupWithManager(d.Manager)
 }
 
 // SetupWithManager watches the ArcConnection, the Secrets in the agent's namespace it reads,
 // and the Connector's wake-ups from the hub's desired state.
-func (r *ArcConnectionReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	toDefault := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
-		return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: arcv1alpha1.ArcConnectionName}}}
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	toDefault := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []ctrlreconcile.Request {
+		return []ctrlreconcile.Request{{NamespacedName: client.ObjectKey{Name: arcv1alpha1.ArcConnectionName}}}
 	})
 	inAgentNamespace := predicate.NewPredicateFuncs(func(o client.Object) bool {
 		return o.GetNamespace() == r.Connector.Namespace

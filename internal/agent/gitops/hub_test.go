@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package flux
+package gitops
 
 import (
 	"encoding/base64"
@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/flux"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -69,21 +70,21 @@ func TestCRSpecRoundTrip(t *testing.T) {
 func TestCRSpecRejectsBadBase64(t *testing.T) {
 	_, err := CRSpec(protocol.GitOpsConfigurationSpec{GitRepository: &protocol.GitRepositoryDefinition{
 		URL: "https://x.example/r", SSHKnownHosts: "not base64!"}}, "")
-	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "gitRepository.sshKnownHosts") {
+	if !errors.Is(err, flux.ErrInvalidSpec) || !strings.Contains(err.Error(), "gitRepository.sshKnownHosts") {
 		t.Fatalf("CRSpec error = %v, want an ErrInvalidSpec naming gitRepository.sshKnownHosts", err)
 	}
 }
 
 func TestProtectedSecretData(t *testing.T) {
-	data, err := ProtectedSecretData(map[string]string{ProtectedSSHPrivateKey: b64("PEM"), ProtectedHTTPSKey: b64("pw")})
+	data, err := ProtectedSecretData(map[string]string{flux.ProtectedSSHPrivateKey: b64("PEM"), flux.ProtectedHTTPSKey: b64("pw")})
 	if err != nil {
 		t.Fatalf("ProtectedSecretData: %v", err)
 	}
-	if string(data[ProtectedSSHPrivateKey]) != "PEM" || string(data[ProtectedHTTPSKey]) != "pw" {
+	if string(data[flux.ProtectedSSHPrivateKey]) != "PEM" || string(data[flux.ProtectedHTTPSKey]) != "pw" {
 		t.Errorf("ProtectedSecretData = %q, want the decoded values", data)
 	}
-	_, err = ProtectedSecretData(map[string]string{ProtectedHTTPSKey: "s3cret-not-base64!"})
-	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), ProtectedHTTPSKey) {
+	_, err = ProtectedSecretData(map[string]string{flux.ProtectedHTTPSKey: "s3cret-not-base64!"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), flux.ProtectedHTTPSKey) {
 		t.Errorf("error = %v, want one naming the key and not the value", err)
 	}
 }

@@ -12,11 +12,9 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package desired
+package gitops
 
 import (
-	"context"
-	"crypto"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -26,31 +24,24 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/desired"
+	"github.com/kubearc/kubearc/internal/desired/desiredtest"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// gitOpsFixture is the Extensions fixture with the GitOps kind plugged in.
-func gitOpsFixture(t *testing.T, objs ...client.Object) *fixture {
+const ns = desiredtest.Namespace
+
+// gitOpsFixture is a fake cluster holding objs, with the GitOps kind plugged into its Mirror.
+func gitOpsFixture(t *testing.T, objs ...client.Object) *desiredtest.Fixture {
 	t.Helper()
-	f := newFixture(t, objs...)
-	scheme := f.client.Scheme()
-	f.client = fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).
-		WithStatusSubresource(&arcv1alpha1.GitOpsConfiguration{}).Build()
-	f.synced.Kinds = []Kind{&GitOpsConfigurations{Client: f.client, Namespace: ns,
-		Key: func(context.Context) (crypto.Signer, error) { return f.key, nil }}}
-	return f
+	return desiredtest.New(t, &arcv1alpha1.GitOpsConfiguration{}, func(t desired.Target) desired.Kind { return &Desired{Target: t} }, objs...)
 }
 
-func gitOpsObject(t *testing.T, name, rv string, spec protocol.GitOpsConfigurationSpec) protocol.DesiredObject {
+func object(t *testing.T, name, rv string, spec protocol.GitOpsConfigurationSpec) protocol.DesiredObject {
 	t.Helper()
-	raw, err := json.Marshal(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return protocol.DesiredObject{Kind: protocol.KindGitOpsConfiguration, Name: name, ResourceVersion: rv, Spec: raw}
+	return desiredtest.Object(t, protocol.KindGitOpsConfiguration, name, rv, spec)
 }
 
 func gitOpsSpec() protocol.GitOpsConfigurationSpec {
@@ -66,13 +57,13 @@ func gitOpsSpec() protocol.GitOpsConfigurationSpec {
 func TestGitOpsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 	f := gitOpsFixture(t)
 	s := gitOpsSpec()
-	s.ProtectedSettings = f.seal(t, map[string]string{
+	s.ProtectedSettings = f.Seal(t, map[string]string{
 		protocol.ProtectedSSHPrivateKey: base64.StdEncoding.EncodeToString([]byte("PRIVATE-KEY-CANARY"))})
-	if err := f.apply(t, gitOpsObject(t, "Web", "5", s)); err != nil {
+	if err := f.Apply(t, object(t, "Web", "5", s)); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	cr := &arcv1alpha1.GitOpsConfiguration{}
-	if err := f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web"}, cr); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web"}, cr); err != nil {
 		t.Fatalf("the GitOpsConfiguration CR was not created: %v", err)
 	}
 	if cr.Labels[arcv1alpha1.ManagedByLabel] != arcv1alpha1.ManagedByHub || cr.Annotations[arcv1alpha1.HubResourceVersionAnnotation] != "5" ||
@@ -80,14 +71,14 @@ func TestGitOpsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 		t.Errorf("CR metadata = %v %v, want hub-owned at resourceVersion 5 named Web on the hub", cr.Labels, cr.Annotations)
 	}
 	if cr.Spec.GitRepository.SSHKnownHosts != "git.example.com ssh-ed25519 AAAA" || cr.Spec.Kustomizations[0].Name != "apps" ||
-		cr.Spec.SecretRef == nil || cr.Spec.SecretRef.Name != "web"+ProtectedSettingsSuffix {
+		cr.Spec.SecretRef == nil || cr.Spec.SecretRef.Name != "web"+desired.ProtectedSettingsSuffix {
 		t.Errorf("CR spec = %+v", cr.Spec)
 	}
 	if specJSON, _ := json.Marshal(cr.Spec); strings.Contains(string(specJSON), "CANARY") {
 		t.Errorf("the CR's spec holds a protected value: %s", specJSON)
 	}
 	secret := &corev1.Secret{}
-	if err := f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web" + ProtectedSettingsSuffix}, secret); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web" + desired.ProtectedSettingsSuffix}, secret); err != nil {
 		t.Fatalf("the protected settings Secret was not created: %v", err)
 	}
 	if string(secret.Data[protocol.ProtectedSSHPrivateKey]) != "PRIVATE-KEY-CANARY" || !metav1.IsControlledBy(secret, cr) {
@@ -97,17 +88,17 @@ func TestGitOpsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 
 func TestGitOpsBadBase64KeepsTheLastGoodCRAndTellsTheHub(t *testing.T) {
 	f := gitOpsFixture(t)
-	if err := f.apply(t, gitOpsObject(t, "web", "1", gitOpsSpec())); err != nil {
+	if err := f.Apply(t, object(t, "web", "1", gitOpsSpec())); err != nil {
 		t.Fatal(err)
 	}
 	bad := gitOpsSpec()
 	bad.GitRepository.URL = "ssh://git@git.example.com/org/other"
-	bad.ProtectedSettings = f.seal(t, map[string]string{protocol.ProtectedHTTPSKey: "s3cret not base64"})
-	if err := f.apply(t, gitOpsObject(t, "web", "2", bad)); err != nil {
+	bad.ProtectedSettings = f.Seal(t, map[string]string{protocol.ProtectedHTTPSKey: "s3cret not base64"})
+	if err := f.Apply(t, object(t, "web", "2", bad)); err != nil {
 		t.Fatalf("an invalid object must not be retried as an error: %v", err)
 	}
 	cr := &arcv1alpha1.GitOpsConfiguration{}
-	if err := f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web"}, cr); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web"}, cr); err != nil {
 		t.Fatal(err)
 	}
 	if cr.Spec.GitRepository.URL != "ssh://git@git.example.com/org/repo" {
@@ -117,27 +108,22 @@ func TestGitOpsBadBase64KeepsTheLastGoodCRAndTellsTheHub(t *testing.T) {
 	if synced == nil || synced.Status != metav1.ConditionFalse || !strings.Contains(synced.Message, "httpsKey is not valid base64") {
 		t.Errorf("HubSynced = %+v, want False naming the bad key", synced)
 	}
-	if len(f.report) != 1 || !strings.Contains(string(f.report[0].Status), `"provisioningState":"Failed"`) ||
-		strings.Contains(string(f.report[0].Status), "s3cret") {
-		t.Errorf("reported %+v, want one Failed status without the value", f.report)
+	if len(f.Reports) != 1 || !strings.Contains(string(f.Reports[0].Status), `"provisioningState":"Failed"`) ||
+		strings.Contains(string(f.Reports[0].Status), "s3cret") {
+		t.Errorf("reported %+v, want one Failed status without the value", f.Reports)
 	}
 }
 
 func TestGitOpsPruneDeletesOnlyHubOwnedConfigurations(t *testing.T) {
 	local := &arcv1alpha1.GitOpsConfiguration{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "local"}}
 	f := gitOpsFixture(t, local)
-	if err := f.apply(t, gitOpsObject(t, "a", "1", gitOpsSpec()), gitOpsObject(t, "b", "1", gitOpsSpec())); err != nil {
+	if err := f.Apply(t, object(t, "a", "1", gitOpsSpec()), object(t, "b", "1", gitOpsSpec())); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.apply(t, gitOpsObject(t, "a", "1", gitOpsSpec())); err != nil {
+	if err := f.Apply(t, object(t, "a", "1", gitOpsSpec())); err != nil {
 		t.Fatal(err)
 	}
-	list := &arcv1alpha1.GitOpsConfigurationList{}
-	_ = f.client.List(t.Context(), list)
-	names := make([]string, 0, len(list.Items))
-	for _, c := range list.Items {
-		names = append(names, c.Name)
-	}
+	names := f.Names(t, &arcv1alpha1.GitOpsConfigurationList{})
 	if strings.Join(names, ",") != "a,local" {
 		t.Errorf("GitOpsConfigurations after the hub dropped b = %v, want a and the cluster-owned local", names)
 	}

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package report
+package gitops
 
 import (
 	"encoding/json"
@@ -52,7 +52,7 @@ func TestGitOpsStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, ok := GitOpsConfigurations{Namespace: "kubearc-system"}.Status(gitOpsCR(tt.hubOwned))
+			s, ok := Source("kubearc-system").Status(gitOpsCR(tt.hubOwned))
 			if !ok || s.Kind != protocol.KindGitOpsConfiguration || s.Name != tt.wantName || s.ObservedResourceVersion != tt.wantRV {
 				t.Fatalf("Status = %+v, %v; want %s at resourceVersion %q", s, ok, tt.wantName, tt.wantRV)
 			}
@@ -69,13 +69,13 @@ func TestGitOpsStatus(t *testing.T) {
 			}
 		})
 	}
-	if _, ok := (GitOpsConfigurations{Namespace: "elsewhere"}).Status(gitOpsCR(true)); ok {
+	if _, ok := Source("elsewhere").Status(gitOpsCR(true)); ok {
 		t.Error("a configuration outside the agent's namespace was reported")
 	}
 }
 
 func TestGitOpsDeleted(t *testing.T) {
-	s, ok := GitOpsConfigurations{Namespace: "kubearc-system"}.Deleted(gitOpsCR(true))
+	s, ok := Source("kubearc-system").Deleted(gitOpsCR(true))
 	var st protocol.GitOpsConfigurationStatus
 	if !ok || json.Unmarshal(s.Status, &st) != nil || st.ProvisioningState != protocol.ProvisioningDeleted || s.Name != "Web" {
 		t.Errorf("Deleted = %+v (%s), want a Deleted status for Web", s, s.Status)

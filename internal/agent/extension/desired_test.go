@@ -12,11 +12,9 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package desired
+package extension
 
 import (
-	"context"
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -28,70 +26,26 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/desired"
+	"github.com/kubearc/kubearc/internal/desired/desiredtest"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
 
-const ns = "kubearc-system"
+const ns = desiredtest.Namespace
 
-type fixture struct {
-	client client.Client
-	key    *ecdsa.PrivateKey
-	kind   *Extensions
-	synced *Mirror
-	report []protocol.ObjectStatus
+// newFixture is a fake cluster holding objs, with the Extension kind plugged into its Mirror.
+func newFixture(t *testing.T, objs ...client.Object) *desiredtest.Fixture {
+	t.Helper()
+	return desiredtest.New(t, &arcv1alpha1.Extension{}, func(t desired.Target) desired.Kind { return &Desired{Target: t} }, objs...)
 }
 
-func newFixture(t *testing.T, objs ...client.Object) *fixture {
+func object(t *testing.T, name, rv string, spec protocol.ExtensionSpec) protocol.DesiredObject {
 	t.Helper()
-	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = arcv1alpha1.AddToScheme(scheme)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{key: key}
-	f.client = fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).WithStatusSubresource(&arcv1alpha1.Extension{}).Build()
-	f.kind = &Extensions{Client: f.client, Namespace: ns, Key: func(context.Context) (crypto.Signer, error) { return key, nil }}
-	f.synced = &Mirror{Kinds: []Kind{f.kind}, Report: func(s protocol.ObjectStatus) { f.report = append(f.report, s) }}
-	return f
-}
-
-func (f *fixture) object(t *testing.T, name, rv string, spec protocol.ExtensionSpec) protocol.DesiredObject {
-	t.Helper()
-	raw, err := json.Marshal(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return protocol.DesiredObject{Kind: protocol.KindExtension, Name: name, ResourceVersion: rv, Spec: raw}
-}
-
-func (f *fixture) seal(t *testing.T, settings map[string]string) string {
-	t.Helper()
-	plain, _ := json.Marshal(settings)
-	token, err := seal.ForAgent(&f.key.PublicKey, plain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return token
-}
-
-// apply runs one sync of the desired state objs, as the Mirror's goroutine would.
-func (f *fixture) apply(t *testing.T, objs ...protocol.DesiredObject) error {
-	t.Helper()
-	state := map[string]protocol.DesiredObject{}
-	for _, o := range objs {
-		state[o.Kind+"/"+o.Name] = o
-	}
-	f.synced.Set(state)
-	return f.synced.sync(t.Context())
+	return desiredtest.Object(t, protocol.KindExtension, name, rv, spec)
 }
 
 func spec(version string) protocol.ExtensionSpec {
@@ -103,12 +57,12 @@ func spec(version string) protocol.ExtensionSpec {
 func TestExtensionsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 	f := newFixture(t)
 	s := spec("0.1.0")
-	s.ProtectedSettings = f.seal(t, map[string]string{"auth.password": "s3cret-value"})
-	if err := f.apply(t, f.object(t, "Demo", "7", s)); err != nil {
+	s.ProtectedSettings = f.Seal(t, map[string]string{"auth.password": "s3cret-value"})
+	if err := f.Apply(t, object(t, "Demo", "7", s)); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	cr := &arcv1alpha1.Extension{}
-	if err := f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr); err != nil {
 		t.Fatalf("the Extension CR was not created: %v", err)
 	}
 	if !cr.HubOwned() || cr.Annotations[arcv1alpha1.HubResourceVersionAnnotation] != "7" || cr.Annotations[arcv1alpha1.HubNameAnnotation] != "Demo" {
@@ -122,7 +76,7 @@ func TestExtensionsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 		t.Errorf("the CR's spec holds a protected value: %s", specJSON)
 	}
 	secret := &corev1.Secret{}
-	if err := f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo" + ProtectedSettingsSuffix}, secret); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo" + desired.ProtectedSettingsSuffix}, secret); err != nil {
 		t.Fatalf("the protected settings Secret was not created: %v", err)
 	}
 	if string(secret.Data["auth.password"]) != "s3cret-value" || cr.Spec.ProtectedSettingsSecretRef == nil ||
@@ -133,18 +87,18 @@ func TestExtensionsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 
 func TestAnUndecryptableObjectKeepsTheLastGoodCR(t *testing.T) {
 	f := newFixture(t)
-	if err := f.apply(t, f.object(t, "demo", "1", spec("0.1.0"))); err != nil {
+	if err := f.Apply(t, object(t, "demo", "1", spec("0.1.0"))); err != nil {
 		t.Fatal(err)
 	}
 	bad := spec("0.2.0")
 	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	plain, _ := json.Marshal(map[string]string{"auth.password": "s3cret-value"})
 	bad.ProtectedSettings, _ = seal.ForAgent(&other.PublicKey, plain) // sealed for another cluster
-	if err := f.apply(t, f.object(t, "demo", "2", bad)); err != nil {
+	if err := f.Apply(t, object(t, "demo", "2", bad)); err != nil {
 		t.Fatalf("an invalid object must not be retried as an error: %v", err)
 	}
 	cr := &arcv1alpha1.Extension{}
-	if err := f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr); err != nil {
 		t.Fatalf("the last good CR was removed: %v", err)
 	}
 	if cr.Spec.Version != "0.1.0" || cr.Annotations[arcv1alpha1.HubResourceVersionAnnotation] != "1" {
@@ -154,20 +108,20 @@ func TestAnUndecryptableObjectKeepsTheLastGoodCR(t *testing.T) {
 	if synced == nil || synced.Status != metav1.ConditionFalse || !strings.Contains(synced.Message, "cannot be decrypted") {
 		t.Errorf("HubSynced = %+v, want False saying the settings cannot be decrypted", synced)
 	}
-	if len(f.report) != 1 || f.report[0].ObservedResourceVersion != "2" || !strings.Contains(string(f.report[0].Status), `"provisioningState":"Failed"`) {
-		t.Errorf("reported %+v, want one Failed status for resourceVersion 2", f.report)
+	if len(f.Reports) != 1 || f.Reports[0].ObservedResourceVersion != "2" || !strings.Contains(string(f.Reports[0].Status), `"provisioningState":"Failed"`) {
+		t.Errorf("reported %+v, want one Failed status for resourceVersion 2", f.Reports)
 	}
-	for _, r := range f.report {
+	for _, r := range f.Reports {
 		if strings.Contains(string(r.Status), "s3cret") {
 			t.Errorf("a status holds a protected value: %s", r.Status)
 		}
 	}
 
 	// The hub fixes the object: it is applied and the rejection goes.
-	if err := f.apply(t, f.object(t, "demo", "3", spec("0.2.0"))); err != nil {
+	if err := f.Apply(t, object(t, "demo", "3", spec("0.2.0"))); err != nil {
 		t.Fatal(err)
 	}
-	_ = f.client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr)
+	_ = f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr)
 	if cr.Spec.Version != "0.2.0" || meta.FindStatusCondition(cr.Status.Conditions, arcv1alpha1.HubSyncedCondition) != nil {
 		t.Errorf("after the fix: version %s, conditions %+v; want 0.2.0 and no HubSynced", cr.Spec.Version, cr.Status.Conditions)
 	}
@@ -176,18 +130,13 @@ func TestAnUndecryptableObjectKeepsTheLastGoodCR(t *testing.T) {
 func TestPruneDeletesOnlyHubOwnedExtensionsTheHubDropped(t *testing.T) {
 	local := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "local"}, Spec: arcv1alpha1.ExtensionSpec{ExtensionType: "x"}}
 	f := newFixture(t, local)
-	if err := f.apply(t, f.object(t, "a", "1", spec("0.1.0")), f.object(t, "b", "1", spec("0.1.0"))); err != nil {
+	if err := f.Apply(t, object(t, "a", "1", spec("0.1.0")), object(t, "b", "1", spec("0.1.0"))); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.apply(t, f.object(t, "a", "1", spec("0.1.0"))); err != nil {
+	if err := f.Apply(t, object(t, "a", "1", spec("0.1.0"))); err != nil {
 		t.Fatal(err)
 	}
-	list := &arcv1alpha1.ExtensionList{}
-	_ = f.client.List(t.Context(), list)
-	names := make([]string, 0, len(list.Items))
-	for _, e := range list.Items {
-		names = append(names, e.Name)
-	}
+	names := f.Names(t, &arcv1alpha1.ExtensionList{})
 	if strings.Join(names, ",") != "a,local" {
 		t.Errorf("Extensions after the hub dropped b = %v, want a and the cluster-owned local", names)
 	}
@@ -197,16 +146,16 @@ func TestNothingIsPrunedBeforeTheHubSpoke(t *testing.T) {
 	hubOwned := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "a",
 		Labels: map[string]string{arcv1alpha1.ManagedByLabel: arcv1alpha1.ManagedByHub}}}
 	f := newFixture(t, hubOwned)
-	if err := f.synced.sync(t.Context()); err != nil {
+	if err := f.Mirror.Sync(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.client.Get(t.Context(), client.ObjectKeyFromObject(hubOwned), &arcv1alpha1.Extension{}); err != nil {
+	if err := f.Client.Get(t.Context(), client.ObjectKeyFromObject(hubOwned), &arcv1alpha1.Extension{}); err != nil {
 		t.Errorf("a hub-owned Extension was deleted before any desired state arrived: %v", err)
 	}
 }
 
 func TestInvalidObjects(t *testing.T) {
-	f := newFixture(t)
+	kind := newFixture(t).Mirror.Kinds[0]
 	noChart := spec("0.1.0")
 	noChart.Chart = protocol.ChartRef{}
 	badScope := spec("0.1.0")
@@ -216,15 +165,15 @@ func TestInvalidObjects(t *testing.T) {
 		obj  protocol.DesiredObject
 		want string
 	}{
-		{"name not a release name", f.object(t, "has_underscore", "1", spec("0.1.0")), "cannot name a Helm release"},
-		{"no chart", f.object(t, "x", "1", noChart), "lacks chart.name, chart.repository, chart.version"},
-		{"bad scope", f.object(t, "x", "1", badScope), `scope "galaxy"`},
+		{"name not a release name", object(t, "has_underscore", "1", spec("0.1.0")), "cannot name a Helm release"},
+		{"no chart", object(t, "x", "1", noChart), "lacks chart.name, chart.repository, chart.version"},
+		{"bad scope", object(t, "x", "1", badScope), `scope "galaxy"`},
 		{"not JSON", protocol.DesiredObject{Kind: protocol.KindExtension, Name: "x", Spec: json.RawMessage(`[`)}, "not valid JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := f.kind.Apply(t.Context(), tt.obj)
-			var invalid *InvalidError
+			err := kind.Apply(t.Context(), tt.obj)
+			var invalid *desired.InvalidError
 			if !errors.As(err, &invalid) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Apply() error = %v, want an InvalidError containing %q", err, tt.want)
 			}

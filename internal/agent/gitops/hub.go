@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package flux
+package gitops
 
 import (
 	"encoding/base64"
@@ -25,6 +25,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/flux"
+	"github.com/kubearc/kubearc/internal/report"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -33,7 +35,7 @@ import (
 
 // CRSpec turns the hub's spec into the CR's, decoding the base64 fields. secretRef names the
 // Secret with the decrypted protected settings, empty when there are none. Errors wrap
-// ErrInvalidSpec and never quote values.
+// flux.ErrInvalidSpec and never quote values.
 func CRSpec(in protocol.GitOpsConfigurationSpec, secretRef string) (arcv1alpha1.GitOpsConfigurationSpec, error) {
 	out := arcv1alpha1.GitOpsConfigurationSpec{
 		Scope: arcv1alpha1.GitOpsScope(in.Scope), Namespace: in.Namespace, SourceKind: in.SourceKind, Suspend: in.Suspend,
@@ -115,7 +117,7 @@ func decodeField(field, value string) ([]byte, error) {
 	}
 	decoded, err := base64.StdEncoding.DecodeString(value)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not valid base64: encode its value with base64", ErrInvalidSpec, field)
+		return nil, fmt.Errorf("%w: %s is not valid base64: encode its value with base64", flux.ErrInvalidSpec, field)
 	}
 	return decoded, nil
 }
@@ -135,7 +137,7 @@ func HubStatus(cfg *arcv1alpha1.GitOpsConfiguration, clusterOwned bool) protocol
 	out := protocol.GitOpsConfigurationStatus{
 		ProvisioningState: provisioningState(cfg), ComplianceState: string(st.ComplianceState),
 		SourceSyncedCommitID: st.SourceSyncedCommitID, ErrorMessage: st.ErrorMessage,
-		Conditions: hubConditions(st.Conditions),
+		Conditions: report.Conditions(st.Conditions),
 	}
 	if out.ComplianceState == "" {
 		out.ComplianceState = protocol.ComplianceUnknown
@@ -150,7 +152,7 @@ func HubStatus(cfg *arcv1alpha1.GitOpsConfiguration, clusterOwned bool) protocol
 	for _, s := range st.Statuses {
 		obj := protocol.FluxObjectStatus{
 			Kind: s.Kind, Name: s.Name, Namespace: s.Namespace, ComplianceState: string(s.ComplianceState),
-			StatusConditions: hubConditions(s.Conditions),
+			StatusConditions: report.Conditions(s.Conditions),
 		}
 		if s.AppliedBy != nil {
 			obj.AppliedBy = &protocol.ObjectReference{Name: s.AppliedBy.Name, Namespace: s.AppliedBy.Namespace}
@@ -178,15 +180,6 @@ func provisioningState(cfg *arcv1alpha1.GitOpsConfiguration) string {
 	default:
 		return protocol.ProvisioningSucceeded
 	}
-}
-
-func hubConditions(in []metav1.Condition) []protocol.Condition {
-	out := make([]protocol.Condition, 0, len(in))
-	for _, c := range in {
-		out = append(out, protocol.Condition{Type: c.Type, Status: string(c.Status), Reason: c.Reason,
-			Message: c.Message, LastTransitionTime: c.LastTransitionTime.UTC().Format(time.RFC3339)})
-	}
-	return out
 }
 
 // ProtocolSpec turns a CR spec back into the hub's shape (base64 fields encoded), for

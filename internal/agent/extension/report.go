@@ -12,67 +12,43 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package report
+package extension
 
 import (
-	"context"
-	"time"
-
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/report"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// Extensions reports Extension CRs in one namespace (the agent's).
-type Extensions struct {
-	Namespace string
-}
-
-var _ Source = Extensions{}
-
-// Kind returns protocol.KindExtension.
-func (Extensions) Kind() string { return protocol.KindExtension }
-
-// Object returns an empty Extension.
-func (Extensions) Object() client.Object { return &arcv1alpha1.Extension{} }
-
-// List returns the Extensions in the namespace.
-func (e Extensions) List(ctx context.Context, r client.Reader) ([]client.Object, error) {
-	return listIn(ctx, r, &arcv1alpha1.ExtensionList{}, e.Namespace)
-}
-
-// Status maps the CR's status to an ExtensionStatus.
-func (e Extensions) Status(obj client.Object) (protocol.ObjectStatus, bool) {
-	ext, ok := obj.(*arcv1alpha1.Extension)
-	if !ok || ext.Namespace != e.Namespace {
-		return protocol.ObjectStatus{}, false
+// Source reports the Extension CRs in namespace (the agent's) to the hub.
+func Source(namespace string) report.Source {
+	return report.Namespaced[*arcv1alpha1.Extension]{ProtocolKind: protocol.KindExtension, Namespace: namespace,
+		NewList:   func() client.ObjectList { return &arcv1alpha1.ExtensionList{} },
+		StatusOf:  func(ext *arcv1alpha1.Extension) any { return Status(ext) },
+		DeletedOf: deletedStatus,
 	}
-	status := ExtensionStatus(ext)
-	return objectStatus(protocol.KindExtension, ext, status), true
 }
 
-// Deleted is a ProvisioningDeleted status, sent once the release is uninstalled and the CR gone.
-func (e Extensions) Deleted(obj client.Object) (protocol.ObjectStatus, bool) {
-	ext, ok := obj.(*arcv1alpha1.Extension)
-	if !ok || ext.Namespace != e.Namespace {
-		return protocol.ObjectStatus{}, false
-	}
+// deletedStatus is a ProvisioningDeleted status, sent once the release is uninstalled and the
+// CR gone.
+func deletedStatus(ext *arcv1alpha1.Extension) any {
 	status := protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningDeleted, Message: "The extension was uninstalled"}
 	if !ext.HubOwned() {
 		fillClusterOwned(&status, ext)
 	}
-	return objectStatus(protocol.KindExtension, ext, status), true
+	return status
 }
 
-// ExtensionStatus is what the hub is told about ext.
-func ExtensionStatus(ext *arcv1alpha1.Extension) protocol.ExtensionStatus {
+// Status is what the hub is told about ext.
+func Status(ext *arcv1alpha1.Extension) protocol.ExtensionStatus {
 	state, msg := provisioningState(ext)
 	out := protocol.ExtensionStatus{
 		ProvisioningState: state, InstalledVersion: ext.Status.InstalledVersion,
-		HelmRevision: ext.Status.HelmRevision, Message: msg, Conditions: conditions(ext.Status.Conditions),
+		HelmRevision: ext.Status.HelmRevision, Message: msg, Conditions: report.Conditions(ext.Status.Conditions),
 	}
 	if !ext.HubOwned() {
 		fillClusterOwned(&out, ext)
@@ -112,13 +88,4 @@ func provisioningState(ext *arcv1alpha1.Extension) (state, message string) {
 	default:
 		return protocol.ProvisioningInProgress, ready.Message
 	}
-}
-
-func conditions(in []metav1.Condition) []protocol.Condition {
-	out := make([]protocol.Condition, 0, len(in))
-	for _, c := range in {
-		out = append(out, protocol.Condition{Type: c.Type, Status: string(c.Status), Reason: c.Reason,
-			Message: c.Message, LastTransitionTime: c.LastTransitionTime.UTC().Format(time.RFC3339)})
-	}
-	return out
 }

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package report
+package extension
 
 import (
 	"encoding/json"
@@ -24,7 +24,7 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-func extension(hubOwned bool, generation int64, conds ...metav1.Condition) *arcv1alpha1.Extension {
+func extensionCR(hubOwned bool, generation int64, conds ...metav1.Condition) *arcv1alpha1.Extension {
 	e := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: "kubearc-system", Name: "flux", Generation: generation},
 		Spec: arcv1alpha1.ExtensionSpec{ExtensionType: "flux", ReleaseTrain: "stable", Version: "2.0.0", Scope: arcv1alpha1.ExtensionScopeCluster}}
 	if hubOwned {
@@ -47,29 +47,29 @@ func TestExtensionStatus(t *testing.T) {
 		ext       *arcv1alpha1.Extension
 		wantState string
 	}{
-		{"new", extension(true, 1), protocol.ProvisioningInProgress},
-		{"ready", extension(true, 1, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason)), protocol.ProvisioningSucceeded},
-		{"ready for an older spec", extension(true, 2, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason)), protocol.ProvisioningInProgress},
-		{"install failed", extension(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.InstallFailedReason)), protocol.ProvisioningFailed},
-		{"upgrade failed", extension(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.UpgradeFailedReason)), protocol.ProvisioningFailed},
-		{"progressing", extension(true, 1, ready(metav1.ConditionUnknown, arcv1alpha1.ProgressingReason)), protocol.ProvisioningInProgress},
-		{"stalled", extension(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.InvalidSettingsReason),
+		{"new", extensionCR(true, 1), protocol.ProvisioningInProgress},
+		{"ready", extensionCR(true, 1, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason)), protocol.ProvisioningSucceeded},
+		{"ready for an older spec", extensionCR(true, 2, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason)), protocol.ProvisioningInProgress},
+		{"install failed", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.InstallFailedReason)), protocol.ProvisioningFailed},
+		{"upgrade failed", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.UpgradeFailedReason)), protocol.ProvisioningFailed},
+		{"progressing", extensionCR(true, 1, ready(metav1.ConditionUnknown, arcv1alpha1.ProgressingReason)), protocol.ProvisioningInProgress},
+		{"stalled", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.InvalidSettingsReason),
 			metav1.Condition{Type: arcv1alpha1.StalledCondition, Status: metav1.ConditionTrue}), protocol.ProvisioningFailed},
-		{"hub object rejected", extension(true, 1, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason),
+		{"hub object rejected", extensionCR(true, 1, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason),
 			metav1.Condition{Type: arcv1alpha1.HubSyncedCondition, Status: metav1.ConditionFalse, Message: "cannot decrypt"}), protocol.ProvisioningFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ExtensionStatus(tt.ext); got.ProvisioningState != tt.wantState {
-				t.Errorf("ExtensionStatus().ProvisioningState = %s, want %s", got.ProvisioningState, tt.wantState)
+			if got := Status(tt.ext); got.ProvisioningState != tt.wantState {
+				t.Errorf("Status().ProvisioningState = %s, want %s", got.ProvisioningState, tt.wantState)
 			}
 		})
 	}
 }
 
 func TestExtensionsSourceNamesAndOwnership(t *testing.T) {
-	src := Extensions{Namespace: "kubearc-system"}
-	hub, ok := src.Status(extension(true, 1))
+	src := Source("kubearc-system")
+	hub, ok := src.Status(extensionCR(true, 1))
 	if !ok || hub.Name != "Flux" || hub.ObservedResourceVersion != "42" {
 		t.Errorf("hub-owned status = %+v, want the hub's name Flux and resourceVersion 42", hub)
 	}
@@ -79,14 +79,14 @@ func TestExtensionsSourceNamesAndOwnership(t *testing.T) {
 		t.Errorf("a hub-owned status carries the spec (%+v); the hub has it", hs)
 	}
 
-	local, _ := src.Status(extension(false, 1))
+	local, _ := src.Status(extensionCR(false, 1))
 	var ls protocol.ExtensionStatus
 	_ = json.Unmarshal(local.Status, &ls)
 	if local.ObservedResourceVersion != "" || ls.ExtensionType != "flux" || ls.ReleaseTrain != "stable" || ls.Scope != "cluster" || ls.Namespace != "kubearc-system" {
 		t.Errorf("cluster-owned status = %+v %+v, want no resourceVersion and the spec's type, train, scope and namespace", local, ls)
 	}
 
-	gone, ok := src.Deleted(extension(true, 1))
+	gone, ok := src.Deleted(extensionCR(true, 1))
 	var gs protocol.ExtensionStatus
 	_ = json.Unmarshal(gone.Status, &gs)
 	if !ok || gs.ProvisioningState != protocol.ProvisioningDeleted || gone.Name != "Flux" {

@@ -1,0 +1,69 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+// Package agent is what the agent's kinds plug into. Each kind lives in its own package
+// under internal/agent/<kind>: its reconciler and steps, its desired-state mapping (hub →
+// CR, a desired.Kind) and its status report source (CR → hub, a report.Source). Its Setup
+// function adds the reconciler to the manager and returns the other two; controllers.Setup
+// calls every kind's Setup from one list and hands the parts to the Mirror and the Reporter.
+package agent
+
+import (
+	"context"
+	"crypto"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/kubearc/kubearc/internal/connection"
+	"github.com/kubearc/kubearc/internal/desired"
+	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/report"
+)
+
+// Deps are what the kinds share.
+type Deps struct {
+	Manager ctrl.Manager
+	// Namespace is the agent's namespace: its Secrets, and the CRs the hub writes.
+	Namespace string
+	Clientset kubernetes.Interface
+	Recorder  events.EventRecorder
+	// Connector keeps the cluster connected to the hub.
+	Connector *connection.Connector
+	// Helm installs charts; Charts fetches and caches them.
+	Helm   *helm.Client
+	Charts *helm.ChartSource
+	// AgentKey returns the agent's private key, which opens protected settings.
+	AgentKey func(ctx context.Context) (crypto.Signer, error)
+	// ReleaseName and ReleaseNamespace name the agent's own Helm release; empty when the
+	// agent runs outside one.
+	ReleaseName, ReleaseNamespace string
+}
+
+// Target is where a kind writes the hub's desired CRs.
+func (d Deps) Target() desired.Target {
+	return desired.Target{Client: d.Manager.GetClient(), Namespace: d.Namespace, Key: d.AgentKey}
+}
+
+// Parts are what a kind adds beside its reconciler; either may be nil.
+type Parts struct {
+	// Desired turns the hub's desired objects of the kind into CRs.
+	Desired desired.Kind
+	// Report sends the CRs' statuses to the hub.
+	Report report.Source
+}
+
+// Setup adds a kind's reconciler to the manager and returns its other parts.
+type Setup func(Deps) (Parts, error)

@@ -1,0 +1,165 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package extension
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/reconcile"
+)
+
+// condition is what a test expects of one condition: its status and reason; nil: absent.
+type condition struct {
+	status metav1.ConditionStatus
+	reason string
+}
+
+func checkConditions(t *testing.T, obj *arcv1alpha1.Extension, want map[string]*condition) {
+	t.Helper()
+	for typ, w := range want {
+		got := meta.FindStatusCondition(obj.Status.Conditions, typ)
+		switch {
+		case w == nil && got != nil:
+			t.Errorf("%s = %+v, want none", typ, *got)
+		case w != nil && got == nil:
+			t.Errorf("%s is missing, want %s %s", typ, w.status, w.reason)
+		case w != nil && (got.Status != w.status || got.Reason != w.reason):
+			t.Errorf("%s = %s %s, want %s %s", typ, got.Status, got.Reason, w.status, w.reason)
+		}
+	}
+}
+
+// newExtension is an Extension at generation 2 that generation 1 had installed.
+func newExtension(namespace string) *arcv1alpha1.Extension {
+	obj := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "demo", Generation: 2},
+		Spec: arcv1alpha1.ExtensionSpec{ExtensionType: "demo", Version: "v0.2.0",
+			Chart:                      arcv1alpha1.ChartReference{Repository: "https://charts.example.com", Name: "demo", Version: "0.2.0"},
+			ProtectedSettingsSecretRef: &arcv1alpha1.SecretReference{Name: "demo-protected"}}}
+	obj.Status.ObservedGeneration, obj.Status.InstalledVersion = 1, "v0.1.0"
+	obj.Status.Conditions = []metav1.Condition{{Type: arcv1alpha1.ReadyCondition, Status: metav1.ConditionTrue,
+		Reason: arcv1alpha1.SucceededReason, Message: "Installed v0.1.0", ObservedGeneration: 1}}
+	return obj
+}
+
+func TestConditionTransitions(t *testing.T) {
+	scheme := runtime.NewScheme()
+	_ = arcv1alpha1.AddToScheme(scheme)
+	_ = corev1.AddToScheme(scheme)
+	r := &Reconciler{Client: fake.NewClientBuilder().WithScheme(scheme).Build(), Namespace: ns}
+	in := &install{r: r}
+	rel := &helm.Release{Revision: 3}
+	upgradeFailed := &helm.UpgradeError{Err: errors.New("Not_A_Valid_Name"), RolledBackTo: &helm.Release{Revision: 2}}
+	recorded := func(changed bool, err error) reconcile.Step[*arcv1alpha1.Extension] {
+		return func(_ context.Context, obj *arcv1alpha1.Extension) (ctrl.Result, error) {
+			return r.record(obj, rel, changed, err)
+		}
+	}
+	tests := []struct {
+		name        string
+		namespace   string
+		step        reconcile.Step[*arcv1alpha1.Extension]
+		want        map[string]*condition
+		wantRequeue time.Duration
+		wantErr     bool
+		wantHandled bool
+		wantMessage string
+	}{
+		{name: "a new generation is reconciling, Ready keeps the last install", namespace: ns, step: in.start,
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionTrue, arcv1alpha1.SucceededReason},
+				arcv1alpha1.ReconcilingCondition: {metav1.ConditionTrue, arcv1alpha1.ProgressingReason}, arcv1alpha1.StalledCondition: nil},
+			wantMessage: "Installing demo v0.2.0"},
+		{name: "outside the agent's namespace it stalls", namespace: "default", step: r.inAgentNamespace,
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.InvalidSpecReason},
+				arcv1alpha1.StalledCondition: {metav1.ConditionTrue, arcv1alpha1.InvalidSpecReason}, arcv1alpha1.ReconcilingCondition: nil},
+			wantHandled: true, wantMessage: "create it in namespace " + ns},
+		{name: "a missing protected-settings Secret is waited for", namespace: ns, step: in.readSettings,
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.SecretNotFoundReason},
+				arcv1alpha1.ReconcilingCondition: {metav1.ConditionTrue, arcv1alpha1.SecretNotFoundReason}},
+			wantRequeue: reconcile.MissingSecretRetry, wantMessage: ns + "/demo-protected is missing"},
+		{name: "a rolled-back upgrade is not ready and waits", namespace: ns, step: recorded(false, upgradeFailed),
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.UpgradeFailedReason},
+				arcv1alpha1.ReconcilingCondition: nil, arcv1alpha1.StalledCondition: nil},
+			wantRequeue: upgradeRetry, wantHandled: true, wantMessage: "v0.1.0 keeps running"},
+		{name: "an install makes it ready", namespace: ns, step: recorded(true, nil),
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionTrue, arcv1alpha1.SucceededReason},
+				arcv1alpha1.ReconcilingCondition: nil, arcv1alpha1.StalledCondition: nil},
+			wantRequeue: resync, wantHandled: true, wantMessage: "Helm revision 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r.Recorder = events.NewFakeRecorder(10)
+			obj := newExtension(tt.namespace)
+			result, err := reconcile.Run(t.Context(), obj, tt.step)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error = %v, want an error: %v", err, tt.wantErr)
+			}
+			checkConditions(t, obj, tt.want)
+			if d := result.RequeueAfter; d < tt.wantRequeue*9/10 || d > tt.wantRequeue*11/10 {
+				t.Errorf("requeue after %s, want about %s", d, tt.wantRequeue)
+			}
+			if handled := obj.Status.ObservedGeneration == obj.Generation; handled != tt.wantHandled {
+				t.Errorf("observedGeneration = %d at generation %d; want handled: %v", obj.Status.ObservedGeneration, obj.Generation, tt.wantHandled)
+			}
+			if got := statusMessage(obj); !strings.Contains(got, tt.wantMessage) {
+				t.Errorf("message = %q, want it to contain %q", got, tt.wantMessage)
+			}
+		})
+	}
+}
+
+func TestAFailedInstallIsRetriedWithItsReason(t *testing.T) {
+	r := &Reconciler{Recorder: events.NewFakeRecorder(10)}
+	obj := newExtension(ns)
+	_, err := reconcile.Run(t.Context(), obj, func(context.Context, *arcv1alpha1.Extension) (ctrl.Result, error) {
+		return r.record(obj, nil, false, errors.New("boom"))
+	})
+	if err == nil || !strings.Contains(err.Error(), "installing Extension demo: boom") {
+		t.Errorf("error = %v, want the install failure for the rate limiter", err)
+	}
+	checkConditions(t, obj, map[string]*condition{
+		arcv1alpha1.ReadyCondition:       {metav1.ConditionFalse, arcv1alpha1.InstallFailedReason},
+		arcv1alpha1.ReconcilingCondition: {metav1.ConditionTrue, arcv1alpha1.ProgressingReason}})
+	if got := statusMessage(obj); got != "Installing demo v0.2.0 failed: boom" {
+		t.Errorf("message = %q", got)
+	}
+}
+
+// A '%' in a Helm error reaches the event as it is: the note is never a format string.
+func TestEventsShowHelmErrorsAsTheyAre(t *testing.T) {
+	recorder := events.NewFakeRecorder(10)
+	r := &Reconciler{Recorder: recorder}
+	helmErr := errors.New(`template: demo/templates/cm.yaml:5: value "100%d" is 100% wrong`)
+	for _, err := range []error{helmErr, &helm.UpgradeError{Err: helmErr}} {
+		_, _ = r.record(newExtension(ns), nil, false, err)
+		note := <-recorder.Events
+		if !strings.Contains(note, `value "100%d" is 100% wrong`) || strings.Contains(note, "%!") {
+			t.Errorf("event = %q, want the Helm error as it is", note)
+		}
+	}
+}
