@@ -16,9 +16,6 @@ package arcctl_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -29,8 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/pkg/agentclient"
-	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -51,14 +48,7 @@ type fakeAgent struct {
 // agent key, registers the agent and runs it until the test ends.
 func (h *testHub) startClusterWithAgent() *fakeAgent {
 	h.t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	pub, err := agentpubkey.Encode(&key.PublicKey)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	key, pub := hubtest.AgentKey(h.t)
 	id := clusterPath(testGroup, "store-042")
 	if err := h.PutCluster(id, pub); err != nil {
 		h.t.Fatal(err)
