@@ -15,9 +15,10 @@
 package extensions
 
 import (
-	"github.com/kubearc/kubearc/hub/nested"
 	"encoding/json"
 	"testing"
+
+	"github.com/kubearc/kubearc/hub/nested"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )

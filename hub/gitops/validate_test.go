@@ -15,11 +15,12 @@
 package gitops
 
 import (
-	"github.com/kubearc/kubearc/hub/nested"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/kubearc/kubearc/hub/nested"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )

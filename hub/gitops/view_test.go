@@ -15,10 +15,11 @@
 package gitops
 
 import (
-	"github.com/kubearc/kubearc/hub/nested"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/kubearc/kubearc/hub/nested"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )

@@ -174,7 +174,7 @@ func (h *Hub) Store() store.Store { return h.server.Store() }
 // Stop shuts the hub down gracefully and returns how its server ended; it removes a data
 // directory that Start created. Later calls return the same result.
 func (h *Hub) Stop() error {
-	h.shutdown()
+	_ = h.shutdown() // its result is kept in h.stopErr
 	if h.ownedDir {
 		h.stopErr = errors.Join(h.stopErr, h.removeDir())
 		h.ownedDir, h.removedDir = false, true

@@ -21,7 +21,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -38,8 +37,8 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 	c := sdkClient(th, armkc.NewExtensionsClient)
 	const cp, cr = "Microsoft.Kubernetes", "connectedClusters"
 
-	poller, err := c.BeginCreate(ctx, rg, cp, cr, "c1", "flux", armkubernetesconfiguration.Extension{
-		Properties: &armkubernetesconfiguration.ExtensionProperties{
+	poller, err := c.BeginCreate(ctx, rg, cp, cr, "c1", "flux", armkc.Extension{
+		Properties: &armkc.ExtensionProperties{
 			ExtensionType:         to.Ptr("microsoft.flux"),
 			ConfigurationSettings: map[string]*string{"helmController.enabled": to.Ptr("false")},
 		},
@@ -47,7 +46,7 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("BeginCreate: %v", err)
 	}
-	if got, _ := c.Get(ctx, rg, cp, cr, "c1", "flux", nil); *got.Properties.ProvisioningState != armkubernetesconfiguration.ProvisioningStateCreating {
+	if got, _ := c.Get(ctx, rg, cp, cr, "c1", "flux", nil); *got.Properties.ProvisioningState != armkc.ProvisioningStateCreating {
 		t.Fatalf("before the agent reports: provisioningState %s, want Creating", *got.Properties.ProvisioningState)
 	}
 	th.installed(agent, "flux")
@@ -56,9 +55,9 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 		t.Fatalf("PollUntilDone: %v", err)
 	}
 	p := created.Properties
-	if *p.ProvisioningState != armkubernetesconfiguration.ProvisioningStateSucceeded || *p.CurrentVersion != "2.16.2" ||
+	if *p.ProvisioningState != armkc.ProvisioningStateSucceeded || *p.CurrentVersion != "2.16.2" ||
 		*p.ReleaseTrain != "Stable" || !*p.AutoUpgradeMinorVersion || *p.Scope.Cluster.ReleaseNamespace != "flux-system" ||
-		len(p.Statuses) != 1 || *p.Statuses[0].Code != "Ready" || *created.SystemData.CreatedByType != armkubernetesconfiguration.CreatedByTypeUser {
+		len(p.Statuses) != 1 || *p.Statuses[0].Code != "Ready" || *created.SystemData.CreatedByType != armkc.CreatedByTypeUser {
 		t.Errorf("created extension = %+v", p)
 	}
 
@@ -67,13 +66,13 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 		t.Errorf("desired chart = %+v", spec.Chart)
 	}
 
-	upd, err := c.BeginUpdate(ctx, rg, cp, cr, "c1", "flux", armkubernetesconfiguration.PatchExtension{
-		Properties: &armkubernetesconfiguration.PatchExtensionProperties{AutoUpgradeMinorVersion: to.Ptr(false), Version: to.Ptr("2.15.0")},
+	upd, err := c.BeginUpdate(ctx, rg, cp, cr, "c1", "flux", armkc.PatchExtension{
+		Properties: &armkc.PatchExtensionProperties{AutoUpgradeMinorVersion: to.Ptr(false), Version: to.Ptr("2.15.0")},
 	}, nil)
 	if err != nil {
 		t.Fatalf("BeginUpdate: %v", err)
 	}
-	if got, _ := c.Get(ctx, rg, cp, cr, "c1", "flux", nil); *got.Properties.ProvisioningState != armkubernetesconfiguration.ProvisioningStateUpdating ||
+	if got, _ := c.Get(ctx, rg, cp, cr, "c1", "flux", nil); *got.Properties.ProvisioningState != armkc.ProvisioningStateUpdating ||
 		*got.Properties.CurrentVersion != "2.16.2" {
 		t.Fatalf("after the update, before the agent reports: %s %s, want Updating 2.16.2", *got.Properties.ProvisioningState, *got.Properties.CurrentVersion)
 	}
@@ -97,12 +96,12 @@ func TestAzureSDKManagesExtensions(t *testing.T) {
 		t.Errorf("listing = %v", names)
 	}
 
-	sdkDeletion[armkubernetesconfiguration.ExtensionsClientDeleteResponse]{
+	sdkDeletion[armkc.ExtensionsClientDeleteResponse]{
 		noun: "extension",
-		begin: func() (*runtime.Poller[armkubernetesconfiguration.ExtensionsClientDeleteResponse], error) {
+		begin: func() (*runtime.Poller[armkc.ExtensionsClientDeleteResponse], error) {
 			return c.BeginDelete(ctx, rg, cp, cr, "c1", "flux", nil)
 		},
-		get: func() (armkubernetesconfiguration.ProvisioningState, error) {
+		get: func() (armkc.ProvisioningState, error) {
 			got, err := c.Get(ctx, rg, cp, cr, "c1", "flux", nil)
 			if err != nil {
 				return "", err
@@ -119,11 +118,11 @@ func TestAzureSDKForceDeletesAnExtension(t *testing.T) {
 	th.agent("c1")
 	c := sdkClient(th, armkc.NewExtensionsClient)
 	const cp, cr = "Microsoft.Kubernetes", "connectedClusters"
-	if _, err := c.BeginCreate(ctx, rg, cp, cr, "c1", "gk", armkubernetesconfiguration.Extension{
-		Properties: &armkubernetesconfiguration.ExtensionProperties{ExtensionType: to.Ptr("gatekeeper")}}, nil); err != nil {
+	if _, err := c.BeginCreate(ctx, rg, cp, cr, "c1", "gk", armkc.Extension{
+		Properties: &armkc.ExtensionProperties{ExtensionType: to.Ptr("gatekeeper")}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	del, err := c.BeginDelete(ctx, rg, cp, cr, "c1", "gk", &armkubernetesconfiguration.ExtensionsClientBeginDeleteOptions{ForceDelete: to.Ptr(true)})
+	del, err := c.BeginDelete(ctx, rg, cp, cr, "c1", "gk", &armkc.ExtensionsClientBeginDeleteOptions{ForceDelete: to.Ptr(true)})
 	if err != nil {
 		t.Fatalf("BeginDelete: %v", err)
 	}

@@ -12,7 +12,6 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-
 // Package agentpubkeytest makes cluster agent keys for tests, as an agent generates its own.
 package agentpubkeytest
 
