@@ -15,6 +15,7 @@
 package extensions
 
 import (
+	"log/slog"
 	"strings"
 
 	"github.com/kubearc/kubearc/hub/catalog"
@@ -28,6 +29,8 @@ type Service = nested.Service[Record, *Record, *Doc]
 // Kind is extensions as a nested kind: it resolves versions from Catalog.
 type Kind struct {
 	Catalog *catalog.Catalog
+	// Log receives what start-up auto-upgrades did.
+	Log *slog.Logger
 }
 
 func names() nested.Names {

@@ -27,8 +27,6 @@
 package extensions
 
 import (
-	"strings"
-
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -47,15 +45,6 @@ const (
 
 // ID is the ARM ID of the extension name of the cluster clusterID.
 func ID(clusterID, name string) string { return names().ID(clusterID, name) }
-
-// ClusterOf returns the cluster ID of an extension ID, or "" when it is not one.
-func ClusterOf(extensionID string) string {
-	i := strings.Index(strings.ToLower(extensionID), "/providers/microsoft.kubernetesconfiguration/")
-	if i < 0 {
-		return ""
-	}
-	return extensionID[:i]
-}
 
 // Settings are what the user asked for.
 type Settings struct {

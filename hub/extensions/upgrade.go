@@ -15,44 +15,31 @@
 package extensions
 
 import (
-	"context"
-	"errors"
 	"log/slog"
-
-	"github.com/kubearc/kubearc/hub/catalog"
-	"github.com/kubearc/kubearc/hub/store"
 )
 
-// AutoUpgrade moves the cluster's auto-upgrading extensions to the newest version the catalog
-// offers on their release train (it may have changed since the last start).
-func AutoUpgrade(ctx context.Context, svc *Service, cat *catalog.Catalog, log *slog.Logger, cluster *store.Resource) error {
-	recs, err := svc.List(ctx, cluster.ID)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, rec := range recs {
-		errs = append(errs, upgrade(ctx, svc, cat, log, cluster, rec))
-	}
-	return errors.Join(errs...)
-}
-
-func upgrade(ctx context.Context, svc *Service, cat *catalog.Catalog, log *slog.Logger, cluster *store.Resource, rec *Record) error {
-	if !rec.AutoUpgradeMinorVersion || rec.Deleting {
-		return nil
+// Refresh moves an auto-upgrading extension to the newest version the catalog offers on its
+// release train, which may have changed since the hub last started.
+func (k *Kind) Refresh(rec *Record) bool {
+	if !rec.AutoUpgradeMinorVersion {
+		return false
 	}
 	before := rec.Version
-	if err := Resolve(cat, rec, before); err != nil {
-		log.Warn("The extension's type or release train left the catalog; it keeps its version", "extension", rec.ID, "error", err)
-		return nil
+	if err := Resolve(k.Catalog, rec, before); err != nil {
+		k.log().Warn("The extension's type or release train left the catalog; it keeps its version", "extension", rec.ID, "error", err)
+		return false
 	}
 	if rec.Version == before {
-		return nil
+		return false
 	}
-	rec.Phase = PhaseUpdating
-	if _, err := svc.Save(ctx, cluster, rec); err != nil {
-		return err
+	k.log().Info("Extension auto-upgraded", "extension", rec.ID, "from", before, "to", rec.Version)
+	return true
+}
+
+// log is the kind's logger, or the default one.
+func (k *Kind) log() *slog.Logger {
+	if k.Log == nil {
+		return slog.Default()
 	}
-	log.Info("Extension auto-upgraded", "extension", rec.ID, "from", before, "to", rec.Version)
-	return nil
+	return k.Log
 }

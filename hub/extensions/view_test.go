@@ -86,13 +86,3 @@ func TestClusterOwned(t *testing.T) {
 		t.Error("an uninstalled release is not shown")
 	}
 }
-
-func TestClusterOf(t *testing.T) {
-	c := "/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c"
-	if got := ClusterOf(ID(c, "flux")); got != c {
-		t.Errorf("ClusterOf = %s", got)
-	}
-	if got := ClusterOf(c); got != "" {
-		t.Errorf("ClusterOf(cluster) = %s, want empty", got)
-	}
-}

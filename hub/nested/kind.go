@@ -60,3 +60,11 @@ type Change[P any] func(old P, protected map[string]string) (P, map[string]strin
 type Creator interface {
 	Creating(ctx context.Context, req Request, now time.Time) error
 }
+
+// Refresher is a kind whose stored resources follow something that may change between two
+// starts of the hub, e.g. the catalog's newest version on a release train. At start-up the
+// registry calls Refresh on each of a cluster's resources that is not being deleted and
+// stores those it changed as Updating.
+type Refresher[P any] interface {
+	Refresh(rec P) (changed bool)
+}

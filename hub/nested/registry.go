@@ -38,6 +38,7 @@ type Served interface {
 	Outcome(ctx context.Context, req Request, deletion bool) (Outcome, error)
 	StatusesReported(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error
 	ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, error)
+	Refresh(ctx context.Context, cluster *store.Resource) error
 }
 
 // Names names the kind.
@@ -80,8 +81,9 @@ func (r *Registry) Kinds() []Served {
 // StatusesReported is the agent API's hook after a status report: every kind forgets the
 // resources the agent reports removed.
 func (r *Registry) StatusesReported(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error {
-	errs := make([]error, 0, len(r.kinds))
-	for _, k := range r.kinds {
+	kinds := r.Kinds()
+	errs := make([]error, 0, len(kinds))
+	for _, k := range kinds {
 		errs = append(errs, k.StatusesReported(ctx, clusterID, items))
 	}
 	return errors.Join(errs...)

@@ -26,7 +26,6 @@ import (
 
 	"github.com/kubearc/kubearc/hub/agentprofile"
 	"github.com/kubearc/kubearc/hub/catalog"
-	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/seal"
@@ -53,24 +52,24 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 		return err
 	}
 	h.kinds = nested.NewRegistry(h.notifying, key, h.cfg.Log, h.cfg.Now)
-	ext := registerKinds(h.kinds, h.catalog, h.cfg.Log)
+	registerKinds(h.kinds, h.catalog, h.cfg.Log)
 	// A cluster or extension the catalog cannot be applied to must not keep the hub down.
-	if err := h.applyCatalog(ctx, ext); err != nil {
+	if err := h.applyCatalog(ctx); err != nil {
 		h.cfg.Log.Error("Applying the catalog to stored clusters and extensions failed", "error", err)
 	}
 	return nil
 }
 
-// applyCatalog refreshes every cluster's agent profile and auto-upgrades its extensions.
-func (h *Hub) applyCatalog(ctx context.Context, ext *extensions.Service) error {
+// applyCatalog refreshes every cluster's agent profile and its resources of every kind that
+// follows the catalog (nested.Refresher), e.g. auto-upgrading extensions.
+func (h *Hub) applyCatalog(ctx context.Context) error {
 	clusters, err := h.notifying.ListResources(ctx, store.ListQuery{Type: clusterType})
 	if err != nil {
 		return fmt.Errorf("listing clusters: %w", err)
 	}
 	var errs []error
 	for _, c := range clusters {
-		errs = append(errs, agentprofile.Refresh(ctx, h.notifying, h.catalog, c),
-			extensions.AutoUpgrade(ctx, ext, h.catalog, h.cfg.Log, c))
+		errs = append(errs, agentprofile.Refresh(ctx, h.notifying, h.catalog, c), h.kinds.Refresh(ctx, c))
 	}
 	return errors.Join(errs...)
 }

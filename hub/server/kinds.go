@@ -24,10 +24,8 @@ import (
 )
 
 // registerKinds registers the kinds nested under a connectedCluster, once at start-up; a new
-// kind adds its line here. It returns the extensions' service, which the catalog's
-// auto-upgrades use.
-func registerKinds(reg *nested.Registry, cat *catalog.Catalog, log *slog.Logger) *extensions.Service {
-	ext := nested.Register(reg, &extensions.Kind{Catalog: cat})
+// kind adds its line here.
+func registerKinds(reg *nested.Registry, cat *catalog.Catalog, log *slog.Logger) {
+	ext := nested.Register(reg, &extensions.Kind{Catalog: cat, Log: log})
 	nested.Register(reg, &gitops.Kind{Catalog: cat, Extensions: ext, Log: log})
-	return ext
 }

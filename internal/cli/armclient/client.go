@@ -84,9 +84,6 @@ func New(o Options) (*Client, error) {
 	return &Client{endpoint: endpoint, pipeline: pl}, nil
 }
 
-// Endpoint is the hub's base URL.
-func (c *Client) Endpoint() string { return c.endpoint.String() }
-
 // ParseEndpoint checks a hub URL and returns it without a trailing slash. A URL without a
 // scheme is taken as https.
 func ParseEndpoint(raw string) (*url.URL, error) {

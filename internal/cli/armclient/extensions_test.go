@@ -48,7 +48,7 @@ func TestExtensionRequests(t *testing.T) {
 		case r.Method == http.MethodPatch:
 			w.WriteHeader(http.StatusAccepted)
 		case strings.HasSuffix(r.URL.Path, "/extensions") && r.URL.Query().Get("page") == "":
-			_, _ = w.Write([]byte(`{"value":[` + echoingExtension + `],"nextLink":"` + c.Endpoint() + r.URL.Path + `?api-version=2023-05-01&page=2"}`))
+			_, _ = w.Write([]byte(`{"value":[` + echoingExtension + `],"nextLink":"` + c.endpoint.String() + r.URL.Path + `?api-version=2023-05-01&page=2"}`))
 		case strings.HasSuffix(r.URL.Path, "/extensions"):
 			_, _ = w.Write([]byte(`{"value":[{"name":"flux","properties":{"extensionType":"flux"}}]}`))
 		default:
