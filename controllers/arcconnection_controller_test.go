@@ -51,14 +51,7 @@ func setCapacity(n *corev1.Node, cpu string) {
 // onboard does what arcctl connectedk8s connect does: the key in the cluster, the cluster on
 // the hub with the key's public half, the hub CA, then the ArcConnection.
 func onboard(interval time.Duration) {
-	id, err := agentkey.Ensure(ctx, k8sClient, client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"})
-	Expect(err).NotTo(HaveOccurred())
-	pub, err := agentpubkey.Encode(id.Key.Public())
-	Expect(err).NotTo(HaveOccurred())
-	status, body := hub.cluster(http.MethodPut, map[string]any{
-		"location": "westeurope", "identity": map[string]any{"type": "SystemAssigned"},
-		"properties": map[string]any{"agentPublicKeyCertificate": pub},
-	})
+	status, body := putCluster()
 	Expect(status).To(BeElementOf(http.StatusCreated, http.StatusOK), "%v", body)
 	Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Namespace: agentNamespace, Name: "kubearc-hub-ca"},
@@ -70,6 +63,20 @@ func onboard(interval time.Duration) {
 			HubCASecretRef:    &arcv1alpha1.SecretReference{Name: "kubearc-hub-ca"},
 			HeartbeatInterval: &metav1.Duration{Duration: interval}},
 	})).To(Succeed())
+}
+
+// putCluster puts the cluster on the hub with the public half of the agent's key, made
+// when missing, and returns the hub's answer.
+func putCluster() (int, map[string]any) {
+	GinkgoHelper()
+	id, err := agentkey.Ensure(ctx, k8sClient, client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"})
+	Expect(err).NotTo(HaveOccurred())
+	pub, err := agentpubkey.Encode(id.Key.Public())
+	Expect(err).NotTo(HaveOccurred())
+	return hub.cluster(http.MethodPut, map[string]any{
+		"location": "westeurope", "identity": map[string]any{"type": "SystemAssigned"},
+		"properties": map[string]any{"agentPublicKeyCertificate": pub},
+	})
 }
 
 func arcConnection() *arcv1alpha1.ArcConnection {
@@ -205,14 +212,7 @@ var _ = Describe("ArcConnection controller", Ordered, func() {
 
 		// The cluster comes back on the hub with the same key: the agent registers again by
 		// itself, keeping its key.
-		id, err := agentkey.Ensure(ctx, k8sClient, client.ObjectKey{Namespace: agentNamespace, Name: "kubearc-agent-key"})
-		Expect(err).NotTo(HaveOccurred())
-		pub, err := agentpubkey.Encode(id.Key.Public())
-		Expect(err).NotTo(HaveOccurred())
-		status, _ := hub.cluster(http.MethodPut, map[string]any{
-			"location": "westeurope", "identity": map[string]any{"type": "SystemAssigned"},
-			"properties": map[string]any{"agentPublicKeyCertificate": pub},
-		})
+		status, _ := putCluster()
 		Expect(status).To(Equal(http.StatusCreated))
 		Eventually(func() metav1.ConditionStatus { return condition(arcConnection(), arcv1alpha1.ReadyCondition).Status },
 			40*time.Second, 200*time.Millisecond).Should(Equal(metav1.ConditionTrue))

@@ -60,16 +60,7 @@ var _ = Describe("ArcConnection validation", func() {
 	})
 
 	DescribeTable("accepts or rejects a spec",
-		func(mutate func(*arcv1alpha1.ArcConnection), wantErr string) {
-			obj := validArcConnection()
-			mutate(obj)
-			err := k8sClient.Create(ctx, obj)
-			if wantErr == "" {
-				Expect(err).NotTo(HaveOccurred())
-				return
-			}
-			Expect(err).To(MatchError(ContainSubstring(wantErr)))
-		},
+		acceptsOrRejects(validArcConnection),
 		Entry("every field set", func(o *arcv1alpha1.ArcConnection) {
 			o.Spec.AgentKeySecretRef = &arcv1alpha1.SecretReference{Name: "agent-key"}
 			o.Spec.HubCASecretRef = &arcv1alpha1.SecretReference{Name: "hub-ca"}

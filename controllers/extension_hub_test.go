@@ -95,37 +95,19 @@ var _ = Describe("Extensions through the hub", Ordered, func() {
 	})
 
 	It("installs an extension created on the hub, and the hub shows it Succeeded", func() {
-		_, err := hub.PutExtension(connectedPath, "demo", map[string]any{
-			"extensionType": "demo", "autoUpgradeMinorVersion": false, "version": "0.1.0",
-			"configurationSettings":          map[string]string{"greeting": "from the hub"},
-			"configurationProtectedSettings": map[string]string{"auth.password": secretValue},
-		})
+		_, err := putDemo("0.1.0")
 		Expect(err).NotTo(HaveOccurred())
 
 		Eventually(func() map[string]string { return configMapData("hub-demo", "demo-config") }, 60*time.Second, 250*time.Millisecond).
 			Should(SatisfyAll(HaveKeyWithValue("greeting", "from the hub"), HaveKeyWithValue("password", secretValue),
 				HaveKeyWithValue("chartVersion", "0.1.0")))
-		Eventually(func(g Gomega) {
-			props, err := hub.GetExtension(connectedPath, "demo")
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(props["provisioningState"]).To(Equal("Succeeded"), "%v", props)
-			g.Expect(props["currentVersion"]).To(Equal("0.1.0"))
-		}, 30*time.Second, 250*time.Millisecond).Should(Succeed())
+		expectHubSucceeded("0.1.0", 30*time.Second)
 	})
 
 	It("upgrades when the hub's version changes", func() {
-		_, err := hub.PutExtension(connectedPath, "demo", map[string]any{
-			"extensionType": "demo", "autoUpgradeMinorVersion": false, "version": "0.2.0",
-			"configurationSettings":          map[string]string{"greeting": "from the hub"},
-			"configurationProtectedSettings": map[string]string{"auth.password": secretValue},
-		})
+		_, err := putDemo("0.2.0")
 		Expect(err).NotTo(HaveOccurred())
-		Eventually(func(g Gomega) {
-			props, err := hub.GetExtension(connectedPath, "demo")
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(props["provisioningState"]).To(Equal("Succeeded"), "%v", props)
-			g.Expect(props["currentVersion"]).To(Equal("0.2.0"))
-		}, 60*time.Second, 250*time.Millisecond).Should(Succeed())
+		expectHubSucceeded("0.2.0", 60*time.Second)
 		Expect(configMapData("hub-demo", "demo-config")).To(HaveKeyWithValue("chartVersion", "0.2.0"))
 	})
 
@@ -146,12 +128,7 @@ var _ = Describe("Extensions through the hub", Ordered, func() {
 		h, err := hubtest.Start(context.Background(), hubtest.Options{Listen: addr, DataDir: dataDir, Configure: configure})
 		Expect(err).NotTo(HaveOccurred())
 		hub = &testHub{Hub: h}
-		Eventually(func(g Gomega) {
-			props, err := hub.GetExtension(connectedPath, "demo")
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(props["provisioningState"]).To(Equal("Succeeded"), "%v", props)
-			g.Expect(props["currentVersion"]).To(Equal("0.2.0"))
-		}, 60*time.Second, 250*time.Millisecond).Should(Succeed())
+		expectHubSucceeded("0.2.0", 60*time.Second)
 		Expect(configMapData("hub-demo", "demo-config")).To(HaveKeyWithValue("chartVersion", "0.2.0"))
 	})
 
@@ -165,6 +142,27 @@ var _ = Describe("Extensions through the hub", Ordered, func() {
 		}, 30*time.Second, 250*time.Millisecond).Should(Equal(http.StatusNotFound))
 	})
 })
+
+// putDemo creates or updates the demo extension on the hub at version, with a setting and a
+// protected setting.
+func putDemo(version string) (map[string]any, error) {
+	return hub.PutExtension(connectedPath, "demo", map[string]any{
+		"extensionType": "demo", "autoUpgradeMinorVersion": false, "version": version,
+		"configurationSettings":          map[string]string{"greeting": "from the hub"},
+		"configurationProtectedSettings": map[string]string{"auth.password": secretValue},
+	})
+}
+
+// expectHubSucceeded waits until the hub shows the demo extension Succeeded at version.
+func expectHubSucceeded(version string, within time.Duration) {
+	GinkgoHelper()
+	Eventually(func(g Gomega) {
+		props, err := hub.GetExtension(connectedPath, "demo")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(props["provisioningState"]).To(Equal("Succeeded"), "%v", props)
+		g.Expect(props["currentVersion"]).To(Equal(version))
+	}, within, 250*time.Millisecond).Should(Succeed())
+}
 
 // disconnect removes the ArcConnection, the hub CA Secret and the client certificate of the
 // previous hub, so that the next onboard connects to the current hub.

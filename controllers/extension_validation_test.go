@@ -63,16 +63,7 @@ var _ = Describe("Extension validation", func() {
 	})
 
 	DescribeTable("accepts or rejects a spec",
-		func(mutate func(*arcv1alpha1.Extension), wantErr string) {
-			obj := validExtension()
-			mutate(obj)
-			err := k8sClient.Create(ctx, obj)
-			if wantErr == "" {
-				Expect(err).NotTo(HaveOccurred())
-				return
-			}
-			Expect(err).To(MatchError(ContainSubstring(wantErr)))
-		},
+		acceptsOrRejects(validExtension),
 		Entry("every field set", func(e *arcv1alpha1.Extension) {
 			e.Spec.ReleaseTrain, e.Spec.AutoUpgradeMinorVersion = "stable", true
 			e.Spec.Scope, e.Spec.Namespace = arcv1alpha1.ExtensionScopeNamespace, "team-a"

@@ -88,6 +88,17 @@ func readyCondition(cfg *arcv1alpha1.GitOpsConfiguration) metav1.Condition {
 	return metav1.Condition{}
 }
 
+// updateGitOps changes the GitOpsConfiguration name of the agent's namespace with change,
+// again on a conflict.
+func updateGitOps(name string, change func(*arcv1alpha1.GitOpsConfiguration)) {
+	GinkgoHelper()
+	Eventually(func(g Gomega) {
+		cfg := getGitOps(g, name)
+		change(cfg)
+		g.Expect(k8sClient.Update(ctx, cfg)).To(Succeed())
+	}, gitopsWait, gitopsPoll).Should(Succeed())
+}
+
 // setFluxReady sets the Ready condition on a Flux object's status, as Flux would.
 func setFluxReady(obj client.Object, status metav1.ConditionStatus, reason, message string) {
 	Eventually(func(g Gomega) {
@@ -116,6 +127,9 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	fluxNS := "gitops-" + name
 	repoKey := client.ObjectKey{Namespace: fluxNS, Name: name}
 	kustomizationKey := func(k string) client.ObjectKey { return client.ObjectKey{Namespace: fluxNS, Name: name + "-" + k} }
+	kustomization := func(k string) *kustomizev1.Kustomization {
+		return &kustomizev1.Kustomization{ObjectMeta: metav1.ObjectMeta{Name: name + "-" + k, Namespace: fluxNS}}
+	}
 
 	BeforeAll(func() {
 		Expect(k8sClient.Create(ctx, &corev1.Secret{
@@ -176,9 +190,7 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 		setFluxReady(&sourcev1.GitRepository{ObjectMeta: metav1.ObjectMeta{Name: repoKey.Name, Namespace: fluxNS}},
 			metav1.ConditionTrue, "Succeeded", "stored artifact for revision 'main@sha1:0123'")
 		for _, k := range []string{"infra", "apps"} {
-			key := kustomizationKey(k)
-			setFluxReady(&kustomizev1.Kustomization{ObjectMeta: metav1.ObjectMeta{Name: key.Name, Namespace: fluxNS}},
-				metav1.ConditionTrue, "ReconciliationSucceeded", "Applied revision: main@sha1:0123")
+			setFluxReady(kustomization(k), metav1.ConditionTrue, "ReconciliationSucceeded", "Applied revision: main@sha1:0123")
 		}
 		Eventually(func(g Gomega) {
 			cfg := getGitOps(g, name)
@@ -194,9 +206,7 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	})
 
 	It("is Non-Compliant with Flux's message when a Kustomization fails", func() {
-		key := kustomizationKey("apps")
-		setFluxReady(&kustomizev1.Kustomization{ObjectMeta: metav1.ObjectMeta{Name: key.Name, Namespace: fluxNS}},
-			metav1.ConditionFalse, "BuildFailed", "kustomize build failed: missing resource deploy.yaml")
+		setFluxReady(kustomization("apps"), metav1.ConditionFalse, "BuildFailed", "kustomize build failed: missing resource deploy.yaml")
 		Eventually(func(g Gomega) {
 			cfg := getGitOps(g, name)
 			g.Expect(cfg.Status.ComplianceState).To(Equal(arcv1alpha1.ComplianceNonCompliant))
@@ -220,11 +230,9 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	})
 
 	It("deletes the Flux Kustomization of a kustomization removed from the spec", func() {
-		Eventually(func(g Gomega) {
-			cfg := getGitOps(g, name)
+		updateGitOps(name, func(cfg *arcv1alpha1.GitOpsConfiguration) {
 			cfg.Spec.Kustomizations = cfg.Spec.Kustomizations[:1]
-			g.Expect(k8sClient.Update(ctx, cfg)).To(Succeed())
-		}, gitopsWait, gitopsPoll).Should(Succeed())
+		})
 		Eventually(func() bool {
 			return apierrors.IsNotFound(k8sClient.Get(ctx, kustomizationKey("apps"), &kustomizev1.Kustomization{}))
 		}, gitopsWait, gitopsPoll).Should(BeTrue())
@@ -232,11 +240,9 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	})
 
 	It("suspends the Flux objects and reports Suspended", func() {
-		Eventually(func(g Gomega) {
-			cfg := getGitOps(g, name)
+		updateGitOps(name, func(cfg *arcv1alpha1.GitOpsConfiguration) {
 			cfg.Spec.Suspend = true
-			g.Expect(k8sClient.Update(ctx, cfg)).To(Succeed())
-		}, gitopsWait, gitopsPoll).Should(Succeed())
+		})
 		Eventually(func(g Gomega) {
 			repo := &sourcev1.GitRepository{}
 			g.Expect(k8sClient.Get(ctx, repoKey, repo)).To(Succeed())
@@ -246,14 +252,12 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	})
 
 	It("stalls with a clear message on a dependsOn cycle", func() {
-		Eventually(func(g Gomega) {
-			cfg := getGitOps(g, name)
+		updateGitOps(name, func(cfg *arcv1alpha1.GitOpsConfiguration) {
 			cfg.Spec.Suspend = false
 			cfg.Spec.Kustomizations = []arcv1alpha1.KustomizationSpec{
 				{Name: "a", DependsOn: []string{"b"}}, {Name: "b", DependsOn: []string{"a"}},
 			}
-			g.Expect(k8sClient.Update(ctx, cfg)).To(Succeed())
-		}, gitopsWait, gitopsPoll).Should(Succeed())
+		})
 		Eventually(func(g Gomega) {
 			cfg := getGitOps(g, name)
 			g.Expect(apimeta.IsStatusConditionTrue(cfg.Status.Conditions, arcv1alpha1.StalledCondition)).To(BeTrue())
@@ -297,11 +301,9 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 
 	It("moves its Flux objects and auth Secret when spec.namespace changes", func() {
 		const other = "cfg2"
-		Eventually(func(g Gomega) {
-			cfg := getGitOps(g, other)
+		updateGitOps(other, func(cfg *arcv1alpha1.GitOpsConfiguration) {
 			cfg.Spec.Namespace = "gitops-moved"
-			g.Expect(k8sClient.Update(ctx, cfg)).To(Succeed())
-		}, gitopsWait, gitopsPoll).Should(Succeed())
+		})
 		Eventually(func(g Gomega) {
 			g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "gitops-moved", Name: other}, &sourcev1.GitRepository{})).To(Succeed())
 			g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "gitops-moved", Name: other + "-auth"}, &corev1.Secret{})).To(Succeed())
@@ -317,8 +319,8 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	It("turns a hub desired object into a CR whose decrypted key reaches Flux, and reports it", func() {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		Expect(err).NotTo(HaveOccurred())
-		kind := &gitops.Desired{Target: desired.Target{Client: k8sClient, Namespace: agentNamespace,
-			Key: func(context.Context) (crypto.Signer, error) { return key, nil }}}
+		kind := gitops.Desired(desired.Target{Client: k8sClient, Namespace: agentNamespace,
+			Key: func(context.Context) (crypto.Signer, error) { return key, nil }})
 		plain, _ := json.Marshal(map[string]string{protocol.ProtectedSSHPrivateKey: base64.StdEncoding.EncodeToString([]byte(sshKeyCanary))})
 		sealed, err := seal.ForAgent(&key.PublicKey, plain)
 		Expect(err).NotTo(HaveOccurred())

@@ -131,3 +131,19 @@ var _ = AfterSuite(func() {
 		Expect(testEnv.Stop()).To(Succeed())
 	}
 })
+
+// acceptsOrRejects is the body of a validation table: it creates valid() changed by mutate
+// and expects the API server to accept it when wantErr is empty, else to reject it saying
+// wantErr.
+func acceptsOrRejects[T client.Object](valid func() T) func(mutate func(T), wantErr string) {
+	return func(mutate func(T), wantErr string) {
+		obj := valid()
+		mutate(obj)
+		err := k8sClient.Create(ctx, obj)
+		if wantErr == "" {
+			Expect(err).NotTo(HaveOccurred())
+			return
+		}
+		Expect(err).To(MatchError(ContainSubstring(wantErr)))
+	}
+}

@@ -149,12 +149,6 @@ func CRName(hubName string, maxLength int, what, usedFor string) (string, error)
 	return name, nil
 }
 
-// FailedStatus is the status payload of a desired object the agent cannot use.
-func FailedStatus(status any) json.RawMessage {
-	raw, _ := json.Marshal(status)
-	return raw
-}
-
 // HubName is the hub's name of a hub-owned CR.
 func HubName(obj metav1.Object) string {
 	if n := obj.GetAnnotations()[arcv1alpha1.HubNameAnnotation]; n != "" {

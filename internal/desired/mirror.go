@@ -37,10 +37,11 @@
 // called with the names of every object of the kind the hub has, valid or not, and only
 // after a desired state arrived.
 //
-// The kinds live in internal/agent/<kind>; Target holds what their CRs share: writing a
-// hub-owned CR and its protected-settings Secret, rejecting, pruning. The Mirror writes only
-// the HubSynced condition of a CR, through a reconcile.Patcher that owns it alone, so it
-// never erases the conditions the kind's reconciler writes.
+// The kinds live in internal/agent/<kind>. A kind whose CRs live in the agent's namespace is
+// a Namespaced, given the kind's mapping of the hub's spec to its CR's; Target holds what
+// writing CRs shares: a hub-owned CR and its protected-settings Secret, rejecting, pruning.
+// The Mirror writes only the HubSynced condition of a CR, through a reconcile.Patcher that
+// owns it alone, so it never erases the conditions the kind's reconciler writes.
 package desired
 
 import (

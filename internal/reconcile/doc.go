@@ -22,7 +22,9 @@
 //     counts as handled), Wait (requeue later, no error) and Retry (transient, with the reason
 //     shown in Ready);
 //   - Run, which runs a reconcile as an ordered list of small steps and turns their errors
-//     into conditions and a ctrl.Result.
+//     into conditions and a ctrl.Result;
+//   - NewBuilder and SecretUsers, the watches every kind has: its objects' spec changes and
+//     the Secrets of the agent's namespace they use.
 //
 // A reconciler reads its object, creates a Patcher, defers Patcher.Patch, handles deletion
 // and its finalizer, then calls Run with its steps.

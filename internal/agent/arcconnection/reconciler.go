@@ -22,13 +22,9 @@ import (
 	"context"
 	"errors"
 
-	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	ctrlreconcile "sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
@@ -84,15 +80,10 @@ func Setup(d agent.Deps) (agent.Parts, error) {
 // SetupWithManager watches the ArcConnection, the Secrets in the agent's namespace it reads,
 // and the Connector's wake-ups from the hub's desired state.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	toDefault := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []ctrlreconcile.Request {
-		return []ctrlreconcile.Request{{NamespacedName: client.ObjectKey{Name: arcv1alpha1.ArcConnectionName}}}
-	})
-	inAgentNamespace := predicate.NewPredicateFuncs(func(o client.Object) bool {
-		return o.GetNamespace() == r.Connector.Namespace
-	})
-	return ctrl.NewControllerManagedBy(mgr).
-		For(&arcv1alpha1.ArcConnection{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&corev1.Secret{}, toDefault, builder.WithPredicates(inAgentNamespace)).
+	toDefault := func(context.Context, client.Object) []ctrl.Request {
+		return []ctrl.Request{{NamespacedName: client.ObjectKey{Name: arcv1alpha1.ArcConnectionName}}}
+	}
+	return reconcile.NewBuilder(mgr, &arcv1alpha1.ArcConnection{}, r.Connector.Namespace, toDefault).
 		WatchesRawSource(source.Channel(r.Connector.Wake, &handler.EnqueueRequestForObject{})).
 		Complete(r)
 }

@@ -15,14 +15,11 @@
 package extension
 
 import (
-	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
@@ -34,50 +31,26 @@ import (
 const maxReleaseName = 53
 
 // Desired is the desired.Kind of protocol.KindExtension: one Extension CR per desired object,
-// in the agent's namespace, with its protected settings decrypted into a Secret the CR owns.
-type Desired struct {
-	desired.Target
+// in target's namespace, with its protected settings decrypted into a Secret the CR owns.
+// The Extensions the hub no longer has are deleted, their finalizer uninstalls the releases;
+// their Secrets go at once, not waiting for the garbage collector.
+func Desired(target desired.Target) desired.Kind {
+	return &desired.Namespaced[protocol.ExtensionSpec, arcv1alpha1.ExtensionSpec, *arcv1alpha1.Extension]{
+		Target: target, ProtocolKind: protocol.KindExtension, Noun: "extension", MaxName: maxReleaseName, NameUse: "a Helm release",
+		NewList:   func() client.ObjectList { return &arcv1alpha1.ExtensionList{} },
+		Check:     check,
+		Protected: func(s protocol.ExtensionSpec) string { return s.ProtectedSettings },
+		CRSpec:    crSpec,
+		SetSpec:   func(cr *arcv1alpha1.Extension, spec arcv1alpha1.ExtensionSpec) { cr.Spec = spec },
+		FailedStatus: func(message string) any {
+			return protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningFailed, Message: message}
+		},
+		PruneSecret: true,
+	}
 }
 
-var _ desired.Kind = (*Desired)(nil)
-
-// Kind returns protocol.KindExtension.
-func (e *Desired) Kind() string { return protocol.KindExtension }
-
-// Apply creates or updates the Extension CR of obj and its protected-settings Secret.
-func (e *Desired) Apply(ctx context.Context, obj protocol.DesiredObject) error {
-	name, err := CRName(obj.Name)
-	if err != nil {
-		return err
-	}
-	spec, err := decode(obj)
-	if err != nil {
-		return err
-	}
-	protected, err := e.Open(ctx, spec.ProtectedSettings)
-	if err != nil {
-		return err
-	}
-	cr := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: e.Namespace, Name: name}}
-	return e.Write(ctx, cr, obj, secretData(protected), func() {
-		cr.Spec = toCRSpec(spec)
-		if len(protected) > 0 {
-			cr.Spec.ProtectedSettingsSecretRef = &arcv1alpha1.SecretReference{Name: name + desired.ProtectedSettingsSuffix}
-		}
-	})
-}
-
-// CRName is the name of the CR for the hub's object name: lower case, and a valid Helm
-// release name.
-func CRName(hubName string) (string, error) {
-	return desired.CRName(hubName, maxReleaseName, "the extension name", "a Helm release")
-}
-
-func decode(obj protocol.DesiredObject) (protocol.ExtensionSpec, error) {
-	var spec protocol.ExtensionSpec
-	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
-		return spec, &desired.InvalidError{Message: "the extension's spec is not valid JSON: " + err.Error()}
-	}
+// check says which fields the hub's spec lacks, or that its scope is unknown.
+func check(spec protocol.ExtensionSpec) error {
 	var missing []string
 	for field, v := range map[string]string{"extensionType": spec.ExtensionType, "version": spec.Version,
 		"chart.repository": spec.Chart.Repository, "chart.name": spec.Chart.Name, "chart.version": spec.Chart.Version} {
@@ -87,55 +60,29 @@ func decode(obj protocol.DesiredObject) (protocol.ExtensionSpec, error) {
 	}
 	if len(missing) > 0 {
 		slices.Sort(missing)
-		return spec, &desired.InvalidError{Message: "the extension's spec lacks " + strings.Join(missing, ", ")}
+		return errors.New("the extension's spec lacks " + strings.Join(missing, ", "))
 	}
 	if spec.Scope != "" && spec.Scope != protocol.ScopeCluster && spec.Scope != protocol.ScopeNamespace {
-		return spec, &desired.InvalidError{Message: fmt.Sprintf("the extension's scope %q is neither cluster nor namespace", spec.Scope)}
+		return fmt.Errorf("the extension's scope %q is neither cluster nor namespace", spec.Scope)
 	}
-	return spec, nil
+	return nil
 }
 
-func toCRSpec(s protocol.ExtensionSpec) arcv1alpha1.ExtensionSpec {
+// crSpec maps the hub's spec to the CR's; secretName names the protected-settings Secret,
+// empty when there is none.
+func crSpec(s protocol.ExtensionSpec, secretName string) (arcv1alpha1.ExtensionSpec, error) {
 	scope := arcv1alpha1.ExtensionScope(s.Scope)
 	if scope == "" {
 		scope = arcv1alpha1.ExtensionScopeCluster
 	}
-	return arcv1alpha1.ExtensionSpec{
+	out := arcv1alpha1.ExtensionSpec{
 		ExtensionType: s.ExtensionType, ReleaseTrain: s.ReleaseTrain, Version: s.Version,
 		AutoUpgradeMinorVersion: s.AutoUpgradeMinorVersion,
 		Chart:                   arcv1alpha1.ChartReference{Repository: s.Chart.Repository, Name: s.Chart.Name, Version: s.Chart.Version},
 		Scope:                   scope, Namespace: s.Namespace, ConfigurationSettings: s.ConfigurationSettings,
 	}
-}
-
-// secretData is protected settings as Secret data.
-func secretData(settings map[string]string) map[string][]byte {
-	data := make(map[string][]byte, len(settings))
-	for k, v := range settings {
-		data[k] = []byte(v)
+	if secretName != "" {
+		out.ProtectedSettingsSecretRef = &arcv1alpha1.SecretReference{Name: secretName}
 	}
-	return data
-}
-
-// Reject marks the existing CR, if any, with HubSynced=False.
-func (e *Desired) Reject(ctx context.Context, name string, invalid *desired.InvalidError) error {
-	return e.Target.Reject(ctx, &arcv1alpha1.Extension{}, name, invalid)
-}
-
-// InvalidStatus is a Failed extension status with the reason.
-func (e *Desired) InvalidStatus(invalid *desired.InvalidError) json.RawMessage {
-	return desired.FailedStatus(protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningFailed, Message: invalid.Message})
-}
-
-// Prune deletes the hub-owned Extensions the hub no longer has; their finalizer uninstalls
-// the releases. The protected-settings Secret goes at once, not waiting for the garbage
-// collector.
-func (e *Desired) Prune(ctx context.Context, keep map[string]bool) error {
-	return e.Target.Prune(ctx, &arcv1alpha1.ExtensionList{}, keep, func(cr client.Object) error {
-		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: e.Namespace, Name: cr.GetName() + desired.ProtectedSettingsSuffix}}
-		if err := e.Client.Delete(ctx, secret); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("deleting the protected settings of Extension %s: %w", cr.GetName(), err)
-		}
-		return nil
-	})
+	return out, nil
 }

@@ -40,12 +40,7 @@ const ns = desiredtest.Namespace
 // newFixture is a fake cluster holding objs, with the Extension kind plugged into its Mirror.
 func newFixture(t *testing.T, objs ...client.Object) *desiredtest.Fixture {
 	t.Helper()
-	return desiredtest.New(t, &arcv1alpha1.Extension{}, func(t desired.Target) desired.Kind { return &Desired{Target: t} }, objs...)
-}
-
-func object(t *testing.T, name, rv string, spec protocol.ExtensionSpec) protocol.DesiredObject {
-	t.Helper()
-	return desiredtest.Object(t, protocol.KindExtension, name, rv, spec)
+	return desiredtest.New(t, &arcv1alpha1.Extension{}, Desired, objs...)
 }
 
 func spec(version string) protocol.ExtensionSpec {
@@ -58,7 +53,7 @@ func TestExtensionsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 	f := newFixture(t)
 	s := spec("0.1.0")
 	s.ProtectedSettings = f.Seal(t, map[string]string{"auth.password": "s3cret-value"})
-	if err := f.Apply(t, object(t, "Demo", "7", s)); err != nil {
+	if err := f.Apply(t, f.Object(t, "Demo", "7", s)); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	cr := &arcv1alpha1.Extension{}
@@ -87,14 +82,14 @@ func TestExtensionsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 
 func TestAnUndecryptableObjectKeepsTheLastGoodCR(t *testing.T) {
 	f := newFixture(t)
-	if err := f.Apply(t, object(t, "demo", "1", spec("0.1.0"))); err != nil {
+	if err := f.Apply(t, f.Object(t, "demo", "1", spec("0.1.0"))); err != nil {
 		t.Fatal(err)
 	}
 	bad := spec("0.2.0")
 	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	plain, _ := json.Marshal(map[string]string{"auth.password": "s3cret-value"})
 	bad.ProtectedSettings, _ = seal.ForAgent(&other.PublicKey, plain) // sealed for another cluster
-	if err := f.Apply(t, object(t, "demo", "2", bad)); err != nil {
+	if err := f.Apply(t, f.Object(t, "demo", "2", bad)); err != nil {
 		t.Fatalf("an invalid object must not be retried as an error: %v", err)
 	}
 	cr := &arcv1alpha1.Extension{}
@@ -118,7 +113,7 @@ func TestAnUndecryptableObjectKeepsTheLastGoodCR(t *testing.T) {
 	}
 
 	// The hub fixes the object: it is applied and the rejection goes.
-	if err := f.Apply(t, object(t, "demo", "3", spec("0.2.0"))); err != nil {
+	if err := f.Apply(t, f.Object(t, "demo", "3", spec("0.2.0"))); err != nil {
 		t.Fatal(err)
 	}
 	_ = f.Client.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "demo"}, cr)
@@ -130,10 +125,10 @@ func TestAnUndecryptableObjectKeepsTheLastGoodCR(t *testing.T) {
 func TestPruneDeletesOnlyHubOwnedExtensionsTheHubDropped(t *testing.T) {
 	local := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "local"}, Spec: arcv1alpha1.ExtensionSpec{ExtensionType: "x"}}
 	f := newFixture(t, local)
-	if err := f.Apply(t, object(t, "a", "1", spec("0.1.0")), object(t, "b", "1", spec("0.1.0"))); err != nil {
+	if err := f.Apply(t, f.Object(t, "a", "1", spec("0.1.0")), f.Object(t, "b", "1", spec("0.1.0"))); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Apply(t, object(t, "a", "1", spec("0.1.0"))); err != nil {
+	if err := f.Apply(t, f.Object(t, "a", "1", spec("0.1.0"))); err != nil {
 		t.Fatal(err)
 	}
 	names := f.Names(t, &arcv1alpha1.ExtensionList{})
@@ -155,7 +150,8 @@ func TestNothingIsPrunedBeforeTheHubSpoke(t *testing.T) {
 }
 
 func TestInvalidObjects(t *testing.T) {
-	kind := newFixture(t).Mirror.Kinds[0]
+	f := newFixture(t)
+	kind := f.Mirror.Kinds[0]
 	noChart := spec("0.1.0")
 	noChart.Chart = protocol.ChartRef{}
 	badScope := spec("0.1.0")
@@ -165,9 +161,9 @@ func TestInvalidObjects(t *testing.T) {
 		obj  protocol.DesiredObject
 		want string
 	}{
-		{"name not a release name", object(t, "has_underscore", "1", spec("0.1.0")), "cannot name a Helm release"},
-		{"no chart", object(t, "x", "1", noChart), "lacks chart.name, chart.repository, chart.version"},
-		{"bad scope", object(t, "x", "1", badScope), `scope "galaxy"`},
+		{"name not a release name", f.Object(t, "has_underscore", "1", spec("0.1.0")), "cannot name a Helm release"},
+		{"no chart", f.Object(t, "x", "1", noChart), "lacks chart.name, chart.repository, chart.version"},
+		{"bad scope", f.Object(t, "x", "1", badScope), `scope "galaxy"`},
 		{"not JSON", protocol.DesiredObject{Kind: protocol.KindExtension, Name: "x", Spec: json.RawMessage(`[`)}, "not valid JSON"},
 	}
 	for _, tt := range tests {

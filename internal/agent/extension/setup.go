@@ -15,18 +15,12 @@
 package extension
 
 import (
-	"context"
-
-	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/agent"
+	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
 // Setup adds the Extension reconciler to the manager and returns the kind's desired-state
@@ -36,32 +30,14 @@ func Setup(d agent.Deps) (agent.Parts, error) {
 	if err := r.SetupWithManager(d.Manager); err != nil {
 		return agent.Parts{}, err
 	}
-	return agent.Parts{Desired: &Desired{Target: d.Target()}, Report: Source(d.Namespace)}, nil
+	return agent.Parts{Desired: Desired(d.Target()), Report: Source(d.Namespace)}, nil
 }
 
 // SetupWithManager watches Extensions and the Secrets their protected settings live in.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
-		For(&arcv1alpha1.Extension{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.extensionsOfSecret)).
+	protectedSettings := func(e *arcv1alpha1.Extension) *arcv1alpha1.SecretReference { return e.Spec.ProtectedSettingsSecretRef }
+	return reconcile.NewBuilder(mgr, &arcv1alpha1.Extension{}, r.Namespace,
+		reconcile.SecretUsers(r.Client, func() client.ObjectList { return &arcv1alpha1.ExtensionList{} }, protectedSettings)).
 		Named("extension").
 		Complete(r)
-}
-
-// extensionsOfSecret maps a Secret to the Extensions whose protected settings it holds.
-func (r *Reconciler) extensionsOfSecret(ctx context.Context, o client.Object) []reconcile.Request {
-	if o.GetNamespace() != r.Namespace {
-		return nil
-	}
-	list := &arcv1alpha1.ExtensionList{}
-	if err := r.List(ctx, list, client.InNamespace(r.Namespace)); err != nil {
-		return nil
-	}
-	var out []reconcile.Request
-	for _, e := range list.Items {
-		if ref := e.Spec.ProtectedSettingsSecretRef; ref != nil && ref.Name == o.GetName() {
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&e)})
-		}
-	}
-	return out
 }

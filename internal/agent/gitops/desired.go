@@ -15,10 +15,6 @@
 package gitops
 
 import (
-	"context"
-	"encoding/json"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
@@ -31,72 +27,23 @@ import (
 const maxCRName = 63
 
 // Desired is the desired.Kind of protocol.KindGitOpsConfiguration: one GitOpsConfiguration CR
-// per desired object, in the agent's namespace, with its decrypted protected settings in a
-// Secret the CR owns (<name>-protected-settings).
-type Desired struct {
-	desired.Target
-}
-
-var _ desired.Kind = (*Desired)(nil)
-
-// Kind returns protocol.KindGitOpsConfiguration.
-func (g *Desired) Kind() string { return protocol.KindGitOpsConfiguration }
-
-// Apply creates or updates the GitOpsConfiguration CR of obj and its protected-settings
-// Secret.
-func (g *Desired) Apply(ctx context.Context, obj protocol.DesiredObject) error {
-	name, err := desired.CRName(obj.Name, maxCRName, "the flux configuration name", "Flux objects")
-	if err != nil {
-		return err
+// per desired object, in target's namespace, with its decrypted protected settings (base64
+// values, decoded) in a Secret the CR owns. The configurations the hub no longer has are
+// deleted; their finalizer deletes the Flux objects, and Flux prunes what they applied when
+// prune is set.
+func Desired(target desired.Target) desired.Kind {
+	return &desired.Namespaced[protocol.GitOpsConfigurationSpec, arcv1alpha1.GitOpsConfigurationSpec, *arcv1alpha1.GitOpsConfiguration]{
+		Target: target, ProtocolKind: protocol.KindGitOpsConfiguration, Noun: "flux configuration", MaxName: maxCRName, NameUse: "Flux objects",
+		NewList:    func() client.ObjectList { return &arcv1alpha1.GitOpsConfigurationList{} },
+		Protected:  func(s protocol.GitOpsConfigurationSpec) string { return s.ProtectedSettings },
+		SecretData: ProtectedSecretData,
+		CRSpec:     CRSpec,
+		SetSpec:    func(cr *arcv1alpha1.GitOpsConfiguration, spec arcv1alpha1.GitOpsConfigurationSpec) { cr.Spec = spec },
+		FailedStatus: func(message string) any {
+			return protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningFailed,
+				ComplianceState: protocol.ComplianceUnknown, ErrorMessage: message}
+		},
 	}
-	var spec protocol.GitOpsConfigurationSpec
-	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
-		return &desired.InvalidError{Message: "the flux configuration's spec is not valid JSON: " + err.Error()}
-	}
-	protected, err := g.open(ctx, spec.ProtectedSettings)
-	if err != nil {
-		return err
-	}
-	secretName := ""
-	if len(protected) > 0 {
-		secretName = name + desired.ProtectedSettingsSuffix
-	}
-	crSpec, err := CRSpec(spec, secretName)
-	if err != nil {
-		return &desired.InvalidError{Message: err.Error()}
-	}
-	cr := &arcv1alpha1.GitOpsConfiguration{ObjectMeta: metav1.ObjectMeta{Namespace: g.Namespace, Name: name}}
-	return g.Write(ctx, cr, obj, protected, func() { cr.Spec = crSpec })
-}
-
-// open decrypts the protected settings and decodes their base64 values.
-func (g *Desired) open(ctx context.Context, token string) (map[string][]byte, error) {
-	settings, err := g.Open(ctx, token)
-	if err != nil || settings == nil {
-		return nil, err
-	}
-	data, err := ProtectedSecretData(settings)
-	if err != nil {
-		return nil, &desired.InvalidError{Message: err.Error()}
-	}
-	return data, nil
-}
-
-// Reject marks the existing CR, if any, with HubSynced=False; the last good spec stays.
-func (g *Desired) Reject(ctx context.Context, name string, invalid *desired.InvalidError) error {
-	return g.Target.Reject(ctx, &arcv1alpha1.GitOpsConfiguration{}, name, invalid)
-}
-
-// InvalidStatus is a Failed status with the reason.
-func (g *Desired) InvalidStatus(invalid *desired.InvalidError) json.RawMessage {
-	return desired.FailedStatus(protocol.GitOpsConfigurationStatus{ProvisioningState: protocol.ProvisioningFailed,
-		ComplianceState: protocol.ComplianceUnknown, ErrorMessage: invalid.Message})
-}
-
-// Prune deletes the hub-owned GitOpsConfigurations the hub no longer has; their finalizer
-// deletes the Flux objects, and Flux prunes what they applied when prune is set.
-func (g *Desired) Prune(ctx context.Context, keep map[string]bool) error {
-	return g.Target.Prune(ctx, &arcv1alpha1.GitOpsConfigurationList{}, keep, nil)
 }
 
 // Source reports the GitOpsConfiguration CRs in namespace (the agent's) to the hub.

@@ -36,12 +36,7 @@ const ns = desiredtest.Namespace
 // gitOpsFixture is a fake cluster holding objs, with the GitOps kind plugged into its Mirror.
 func gitOpsFixture(t *testing.T, objs ...client.Object) *desiredtest.Fixture {
 	t.Helper()
-	return desiredtest.New(t, &arcv1alpha1.GitOpsConfiguration{}, func(t desired.Target) desired.Kind { return &Desired{Target: t} }, objs...)
-}
-
-func object(t *testing.T, name, rv string, spec protocol.GitOpsConfigurationSpec) protocol.DesiredObject {
-	t.Helper()
-	return desiredtest.Object(t, protocol.KindGitOpsConfiguration, name, rv, spec)
+	return desiredtest.New(t, &arcv1alpha1.GitOpsConfiguration{}, Desired, objs...)
 }
 
 func gitOpsSpec() protocol.GitOpsConfigurationSpec {
@@ -59,7 +54,7 @@ func TestGitOpsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 	s := gitOpsSpec()
 	s.ProtectedSettings = f.Seal(t, map[string]string{
 		protocol.ProtectedSSHPrivateKey: base64.StdEncoding.EncodeToString([]byte("PRIVATE-KEY-CANARY"))})
-	if err := f.Apply(t, object(t, "Web", "5", s)); err != nil {
+	if err := f.Apply(t, f.Object(t, "Web", "5", s)); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	cr := &arcv1alpha1.GitOpsConfiguration{}
@@ -88,13 +83,13 @@ func TestGitOpsApplyWritesTheCRAndTheProtectedSecret(t *testing.T) {
 
 func TestGitOpsBadBase64KeepsTheLastGoodCRAndTellsTheHub(t *testing.T) {
 	f := gitOpsFixture(t)
-	if err := f.Apply(t, object(t, "web", "1", gitOpsSpec())); err != nil {
+	if err := f.Apply(t, f.Object(t, "web", "1", gitOpsSpec())); err != nil {
 		t.Fatal(err)
 	}
 	bad := gitOpsSpec()
 	bad.GitRepository.URL = "ssh://git@git.example.com/org/other"
 	bad.ProtectedSettings = f.Seal(t, map[string]string{protocol.ProtectedHTTPSKey: "s3cret not base64"})
-	if err := f.Apply(t, object(t, "web", "2", bad)); err != nil {
+	if err := f.Apply(t, f.Object(t, "web", "2", bad)); err != nil {
 		t.Fatalf("an invalid object must not be retried as an error: %v", err)
 	}
 	cr := &arcv1alpha1.GitOpsConfiguration{}
@@ -117,10 +112,10 @@ func TestGitOpsBadBase64KeepsTheLastGoodCRAndTellsTheHub(t *testing.T) {
 func TestGitOpsPruneDeletesOnlyHubOwnedConfigurations(t *testing.T) {
 	local := &arcv1alpha1.GitOpsConfiguration{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "local"}}
 	f := gitOpsFixture(t, local)
-	if err := f.Apply(t, object(t, "a", "1", gitOpsSpec()), object(t, "b", "1", gitOpsSpec())); err != nil {
+	if err := f.Apply(t, f.Object(t, "a", "1", gitOpsSpec()), f.Object(t, "b", "1", gitOpsSpec())); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Apply(t, object(t, "a", "1", gitOpsSpec())); err != nil {
+	if err := f.Apply(t, f.Object(t, "a", "1", gitOpsSpec())); err != nil {
 		t.Fatal(err)
 	}
 	names := f.Names(t, &arcv1alpha1.GitOpsConfigurationList{})

@@ -19,18 +19,16 @@ import (
 
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
-	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/agent"
 	"github.com/kubearc/kubearc/internal/flux"
+	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
 // Setup adds the GitOpsConfiguration reconciler to the manager and returns the kind's
@@ -43,17 +41,16 @@ func Setup(d agent.Deps) (agent.Parts, error) {
 	if err := r.SetupWithManager(d.Manager); err != nil {
 		return agent.Parts{}, err
 	}
-	return agent.Parts{Desired: &Desired{Target: d.Target()}, Report: Source(d.Namespace)}, nil
+	return agent.Parts{Desired: Desired(d.Target()), Report: Source(d.Namespace)}, nil
 }
 
 // SetupWithManager watches GitOpsConfigurations and the protected-settings Secrets of the
 // agent's namespace; the Flux objects are watched once their APIs are served.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	inNamespace := predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetNamespace() == r.Namespace })
-	c, err := ctrl.NewControllerManagedBy(mgr).
+	secretRef := func(cfg *arcv1alpha1.GitOpsConfiguration) *arcv1alpha1.SecretReference { return cfg.Spec.SecretRef }
+	c, err := reconcile.NewBuilder(mgr, &arcv1alpha1.GitOpsConfiguration{}, r.Namespace,
+		reconcile.SecretUsers(r.Client, func() client.ObjectList { return &arcv1alpha1.GitOpsConfigurationList{} }, secretRef)).
 		Named("gitopsconfiguration").
-		For(&arcv1alpha1.GitOpsConfiguration{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.configurationsOfSecret), builder.WithPredicates(inNamespace)).
 		Build(r)
 	if err != nil {
 		return err
@@ -82,25 +79,9 @@ func (r *Reconciler) ensureFluxWatches(ctx context.Context) error {
 }
 
 // configurationOfFluxObject maps a Flux object to its GitOpsConfiguration by its labels.
-func configurationOfFluxObject(_ context.Context, o client.Object) []reconcile.Request {
+func configurationOfFluxObject(_ context.Context, o client.Object) []ctrl.Request {
 	labels := o.GetLabels()
-	return []reconcile.Request{{NamespacedName: client.ObjectKey{
+	return []ctrl.Request{{NamespacedName: client.ObjectKey{
 		Namespace: labels[flux.LabelConfigurationNamespace], Name: labels[flux.LabelConfiguration],
 	}}}
-}
-
-// configurationsOfSecret maps a Secret to the GitOpsConfigurations whose secretRef names it.
-func (r *Reconciler) configurationsOfSecret(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &arcv1alpha1.GitOpsConfigurationList{}
-	if err := r.List(ctx, list, client.InNamespace(o.GetNamespace())); err != nil {
-		ctrl.LoggerFrom(ctx).Error(err, "Listing the GitOpsConfigurations of a Secret")
-		return nil
-	}
-	var out []reconcile.Request
-	for _, cfg := range list.Items {
-		if cfg.Spec.SecretRef != nil && cfg.Spec.SecretRef.Name == o.GetName() {
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&cfg)})
-		}
-	}
-	return out
 }

@@ -109,12 +109,12 @@ func (f *Fixture) Apply(t *testing.T, objs ...protocol.DesiredObject) error {
 	return f.Mirror.Sync(t.Context())
 }
 
-// Object is the hub's desired object of kind with spec as JSON.
-func Object(t *testing.T, kind, name, rv string, spec any) protocol.DesiredObject {
+// Object is the hub's desired object of the fixture's kind, with spec as JSON.
+func (f *Fixture) Object(t *testing.T, name, rv string, spec any) protocol.DesiredObject {
 	t.Helper()
 	raw, err := json.Marshal(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return protocol.DesiredObject{Kind: kind, Name: name, ResourceVersion: rv, Spec: raw}
+	return protocol.DesiredObject{Kind: f.Mirror.Kinds[0].Kind(), Name: name, ResourceVersion: rv, Spec: raw}
 }
