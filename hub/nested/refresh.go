@@ -46,8 +46,9 @@ func (s *Service[R, P, D]) Refresh(ctx context.Context, cluster *store.Resource)
 
 // Refresh refreshes the cluster's resources of every kind (see Refresher).
 func (r *Registry) Refresh(ctx context.Context, cluster *store.Resource) error {
-	var errs []error
-	for _, k := range r.Kinds() {
+	kinds := r.Kinds()
+	errs := make([]error, 0, len(kinds))
+	for _, k := range kinds {
 		errs = append(errs, k.Refresh(ctx, cluster))
 	}
 	return errors.Join(errs...)
