@@ -40,8 +40,14 @@ import (
 
 func waitConnected(t *testing.T) {
 	t.Helper()
+	waitTunnel(t, agentA)
+}
+
+// waitTunnel waits until a's tunnel is connected, so that no dial of it is still on its way.
+func waitTunnel(t *testing.T, a *tunneltest.Agent) {
+	t.Helper()
 	eventually(t, "the tunnel reports Connected", func() error {
-		if s := tunnelState(t, agentA); s != arcv1alpha1.TunnelConnected {
+		if s := tunnelState(t, a); s != arcv1alpha1.TunnelConnected {
 			return fmt.Errorf("state %q", s)
 		}
 		return nil
@@ -204,7 +210,10 @@ func TestTheHubClosesATunnelWhoseAgentOpensAStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	agentB.Stop() // cluster B is registered; its credential is used by hand below
+	// Cluster B is registered; its credential is used by hand below. Its agent stops only once
+	// its tunnel is up: a dial still on its way would replace the hand-made tunnel on the hub.
+	waitTunnel(t, agentB)
+	agentB.Stop()
 	url, dialer := agentB.Hub.Websocket(protocol.PathTunnel)
 	ws, resp, err := dialer.Dial(url, nil)
 	if resp != nil {
