@@ -21,17 +21,11 @@ import (
 	"os"
 	"path/filepath"
 
-	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
-	sourcev1 "github.com/fluxcd/source-controller/api/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/controllers"
 	"github.com/kubearc/kubearc/internal/version"
 )
@@ -81,27 +75,22 @@ func envOr(name, fallback string) string {
 	return fallback
 }
 
-func newScheme() *runtime.Scheme {
-	scheme := runtime.NewScheme()
-	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
-	utilruntime.Must(arcv1alpha1.AddToScheme(scheme))
-	// The GitOps controller writes Flux objects with the Flux API Go types.
-	utilruntime.Must(sourcev1.AddToScheme(scheme))
-	utilruntime.Must(kustomizev1.AddToScheme(scheme))
-	return scheme
-}
-
 func main() {
 	o := parseFlags()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 	log := ctrl.Log.WithName("setup")
 
+	scheme, err := controllers.NewScheme()
+	if err != nil {
+		log.Error(err, "Unable to build the scheme")
+		os.Exit(1)
+	}
 	cfg := ctrl.GetConfigOrDie()
 	if o.leaderElectionNamespace == "" {
 		o.leaderElectionNamespace = o.namespace
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: newScheme(),
+		Scheme: scheme,
 		// The agent reads Secrets in its own namespace only, and its RBAC allows no more.
 		Cache:                   controllers.CacheOptions(o.namespace),
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},

@@ -319,7 +319,7 @@ var _ = Describe("GitOpsConfiguration", Ordered, func() {
 	It("turns a hub desired object into a CR whose decrypted key reaches Flux, and reports it", func() {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		Expect(err).NotTo(HaveOccurred())
-		kind := gitops.Desired(desired.Target{Client: k8sClient, Namespace: agentNamespace,
+		kind := gitops.Desired(desired.Target{Client: k8sClient, APIReader: k8sClient, Namespace: agentNamespace,
 			Key: func(context.Context) (crypto.Signer, error) { return key, nil }})
 		plain, _ := json.Marshal(map[string]string{protocol.ProtectedSSHPrivateKey: base64.StdEncoding.EncodeToString([]byte(sshKeyCanary))})
 		sealed, err := seal.ForAgent(&key.PublicKey, plain)

@@ -23,7 +23,9 @@ import (
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -43,11 +45,26 @@ import (
 )
 
 // kinds are the agent's kinds, each a package under internal/agent. Adding a kind is adding
-// its Setup here.
-var kinds = []agent.Setup{
-	arcconnection.Setup,
-	extension.Setup,
-	gitops.Setup,
+// its Kind here; its reconciler, its parts and its API types come with it.
+func kinds() []agent.Kind {
+	return []agent.Kind{
+		arcconnection.Kind(),
+		extension.Kind(),
+		gitops.Kind(),
+	}
+}
+
+// NewScheme returns the agent's scheme: Kubernetes' API types, arc.kubearc.io's and those of
+// every kind.
+func NewScheme() (*runtime.Scheme, error) {
+	add := runtime.SchemeBuilder{clientgoscheme.AddToScheme, arcv1alpha1.AddToScheme}
+	for _, kind := range kinds() {
+		if kind.AddToScheme != nil {
+			add.Register(kind.AddToScheme)
+		}
+	}
+	scheme := runtime.NewScheme()
+	return scheme, add.AddToScheme(scheme)
 }
 
 // CacheOptions limits the manager's cache to what the agent may read: Secrets in its own
@@ -85,8 +102,8 @@ func Setup(mgr ctrl.Manager, namespace string, opts ...Option) (*connection.Conn
 	mirror := &desired.Mirror{Log: ctrl.Log.WithName("desired")}
 	reporter := &report.Reporter{Cache: mgr.GetCache(), Reader: mgr.GetClient(), Hub: report.HubClient(deps.Connector.HubClient),
 		Wanted: mirror.Wanted, Restore: mirror.Trigger, Log: ctrl.Log.WithName("report")}
-	for _, setup := range kinds {
-		parts, err := setup(deps)
+	for _, kind := range kinds() {
+		parts, err := kind.Setup(deps)
 		if err != nil {
 			return nil, err
 		}

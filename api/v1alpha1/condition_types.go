@@ -120,6 +120,13 @@ const (
 	PruneFailedReason = "PruneFailed"
 	// ObserveFailedReason: the status of the Flux objects could not be read.
 	ObserveFailedReason = "ObserveFailed"
+	// SecretReadFailedReason: the Secret spec.secretRef names could not be read (it exists,
+	// or its absence could not be told).
+	SecretReadFailedReason = "SecretReadFailed"
+	// FluxDiscoveryFailedReason: the API server could not tell whether Flux's APIs are served.
+	FluxDiscoveryFailedReason = "FluxDiscoveryFailed"
+	// RenderFailedReason: the Flux objects could not be built, for a reason other than the spec.
+	RenderFailedReason = "RenderFailed"
 )
 
 // The AgentUpgrade condition of an ArcConnection and its reasons.

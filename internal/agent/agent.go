@@ -16,13 +16,16 @@
 // under internal/agent/<kind>: its reconciler and steps, its desired-state mapping (hub →
 // CR, a desired.Kind) and its status report source (CR → hub, a report.Source). Its Setup
 // function adds the reconciler to the manager and returns the other two; controllers.Setup
-// calls every kind's Setup from one list and hands the parts to the Mirror and the Reporter.
+// calls every kind's Setup from one list and hands the parts to the Mirror and the Reporter,
+// and builds the agent's scheme from the same list, so that a kind brings the API types of
+// the projects it drives (Flux, Gatekeeper) with it.
 package agent
 
 import (
 	"context"
 	"crypto"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -54,7 +57,7 @@ type Deps struct {
 
 // Target is where a kind writes the hub's desired CRs.
 func (d Deps) Target() desired.Target {
-	return desired.Target{Client: d.Manager.GetClient(), Namespace: d.Namespace, Key: d.AgentKey}
+	return desired.Target{Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Namespace: d.Namespace, Key: d.AgentKey}
 }
 
 // Parts are what a kind adds beside its reconciler; either may be nil.
@@ -67,3 +70,12 @@ type Parts struct {
 
 // Setup adds a kind's reconciler to the manager and returns its other parts.
 type Setup func(Deps) (Parts, error)
+
+// Kind is what a kind's package gives controllers.Setup.
+type Kind struct {
+	// Setup adds the kind's reconciler and returns its other parts.
+	Setup Setup
+	// AddToScheme adds the API types the kind uses beside Kubernetes' and arc.kubearc.io's
+	// (Flux's, for example); nil when there are none.
+	AddToScheme func(*runtime.Scheme) error
+}

@@ -38,11 +38,13 @@ func TestSyncConditionsBeforeTheHubIsCalled(t *testing.T) {
 		stalled     bool
 		reconciling bool
 		wantRequeue bool
+		// wantWaiting: Reconciling has Ready's reason and message, as every kind waits.
+		wantWaiting bool
 	}{
 		{name: "a missing hub CA Secret is waited for",
 			spec: arcv1alpha1.ArcConnectionSpec{HubURL: "https://hub.example.com", ResourceID: resourceID,
 				HubCASecretRef: &arcv1alpha1.SecretReference{Name: "no-such-ca"}},
-			wantReason: arcv1alpha1.SecretNotFoundReason, reconciling: true, wantRequeue: true},
+			wantReason: arcv1alpha1.SecretNotFoundReason, reconciling: true, wantRequeue: true, wantWaiting: true},
 		{name: "a resource ID that is none stalls",
 			spec:       arcv1alpha1.ArcConnectionSpec{HubURL: "https://hub.example.com", ResourceID: "not-an-id"},
 			wantReason: arcv1alpha1.InvalidSpecReason, stalled: true},
@@ -73,6 +75,10 @@ func TestSyncConditionsBeforeTheHubIsCalled(t *testing.T) {
 			}
 			if got := result.RequeueAfter == reconcile.MissingSecretRetry; got != tt.wantRequeue {
 				t.Errorf("requeue after %s; want the missing-Secret retry: %v", result.RequeueAfter, tt.wantRequeue)
+			}
+			progress := meta.FindStatusCondition(obj.Status.Conditions, arcv1alpha1.ReconcilingCondition)
+			if tt.wantWaiting && (progress.Reason != ready.Reason || progress.Message != ready.Message) {
+				t.Errorf("Reconciling = %s %q, want Ready's %s %q", progress.Reason, progress.Message, ready.Reason, ready.Message)
 			}
 		})
 	}

@@ -132,8 +132,8 @@ func (c *Connector) Sync(ctx context.Context, obj *arcv1alpha1.ArcConnection) (c
 	opts, err := c.hubOptions(ctx, obj, id)
 	var missing *missingSecretError
 	if errors.As(err, &missing) {
-		setNotReady(obj, arcv1alpha1.RegisteredCondition, arcv1alpha1.SecretNotFoundReason, missing.Error())
-		return ctrl.Result{RequeueAfter: reconcile.MissingSecretRetry}, nil // the Secret watch wakes us sooner
+		reconcile.Set(obj, arcv1alpha1.RegisteredCondition, metav1.ConditionFalse, arcv1alpha1.SecretNotFoundReason, missing.Error())
+		return reconcile.Outcome(obj, reconcile.WaitForSecret(missing.Error()))
 	}
 	if err != nil {
 		return ctrl.Result{}, err

@@ -43,6 +43,9 @@ const ProtectedSettingsSuffix = "-protected-settings"
 // the protected settings.
 type Target struct {
 	Client client.Client
+	// APIReader reads the API server itself, not a cache: the status patches' retry after a
+	// conflict.
+	APIReader client.Reader
 	// Namespace is the agent's namespace, where the CRs and their Secrets live.
 	Namespace string
 	// Key returns the agent's private key, which opens the protected settings.
@@ -90,7 +93,7 @@ func (t Target) Write(ctx context.Context, cr reconcile.Object, obj protocol.Des
 	if err := writeProtectedSecret(ctx, t.Client, cr, protected); err != nil {
 		return err
 	}
-	return clearRejection(ctx, t.Client, cr)
+	return t.clearRejection(ctx, cr)
 }
 
 // Reject marks the existing CR for the hub's object name, if any, with HubSynced=False; the
@@ -103,7 +106,7 @@ func (t Target) Reject(ctx context.Context, cr reconcile.Object, name string, in
 	if err := t.Client.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: crName}, cr); err != nil {
 		return client.IgnoreNotFound(err)
 	}
-	patcher := reconcile.NewPatcher(t.Client, cr, arcv1alpha1.HubSyncedCondition)
+	patcher := reconcile.NewPatcher(t.Client, t.APIReader, cr, arcv1alpha1.HubSyncedCondition)
 	reconcile.Set(cr, arcv1alpha1.HubSyncedCondition, metav1.ConditionFalse, arcv1alpha1.DesiredStateInvalidReason,
 		"The hub's latest version was not applied, the last good one stays: "+invalid.Message)
 	return patcher.Patch(ctx, cr)
@@ -195,11 +198,11 @@ func writeProtectedSecret(ctx context.Context, c client.Client, cr client.Object
 
 // clearRejection removes a HubSynced=False left by an earlier object the agent could not use.
 // It patches HubSynced alone, so the reconciler's conditions stay.
-func clearRejection(ctx context.Context, c client.Client, cr reconcile.Object) error {
+func (t Target) clearRejection(ctx context.Context, cr reconcile.Object) error {
 	if reconcile.Get(cr, arcv1alpha1.HubSyncedCondition) == nil {
 		return nil
 	}
-	patcher := reconcile.NewPatcher(c, cr, arcv1alpha1.HubSyncedCondition)
+	patcher := reconcile.NewPatcher(t.Client, t.APIReader, cr, arcv1alpha1.HubSyncedCondition)
 	reconcile.Remove(cr, arcv1alpha1.HubSyncedCondition)
 	return patcher.Patch(ctx, cr)
 }

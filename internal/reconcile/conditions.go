@@ -30,6 +30,9 @@ type Reconciled interface {
 // KStatusConditions are the conditions every reconciler owns: Ready, Reconciling, Stalled.
 var KStatusConditions = []string{arcv1alpha1.ReadyCondition, arcv1alpha1.ReconcilingCondition, arcv1alpha1.StalledCondition}
 
+// retryingPrefix starts the Reconciling message MarkRetrying derives from Ready's failure.
+const retryingPrefix = "Retrying: "
+
 // maxMessageLength keeps condition messages far below the API's 32 kB, so that the status
 // stays readable.
 const maxMessageLength = 4096
@@ -87,7 +90,17 @@ func MarkStalled(obj Reconciled, reason, message string) {
 func MarkRetrying(obj Object, reason, message string) {
 	Remove(obj, arcv1alpha1.StalledCondition)
 	Set(obj, arcv1alpha1.ReadyCondition, metav1.ConditionFalse, reason, message)
-	Set(obj, arcv1alpha1.ReconcilingCondition, metav1.ConditionTrue, arcv1alpha1.ProgressingReason, "Retrying: "+message)
+	Set(obj, arcv1alpha1.ReconcilingCondition, metav1.ConditionTrue, arcv1alpha1.ProgressingReason, retryingPrefix+message)
+}
+
+// RetriesFailure reports whether Reconciling only repeats Ready's failure, as MarkRetrying and
+// MarkWaiting leave it, rather than saying what the reconciler does now (MarkReconciling).
+func RetriesFailure(obj Object) bool {
+	ready, progress := Get(obj, arcv1alpha1.ReadyCondition), Get(obj, arcv1alpha1.ReconcilingCondition)
+	if ready == nil || progress == nil || ready.Status != metav1.ConditionFalse {
+		return false
+	}
+	return progress.Message == ready.Message || progress.Message == cut(retryingPrefix+ready.Message, maxMessageLength)
 }
 
 // MarkWaiting says the controller waits for something outside the spec (a Secret, an API):

@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"slices"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -40,19 +41,24 @@ type Object interface {
 // Patcher writes one writer's status changes to an object. Conditions are the hard part: the
 // CRDs list them as a map keyed by type, but a JSON merge patch replaces the whole list, so a
 // writer that patched its own list would erase what another writer added in between. The
-// Patcher therefore applies only the changes to the conditions its writer owns onto the
-// latest list on the server, under the object's resourceVersion, and tries again on a
-// conflict. Every other status field is merge-patched as it changed.
+// Patcher therefore applies only the changes to the conditions its writer owns onto the list
+// the object held, under its resourceVersion. On a conflict it reads the latest object from
+// the API server itself and tries again: a cache may lag behind the writer's own writes, and
+// a guard built from it would conflict again. Every other status field is merge-patched as it
+// changed.
 type Patcher struct {
 	client client.Client
+	server client.Reader
 	owned  []string
 	before Object
 }
 
 // NewPatcher starts recording the status changes of obj, whose writer owns the condition
-// types owned. Changes to conditions it does not own are not written.
-func NewPatcher(c client.Client, obj Object, owned ...string) *Patcher {
-	return &Patcher{client: c, owned: owned, before: obj.DeepCopyObject().(Object)}
+// types owned. c writes the patches; server reads the latest object after a conflict and
+// must not be a cache (a manager's GetAPIReader). Changes to conditions the writer does not
+// own are not written.
+func NewPatcher(c client.Client, server client.Reader, obj Object, owned ...string) *Patcher {
+	return &Patcher{client: c, server: server, owned: owned, before: obj.DeepCopyObject().(Object)}
 }
 
 // Patch writes the status changes made to obj since NewPatcher or the last Patch, and
@@ -69,7 +75,7 @@ func (p *Patcher) Patch(ctx context.Context, obj Object) error {
 	if len(changed) == 0 {
 		err = p.send(ctx, obj, map[string]any{"status": fields})
 	} else {
-		err = retry.RetryOnConflict(retry.DefaultBackoff, func() error { return p.patchWithConditions(ctx, obj, fields, changed) })
+		err = p.patchWithConditions(ctx, obj, fields, changed)
 	}
 	if err != nil {
 		return client.IgnoreNotFound(err)
@@ -78,19 +84,41 @@ func (p *Patcher) Patch(ctx context.Context, obj Object) error {
 	return nil
 }
 
-// patchWithConditions merges the owned changes into the latest conditions and sends them
-// with the other status fields, guarded by the latest resourceVersion.
-func (p *Patcher) patchWithConditions(ctx context.Context, obj Object, fields map[string]any, changed map[string]*metav1.Condition) error {
-	latest := obj.DeepCopyObject().(Object)
-	if err := p.client.Get(ctx, client.ObjectKeyFromObject(obj), latest); err != nil {
+// patchWithConditions sends the owned changes and the other status fields, first onto the
+// conditions obj was read with, then, after a conflict, onto the server's latest.
+func (p *Patcher) patchWithConditions(ctx context.Context, obj Object, fields map[string]any, changed []change) error {
+	err := p.sendOnto(ctx, obj, p.readAs(obj), fields, changed)
+	if !apierrors.IsConflict(err) {
 		return err
 	}
-	status := map[string]any{"conditions": mergeConditions(latest.GetConditions(), changed)}
+	return retry.RetryOnConflict(retry.DefaultBackoff, func() error {
+		latest := reflect.New(reflect.TypeOf(obj).Elem()).Interface().(Object)
+		if err := p.server.Get(ctx, client.ObjectKeyFromObject(obj), latest); err != nil {
+			return err
+		}
+		return p.sendOnto(ctx, obj, latest, fields, changed)
+	})
+}
+
+// readAs is the object as the server held it at obj's resourceVersion: the copy NewPatcher
+// took, unless a write since (such as adding a finalizer) brought obj a newer version from the
+// server.
+func (p *Patcher) readAs(obj Object) Object {
+	if obj.GetResourceVersion() == p.before.GetResourceVersion() {
+		return p.before
+	}
+	return obj
+}
+
+// sendOnto merges the owned changes into base's conditions and sends them with the other
+// status fields, guarded by base's resourceVersion.
+func (p *Patcher) sendOnto(ctx context.Context, obj, base Object, fields map[string]any, changed []change) error {
+	status := map[string]any{"conditions": mergeConditions(base.GetConditions(), changed)}
 	for k, v := range fields {
 		status[k] = v
 	}
 	return p.send(ctx, obj, map[string]any{
-		"metadata": map[string]any{"resourceVersion": latest.GetResourceVersion()},
+		"metadata": map[string]any{"resourceVersion": base.GetResourceVersion()},
 		"status":   status,
 	})
 }
@@ -103,31 +131,38 @@ func (p *Patcher) send(ctx context.Context, obj Object, body map[string]any) err
 	return p.client.Status().Patch(ctx, obj, client.RawPatch(types.MergePatchType, raw))
 }
 
-// ownedChanges returns the owned conditions that obj changed, by type; nil means removed.
-func (p *Patcher) ownedChanges(obj Object) map[string]*metav1.Condition {
-	out := map[string]*metav1.Condition{}
+// change is an owned condition the writer changed: its new value, nil when it was removed.
+type change struct {
+	typ string
+	now *metav1.Condition
+}
+
+// ownedChanges returns the owned conditions that obj changed, in the order of the owned list,
+// so that new conditions are added in a stable order.
+func (p *Patcher) ownedChanges(obj Object) []change {
+	var out []change
 	for _, t := range p.owned {
 		was := meta.FindStatusCondition(p.before.GetConditions(), t)
 		now := meta.FindStatusCondition(obj.GetConditions(), t)
 		if !reflect.DeepEqual(was, now) {
-			out[t] = now
+			out = append(out, change{typ: t, now: now})
 		}
 	}
 	return out
 }
 
 // mergeConditions applies changed onto latest, keeping every other condition as it is.
-func mergeConditions(latest []metav1.Condition, changed map[string]*metav1.Condition) []metav1.Condition {
+func mergeConditions(latest []metav1.Condition, changed []change) []metav1.Condition {
 	out := slices.Clone(latest)
-	for t, c := range changed {
-		if c == nil {
-			meta.RemoveStatusCondition(&out, t)
+	for _, c := range changed {
+		if c.now == nil {
+			meta.RemoveStatusCondition(&out, c.typ)
 			continue
 		}
-		if i := slices.IndexFunc(out, func(x metav1.Condition) bool { return x.Type == t }); i >= 0 {
-			out[i] = *c
+		if i := slices.IndexFunc(out, func(x metav1.Condition) bool { return x.Type == c.typ }); i >= 0 {
+			out[i] = *c.now
 		} else {
-			out = append(out, *c)
+			out = append(out, *c.now)
 		}
 	}
 	if out == nil {

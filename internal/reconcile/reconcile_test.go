@@ -52,18 +52,22 @@ func object() *arcv1alpha1.Extension {
 }
 
 func TestMarks(t *testing.T) {
+	long := strings.Repeat("x", 2*maxMessageLength)
 	tests := []struct {
 		name        string
 		mark        func(Reconciled)
 		want        state
 		wantHandled bool
+		// wantRetries: Reconciling only repeats Ready's failure (RetriesFailure).
+		wantRetries bool
 	}{
-		{"ready", func(o Reconciled) { MarkReady(o, "Succeeded", "ok") }, state{ready: "True"}, true},
-		{"stalled", func(o Reconciled) { MarkStalled(o, "InvalidSpec", "bad") }, state{ready: "False", stalled: true}, true},
-		{"not ready", func(o Reconciled) { MarkNotReady(o, "UpgradeFailed", "rolled back") }, state{ready: "False"}, true},
-		{"retrying", func(o Reconciled) { MarkRetrying(o, "InstallFailed", "boom") }, state{ready: "False", reconciling: true}, false},
-		{"waiting", func(o Reconciled) { MarkWaiting(o, "SecretNotFound", "missing") }, state{ready: "False", reconciling: true}, false},
-		{"reconciling keeps Ready", func(o Reconciled) { MarkReconciling(o, "Progressing", "working") }, state{ready: "False", reconciling: true}, false},
+		{"ready", func(o Reconciled) { MarkReady(o, "Succeeded", "ok") }, state{ready: "True"}, true, false},
+		{"stalled", func(o Reconciled) { MarkStalled(o, "InvalidSpec", "bad") }, state{ready: "False", stalled: true}, true, false},
+		{"not ready", func(o Reconciled) { MarkNotReady(o, "UpgradeFailed", "rolled back") }, state{ready: "False"}, true, false},
+		{"retrying", func(o Reconciled) { MarkRetrying(o, "InstallFailed", "boom") }, state{ready: "False", reconciling: true}, false, true},
+		{"retrying a failure whose message is cut", func(o Reconciled) { MarkRetrying(o, "InstallFailed", long) }, state{ready: "False", reconciling: true}, false, true},
+		{"waiting", func(o Reconciled) { MarkWaiting(o, "SecretNotFound", "missing") }, state{ready: "False", reconciling: true}, false, true},
+		{"reconciling keeps Ready", func(o Reconciled) { MarkReconciling(o, "Progressing", "working") }, state{ready: "False", reconciling: true}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +78,9 @@ func TestMarks(t *testing.T) {
 			}
 			if handled := obj.Status.ObservedGeneration == 3; handled != tt.wantHandled {
 				t.Errorf("observedGeneration = %d, want handled: %v", obj.Status.ObservedGeneration, tt.wantHandled)
+			}
+			if got := RetriesFailure(obj); got != tt.wantRetries {
+				t.Errorf("RetriesFailure = %v, want %v", got, tt.wantRetries)
 			}
 			for _, c := range obj.Status.Conditions {
 				if c.ObservedGeneration != 3 && c.Type != arcv1alpha1.ReadyCondition {

@@ -43,6 +43,9 @@ var ownedConditions = append([]string{arcv1alpha1.RegisteredCondition, arcv1alph
 // registration, heartbeats with metadata, and the hub's agent profile.
 type Reconciler struct {
 	client.Client
+	// APIReader reads the API server itself, not the cache: the status patch's retry after a
+	// conflict.
+	APIReader client.Reader
 	Connector *connection.Connector
 }
 
@@ -61,10 +64,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	patcher := reconcile.NewPatcher(r.Client, obj, ownedConditions...)
+	patcher := reconcile.NewPatcher(r.Client, r.APIReader, obj, ownedConditions...)
 	defer func() { err = errors.Join(err, patcher.Patch(ctx, obj)) }()
 	return r.Connector.Sync(ctx, obj)
 }
+
+// Kind is the ArcConnection kind; it uses no API types beside Kubernetes' and arc.kubearc.io's.
+func Kind() agent.Kind { return agent.Kind{Setup: Setup} }
 
 // Setup adds the ArcConnection reconciler and returns the self-upgrade, the desired.Kind of
 // the hub's agent profile.
@@ -73,7 +79,7 @@ func Setup(d agent.Deps) (agent.Parts, error) {
 		ReleaseName: d.ReleaseName, ReleaseNamespace: d.ReleaseNamespace, Running: version.Version,
 		Log: ctrl.Log.WithName("selfupgrade"), Changed: d.Connector.Notify}
 	d.Connector.AgentUpgrade = upgrader.Condition
-	r := &Reconciler{Client: d.Manager.GetClient(), Connector: d.Connector}
+	r := &Reconciler{Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Connector: d.Connector}
 	return agent.Parts{Desired: upgrader}, r.SetupWithManager(d.Manager)
 }
 

@@ -49,9 +49,12 @@ const (
 // agent's namespace.
 type Reconciler struct {
 	client.Client
-	Helm     *helm.Client
-	Charts   *helm.ChartSource
-	Recorder events.EventRecorder
+	// APIReader reads the API server itself, not the cache: the status patch's retry after a
+	// conflict.
+	APIReader client.Reader
+	Helm      *helm.Client
+	Charts    *helm.ChartSource
+	Recorder  events.EventRecorder
 	// Namespace is the agent's namespace, the only one whose Extensions it handles: their
 	// protected settings are Secrets there, and only there may the agent read Secrets.
 	Namespace string
@@ -71,7 +74,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	patcher := reconcile.NewPatcher(r.Client, obj, reconcile.KStatusConditions...)
+	patcher := reconcile.NewPatcher(r.Client, r.APIReader, obj, reconcile.KStatusConditions...)
 	defer func() {
 		obj.Status.Message = statusMessage(obj)
 		err = errors.Join(err, patcher.Patch(ctx, obj))
@@ -118,15 +121,13 @@ func releaseNamespace(obj *arcv1alpha1.Extension) string {
 	return obj.Namespace
 }
 
-// statusMessage is the message kubectl get shows: the failure while Ready is False, else
-// what the reconciler is doing, else Ready's.
+// statusMessage is the message kubectl get shows: what the reconciler is doing (installing,
+// uninstalling), unless it only retries a failure; else Ready's, which holds the failure.
 func statusMessage(obj *arcv1alpha1.Extension) string {
-	ready := reconcile.Get(obj, arcv1alpha1.ReadyCondition)
-	if progress := reconcile.Get(obj, arcv1alpha1.ReconcilingCondition); progress != nil &&
-		(ready == nil || ready.Status != "False") {
+	if progress := reconcile.Get(obj, arcv1alpha1.ReconcilingCondition); progress != nil && !reconcile.RetriesFailure(obj) {
 		return progress.Message
 	}
-	if ready != nil {
+	if ready := reconcile.Get(obj, arcv1alpha1.ReadyCondition); ready != nil {
 		return ready.Message
 	}
 	return obj.Status.Message

@@ -23,10 +23,13 @@ import (
 	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
+// Kind is the Extension kind; it uses no API types beside Kubernetes' and arc.kubearc.io's.
+func Kind() agent.Kind { return agent.Kind{Setup: Setup} }
+
 // Setup adds the Extension reconciler to the manager and returns the kind's desired-state
 // mapping and status source.
 func Setup(d agent.Deps) (agent.Parts, error) {
-	r := &Reconciler{Client: d.Manager.GetClient(), Helm: d.Helm, Charts: d.Charts, Recorder: d.Recorder, Namespace: d.Namespace}
+	r := &Reconciler{Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Helm: d.Helm, Charts: d.Charts, Recorder: d.Recorder, Namespace: d.Namespace}
 	if err := r.SetupWithManager(d.Manager); err != nil {
 		return agent.Parts{}, err
 	}

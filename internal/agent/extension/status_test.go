@@ -17,6 +17,8 @@ package extension
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +29,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/helm"
@@ -161,5 +165,51 @@ func TestEventsShowHelmErrorsAsTheyAre(t *testing.T) {
 		if !strings.Contains(note, `value "100%d" is 100% wrong`) || strings.Contains(note, "%!") {
 			t.Errorf("event = %q, want the Helm error as it is", note)
 		}
+	}
+}
+
+// An Extension deleted after a failed install says it is uninstalling, not the old failure.
+// The finalizer cannot be removed here, so the status the reconcile leaves is the one written.
+func TestADeletedExtensionSaysItIsUninstalling(t *testing.T) {
+	scheme := runtime.NewScheme()
+	_ = arcv1alpha1.AddToScheme(scheme)
+	obj := newExtension("default") // outside the agent's namespace: no release to uninstall
+	obj.Finalizers, obj.DeletionTimestamp = []string{Finalizer}, &metav1.Time{Time: time.Now()}
+	reconcile.MarkRetrying(obj, arcv1alpha1.InstallFailedReason, "Installing demo v0.2.0 failed: boom")
+	obj.Status.Message = "Installing demo v0.2.0 failed: boom"
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(obj).WithStatusSubresource(obj).
+		WithInterceptorFuncs(interceptor.Funcs{Patch: func(context.Context, client.WithWatch, client.Object, client.Patch, ...client.PatchOption) error {
+			return errors.New("the server is currently unable to handle the request")
+		}}).Build()
+	r := &Reconciler{Client: c, APIReader: c, Namespace: ns}
+	if _, err := r.Reconcile(t.Context(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(obj)}); err == nil {
+		t.Fatal("Reconcile succeeded, want the failed finalizer removal")
+	}
+	got := &arcv1alpha1.Extension{}
+	if err := c.Get(t.Context(), client.ObjectKeyFromObject(obj), got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status.Message != "Uninstalling" {
+		t.Errorf("message = %q, want Uninstalling", got.Status.Message)
+	}
+}
+
+// A chart repository whose URL holds a protected value: neither Ready nor the error the
+// controller logs shows it.
+func TestAFailedChartFetchShowsNoProtectedValue(t *testing.T) {
+	const token = "s3cr3t-token"
+	repository := httptest.NewServer(http.NotFoundHandler())
+	defer repository.Close()
+	in := &install{r: &Reconciler{Charts: &helm.ChartSource{CacheDir: t.TempDir()}}, protected: map[string]string{"token": token}}
+	obj := newExtension(ns)
+	obj.Spec.Chart.Repository = repository.URL + "/" + token
+
+	_, err := reconcile.Run(t.Context(), obj, in.fetchChart)
+	if err == nil || strings.Contains(err.Error(), token) {
+		t.Errorf("error = %v, want a failure without the protected value", err)
+	}
+	checkConditions(t, obj, map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.ChartUnavailableReason}})
+	if msg := statusMessage(obj); strings.Contains(msg, token) || !strings.Contains(msg, "[redacted]") {
+		t.Errorf("message = %q, want the protected value redacted", msg)
 	}
 }

@@ -65,7 +65,8 @@ func (in *install) fetchChart(ctx context.Context, obj *arcv1alpha1.Extension) (
 	ref := obj.Spec.Chart
 	chrt, err := in.r.Charts.Fetch(ctx, helm.ChartRef{Repository: ref.Repository, Name: ref.Name, Version: ref.Version})
 	if err != nil {
-		return ctrl.Result{}, reconcile.Retry(arcv1alpha1.ChartUnavailableReason, redact(err.Error(), in.protected), err)
+		err = redactErr(err, in.protected) // the rate limiter logs it
+		return ctrl.Result{}, reconcile.Retry(arcv1alpha1.ChartUnavailableReason, err.Error(), err)
 	}
 	in.chart = chrt
 	return ctrl.Result{}, nil

@@ -60,6 +60,9 @@ const fluxNotInstalledMessage = "Flux is not installed: waiting for the source.t
 // GitRepository and Kustomizations, and maps their conditions back.
 type Reconciler struct {
 	client.Client
+	// APIReader reads the API server itself, not the cache: the status patch's retry after a
+	// conflict.
+	APIReader client.Reader
 	// Discovery tells whether the Flux APIs are served.
 	Discovery discovery.DiscoveryInterface
 	// Recorder records compliance changes as events on the GitOpsConfiguration.
@@ -90,7 +93,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if err := r.Get(ctx, req.NamespacedName, cfg); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	patcher := reconcile.NewPatcher(r.Client, cfg, reconcile.KStatusConditions...)
+	patcher := reconcile.NewPatcher(r.Client, r.APIReader, cfg, reconcile.KStatusConditions...)
 	defer func() {
 		cfg.Status.ErrorMessage = errorMessage(cfg)
 		err = errors.Join(err, patcher.Patch(ctx, cfg))
@@ -104,15 +107,24 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 			return ctrl.Result{}, err
 		}
 	}
-	installed, err := flux.Installed(r.Discovery)
+	installed, err := r.fluxServed()
 	if err != nil {
-		return ctrl.Result{}, err
+		return reconcile.Outcome(cfg, err)
 	}
 	if !cfg.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, cfg, installed)
 	}
 	s := &syncing{r: r, installed: installed}
 	return reconcile.Run(ctx, cfg, s.fluxInstalled, s.watchFlux, s.readSettings, s.render, s.apply, s.prune, s.observe)
+}
+
+// fluxServed reports whether the API server serves Flux's APIs; a failed discovery is retried.
+func (r *Reconciler) fluxServed() (bool, error) {
+	installed, err := flux.Installed(r.Discovery)
+	if err != nil {
+		return false, reconcile.Retry(arcv1alpha1.FluxDiscoveryFailedReason, "Discovering the Flux APIs failed: "+err.Error(), err)
+	}
+	return installed, nil
 }
 
 // finalize deletes the Flux objects, waits for Flux's finalizers, then releases the

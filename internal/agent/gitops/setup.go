@@ -16,9 +16,11 @@ package gitops
 
 import (
 	"context"
+	"errors"
 
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -31,11 +33,20 @@ import (
 	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
+// Kind is the GitOpsConfiguration kind: its Setup, and Flux's API types, which it writes and
+// watches.
+func Kind() agent.Kind { return agent.Kind{Setup: Setup, AddToScheme: addFluxToScheme} }
+
+// addFluxToScheme adds the Flux kinds the reconciler writes: GitRepository and Kustomization.
+func addFluxToScheme(scheme *runtime.Scheme) error {
+	return errors.Join(sourcev1.AddToScheme(scheme), kustomizev1.AddToScheme(scheme))
+}
+
 // Setup adds the GitOpsConfiguration reconciler to the manager and returns the kind's
 // desired-state mapping and status source.
 func Setup(d agent.Deps) (agent.Parts, error) {
 	r := &Reconciler{
-		Client: d.Manager.GetClient(), Discovery: d.Clientset.Discovery(), Recorder: d.Recorder,
+		Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Discovery: d.Clientset.Discovery(), Recorder: d.Recorder,
 		Flux: &flux.Applier{Client: d.Manager.GetClient()}, Namespace: d.Namespace,
 	}
 	if err := r.SetupWithManager(d.Manager); err != nil {

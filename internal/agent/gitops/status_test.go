@@ -26,6 +26,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	fakediscovery "k8s.io/client-go/discovery/fake"
+	clienttesting "k8s.io/client-go/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -50,7 +52,11 @@ func readyConfiguration() *arcv1alpha1.GitOpsConfiguration {
 	return cfg
 }
 
-// failing is a cluster whose List and Get of Flux objects fail, as when Flux's APIs go away.
+// unreadable names a Secret the failing cluster cannot read.
+const unreadable = "unreadable"
+
+// failing is a cluster whose List and Get of Flux objects fail, as when Flux's APIs go away,
+// and whose Secret unreadable cannot be read.
 func failing(t *testing.T) client.Client {
 	t.Helper()
 	scheme := runtime.NewScheme()
@@ -63,7 +69,7 @@ func failing(t *testing.T) client.Client {
 	return fake.NewClientBuilder().WithScheme(scheme).WithInterceptorFuncs(interceptor.Funcs{
 		List: func(context.Context, client.WithWatch, client.ObjectList, ...client.ListOption) error { return broken },
 		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
-			if _, ok := obj.(*corev1.Secret); ok {
+			if _, ok := obj.(*corev1.Secret); ok && key.Name != unreadable {
 				return c.Get(ctx, key, obj, opts...)
 			}
 			return broken
@@ -73,13 +79,26 @@ func failing(t *testing.T) client.Client {
 
 func TestConditionTransitions(t *testing.T) {
 	c := failing(t)
-	r := &Reconciler{Client: c, Flux: &flux.Applier{Client: c}, Namespace: ns}
+	discovery := &fakediscovery.FakeDiscovery{Fake: &clienttesting.Fake{}}
+	discovery.PrependReactor("get", "resource", func(clienttesting.Action) (bool, runtime.Object, error) {
+		return true, nil, errors.New("the server is currently unable to handle the request")
+	})
+	r := &Reconciler{Client: c, Discovery: discovery, Flux: &flux.Applier{Client: c}, Namespace: ns}
 	objs, err := flux.Render(readyConfiguration(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cycle := readyConfiguration()
 	cycle.Spec.Kustomizations = []arcv1alpha1.KustomizationSpec{{Name: "a", DependsOn: []string{"b"}}, {Name: "b", DependsOn: []string{"a"}}}
+	secretUnreadable := readyConfiguration()
+	secretUnreadable.Spec.SecretRef.Name = unreadable
+	failed := func(err func(*syncing) error) func(*syncing) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] {
+		return func(s *syncing) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] {
+			return func(context.Context, *arcv1alpha1.GitOpsConfiguration) (ctrl.Result, error) {
+				return ctrl.Result{}, err(s)
+			}
+		}
+	}
 	observed := func(state arcv1alpha1.ComplianceState, message string) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] {
 		return func(_ context.Context, cfg *arcv1alpha1.GitOpsConfiguration) (ctrl.Result, error) {
 			r.recordCompliance(cfg, &flux.Observation{Summary: flux.Summary{State: state, Message: message}, Revision: "main@sha1:2"})
@@ -103,6 +122,13 @@ func TestConditionTransitions(t *testing.T) {
 			wantReady: metav1.ConditionFalse, wantReason: arcv1alpha1.FluxNotInstalledReason, reconciling: true, wantRequeue: fluxInstallPoll, wantError: true},
 		{name: "a missing Secret is waited for", step: func(s *syncing) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] { return s.readSettings },
 			wantReady: metav1.ConditionFalse, wantReason: arcv1alpha1.SecretNotFoundReason, reconciling: true, wantRequeue: reconcile.MissingSecretRetry, wantError: true},
+		{name: "an unreadable Secret is not ready and retried", cfg: secretUnreadable, step: func(s *syncing) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] { return s.readSettings },
+			wantReady: metav1.ConditionFalse, wantReason: arcv1alpha1.SecretReadFailedReason, reconciling: true, wantErr: true, wantError: true},
+		{name: "a failed discovery of Flux is not ready and retried", step: failed(func(s *syncing) error { _, err := s.r.fluxServed(); return err }),
+			wantReady: metav1.ConditionFalse, wantReason: arcv1alpha1.FluxDiscoveryFailedReason, reconciling: true, wantErr: true, wantError: true},
+		{name: "a render failure other than the spec is not ready and retried", step: failed(func(*syncing) error {
+			return renderFailed(readyConfiguration(), errors.New("out of memory"))
+		}), wantReady: metav1.ConditionFalse, wantReason: arcv1alpha1.RenderFailedReason, reconciling: true, wantErr: true, wantError: true},
 		{name: "a dependency cycle stalls", cfg: cycle, step: func(s *syncing) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] { return s.render },
 			wantReady: metav1.ConditionFalse, wantReason: arcv1alpha1.DependencyCycleReason, stalled: true, wantHandled: true, wantError: true},
 		{name: "a failed prune is not ready and retried", step: func(s *syncing) reconcile.Step[*arcv1alpha1.GitOpsConfiguration] { return s.prune },

@@ -55,24 +55,37 @@ func (s *syncing) readSettings(ctx context.Context, cfg *arcv1alpha1.GitOpsConfi
 	if cfg.Spec.SecretRef == nil {
 		return ctrl.Result{}, nil
 	}
+	name := cfg.Spec.SecretRef.Name
 	secret := &corev1.Secret{}
-	err := s.r.Get(ctx, client.ObjectKey{Namespace: cfg.Namespace, Name: cfg.Spec.SecretRef.Name}, secret)
+	err := s.r.Get(ctx, client.ObjectKey{Namespace: cfg.Namespace, Name: name}, secret)
 	if apierrors.IsNotFound(err) {
-		return ctrl.Result{}, reconcile.WaitForSecret("the protected-settings Secret " + cfg.Spec.SecretRef.Name +
+		return ctrl.Result{}, reconcile.WaitForSecret("the protected-settings Secret " + name +
 			" named by spec.secretRef is missing in namespace " + cfg.Namespace + ": create it or fix spec.secretRef")
 	}
+	if err != nil {
+		return ctrl.Result{}, reconcile.Retry(arcv1alpha1.SecretReadFailedReason,
+			"Reading the protected-settings Secret "+name+" named by spec.secretRef failed: "+err.Error(), err)
+	}
 	s.protected = secret.Data
-	return ctrl.Result{}, err
+	return ctrl.Result{}, nil
 }
 
-// render builds the Flux objects; a spec that cannot be rendered stalls.
+// render builds the Flux objects.
 func (s *syncing) render(_ context.Context, cfg *arcv1alpha1.GitOpsConfiguration) (ctrl.Result, error) {
 	objs, err := flux.Render(cfg, s.protected)
-	if errors.Is(err, flux.ErrInvalidSpec) {
-		return ctrl.Result{}, invalid(cfg, err)
+	if err != nil {
+		return ctrl.Result{}, renderFailed(cfg, err)
 	}
 	s.objs = objs
-	return ctrl.Result{}, err
+	return ctrl.Result{}, nil
+}
+
+// renderFailed stalls a spec that cannot be rendered and retries any other failure.
+func renderFailed(cfg *arcv1alpha1.GitOpsConfiguration, err error) error {
+	if errors.Is(err, flux.ErrInvalidSpec) {
+		return invalid(cfg, err)
+	}
+	return reconcile.Retry(arcv1alpha1.RenderFailedReason, "Rendering the Flux objects failed: "+err.Error(), err)
 }
 
 // apply writes the Flux objects.

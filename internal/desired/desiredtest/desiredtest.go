@@ -83,7 +83,7 @@ func (f *Fixture) Names(t *testing.T, list client.ObjectList) []string {
 
 // Target is where the kind under test writes: the fixture's cluster, namespace and key.
 func (f *Fixture) Target() desired.Target {
-	return desired.Target{Client: f.Client, Namespace: Namespace,
+	return desired.Target{Client: f.Client, APIReader: f.Client, Namespace: Namespace,
 		Key: func(context.Context) (crypto.Signer, error) { return f.Key, nil }}
 }
 
