@@ -71,7 +71,11 @@ FUZZ_TIME ?= 10s
 .PHONY: test
 test: verify ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile $(BIN)/cover.out
-	$(MAKE) e2e fuzz
+	$(MAKE) test-race e2e fuzz
+
+.PHONY: test-race
+test-race: ## Run the hub's concurrency and crash suites under the race detector.
+	go test -race -count=1 ./hub/store/... ./hub/server -run 'Conformance|Racing|Crash'
 
 .PHONY: flux
 flux: ## Build the Flux source- and kustomize-controller for the e2e tests (cached under bin/flux).
@@ -82,8 +86,11 @@ e2e: build flux ## Run the end-to-end tests (test/e2e): the binaries driven as t
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
 
 .PHONY: fuzz
-fuzz: ## Fuzz the management API's request decoding for FUZZ_TIME (default 10s).
+fuzz: ## Fuzz the management API's request decoding and the agent API's reports, each for FUZZ_TIME (default 10s).
 	go test ./hub/armapi -run '^$$' -fuzz FuzzDecodeCluster -fuzztime $(FUZZ_TIME)
+	go test ./hub/agentapi -run '^$$' -fuzz FuzzHeartbeat -fuzztime $(FUZZ_TIME)
+	go test ./hub/agentapi -run '^$$' -fuzz FuzzStatusReport -fuzztime $(FUZZ_TIME)
+	go test ./hub/armapi -run '^$$' -fuzz FuzzCreateToken -fuzztime $(FUZZ_TIME)
 
 ##@ Build
 

@@ -81,7 +81,9 @@ func serveCommand() *cobra.Command {
 	f.DurationVar(&cfg.CertLifetime, "agent-cert-lifetime", 30*24*time.Hour, "lifetime of agent client certificates (renewed at two thirds)")
 	f.DurationVar(&cfg.FlushInterval, "heartbeat-flush-interval", 10*time.Second, "how often heartbeats held in memory are written to the store")
 	f.DurationVar(&cfg.WatchHistory, "watch-history", 24*time.Hour, "how long deletions are kept for agents resuming a watch")
-	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a graceful shutdown may take")
+	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a graceful shutdown may take (and, after it, the final heartbeat flush)")
+	f.DurationVar(&cfg.BodyReadTimeout, "body-read-timeout", time.Minute, "how long a request may take to deliver its body (docs/hub-limits.md)")
+	f.IntVar(&cfg.MaxUnauthenticatedConns, "max-unauthenticated-conns", 512, "connections not yet authenticated held at once; past it a new one closes the oldest")
 	f.StringVar(&cfg.CatalogFile, "catalog", "", "extension and agent catalog file (YAML, see docs/extensions.md); empty means the built-in catalog")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd

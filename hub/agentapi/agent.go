@@ -27,7 +27,9 @@ import (
 
 // register issues a client certificate to whoever proves possession of the cluster's agent
 // key: the CSR must be signed with it. It works the same for a first registration, a renewal
-// and a re-registration after the certificate expired.
+// and a re-registration after the certificate expired. Being unauthenticated, it does not
+// tell whether a cluster exists: the CSR is checked before the cluster is looked up, and an
+// unknown cluster gets the same answer as a known one with another key.
 func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	var req protocol.RegisterRequest
 	if !decode(w, r, &req) {
@@ -38,27 +40,36 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "InvalidResourceID", err.Error())
 		return
 	}
+	if err := pki.CheckCSR(req.CSR); err != nil {
+		a.writeRegistrationError(w, id, err)
+		return
+	}
 	key, err := a.loadAgentKey(r.Context(), id.String())
-	if isNotFound(err) {
-		writeError(w, http.StatusNotFound, "ClusterNotFound", "no connectedCluster "+id.String()+" on this hub; create it first (arcctl connectedk8s connect)")
-		return
+	if err == nil {
+		var resp protocol.RegisterResponse
+		if resp, err = a.Authority.IssueAgentCertificate(req.CSR, id.String(), key, a.certLifetime(), a.now()); err == nil {
+			a.Tracker.SetCertificate(id.String(), resp.NotAfter)
+			a.Log.Info("Agent registered", "cluster", id.String(), "notAfter", resp.NotAfter)
+			writeJSON(w, http.StatusOK, resp)
+			return
+		}
 	}
-	if err != nil {
-		a.writeInternal(w, err)
-		return
-	}
-	resp, err := a.Authority.IssueAgentCertificate(req.CSR, id.String(), key, a.certLifetime(), a.now())
+	a.writeRegistrationError(w, id, err)
+}
+
+// writeRegistrationError answers a failed registration. No cluster and a cluster with another
+// agent key are one answer, which names only the ID the caller sent.
+func (a *API) writeRegistrationError(w http.ResponseWriter, id armid.ClusterID, err error) {
 	switch {
 	case errors.Is(err, pki.ErrBadCSR):
 		writeError(w, http.StatusBadRequest, "InvalidCSR", err.Error())
-	case errors.Is(err, pki.ErrSignatureInvalid), errors.Is(err, pki.ErrKeyMismatch):
+	case errors.Is(err, pki.ErrSignatureInvalid):
 		writeError(w, http.StatusForbidden, "ProofOfPossessionFailed", err.Error())
-	case err != nil:
-		a.writeInternal(w, err)
+	case isNotFound(err), errors.Is(err, pki.ErrKeyMismatch):
+		writeError(w, http.StatusNotFound, "ClusterNotFound", "no connectedCluster "+id.String()+
+			" with this agent key on this hub; create it, or connect the cluster again with this key (arcctl connectedk8s connect)")
 	default:
-		a.Tracker.SetCertificate(id.String(), resp.NotAfter)
-		a.Log.Info("Agent registered", "cluster", id.String(), "notAfter", resp.NotAfter)
-		writeJSON(w, http.StatusOK, resp)
+		a.writeInternal(w, err)
 	}
 }
 
@@ -112,47 +123,53 @@ func (a *API) agentOnly(next http.HandlerFunc) http.Handler {
 // there would end the connection with a TLS alert the agent cannot tell from a network
 // failure, where this 401 tells it to register again.
 func (a *API) verifyChain(chain []*x509.Certificate) error {
-	intermediates := x509.NewCertPool()
-	for _, c := range chain[1:] {
-		intermediates.AddCert(c)
-	}
-	_, err := chain[0].Verify(x509.VerifyOptions{Roots: a.Authority.CAPool(), Intermediates: intermediates,
-		CurrentTime: a.now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
-	return err
+	return a.Authority.VerifyClientChain(chain, a.now())
 }
 
 func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {
 	var hb protocol.Heartbeat
-	if !decode(w, r, &hb) {
+	if !a.decodeReport(w, r, &hb) {
+		return
+	}
+	if err := hb.Validate(); err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidHeartbeat", "the heartbeat is invalid: "+err.Error())
 		return
 	}
 	status := a.Tracker.Heartbeat(clusterFrom(r.Context()), hb)
 	writeJSON(w, http.StatusOK, protocol.HeartbeatResponse{ConnectivityStatus: string(status)})
 }
 
+// status stores a report of the agent's own cluster. A report is checked whole before any
+// of it is stored: one bad item refuses the report.
 func (a *API) status(w http.ResponseWriter, r *http.Request) {
 	var report protocol.StatusReport
-	if !decode(w, r, &report) {
+	if !a.decodeReport(w, r, &report) {
 		return
 	}
-	for _, s := range report.Items {
-		if s.Kind == "" || s.Name == "" {
-			writeError(w, http.StatusBadRequest, "InvalidStatus", "every status needs a kind and a name")
-			return
-		}
+	if err := report.Validate(a.Limits.maxStatusItems()); err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidStatus", "the status report is invalid: "+err.Error())
+		return
 	}
-	err := a.Store.PutStatuses(r.Context(), clusterFrom(r.Context()), report.Items)
-	if isNotFound(err) { // deleted since the request was admitted
+	cluster := clusterFrom(r.Context())
+	err := a.checkClusterOwned(r.Context(), cluster, report.Items)
+	if err == nil {
+		err = a.Store.PutStatuses(r.Context(), cluster, report.Items)
+	}
+	var invalid *protocol.InvalidFieldError
+	switch {
+	case errors.As(err, &invalid):
+		writeError(w, http.StatusBadRequest, "TooManyClusterOwnedObjects", "the status report is refused: "+err.Error())
+		return
+	case isNotFound(err): // deleted since the request was admitted
 		writeError(w, http.StatusForbidden, "ClusterCredentialRevoked", "the cluster no longer exists")
 		return
-	}
-	if err != nil {
+	case err != nil:
 		a.writeInternal(w, err)
 		return
 	}
 	if a.StatusHook != nil {
-		if err := a.StatusHook(r.Context(), clusterFrom(r.Context()), report.Items); err != nil {
-			a.Log.Error("Acting on a status report failed", "cluster", clusterFrom(r.Context()), "error", err)
+		if err := a.StatusHook(r.Context(), cluster, report.Items); err != nil {
+			a.Log.Error("Acting on a status report failed", "cluster", cluster, "error", err)
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)

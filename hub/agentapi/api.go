@@ -28,8 +28,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/pki"
@@ -53,9 +55,32 @@ type API struct {
 	// StatusHook, when set, is called after a status report was stored (extensions removed
 	// once the agent reports them uninstalled); its error is logged, the report still succeeds.
 	StatusHook func(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error
+	// Limits bound what one agent may send.
+	Limits Limits
 
-	cacheOnce sync.Once
+	// Revocations ends the cluster's open streams when its credential stops being valid;
+	// share the hub's (auth.TokenCache's) so one signal serves every stream. Nil: its own.
+	Revocations *auth.Revocations
+
+	setupOnce sync.Once
 	keys      sync.Map // case-folded cluster ID → agentPublicKeyCertificate
+	// keyChanges counts cluster changes: a key read that raced with one is not cached.
+	keyChanges atomic.Uint64
+}
+
+// setup subscribes to cluster changes: each drops the cluster's cached agent key, then
+// revalidates its open streams.
+func (a *API) setup() {
+	a.setupOnce.Do(func() {
+		if a.Revocations == nil {
+			a.Revocations = auth.NewRevocations(a.Now)
+		}
+		a.Broadcaster.OnChange(func(id string) {
+			a.keyChanges.Add(1)
+			a.keys.Delete(strings.ToLower(id))
+			go a.revalidate(id)
+		})
+	})
 }
 
 // Handler returns the agent API's routes.
@@ -90,14 +115,13 @@ func (a *API) certLifetime() time.Duration {
 // cached: every agent request checks one, and a heartbeat should not cost a store read. The
 // Broadcaster drops a cluster's entry whenever the cluster is written or deleted.
 func (a *API) loadAgentKey(ctx context.Context, clusterID string) (string, error) {
-	a.cacheOnce.Do(func() {
-		a.Broadcaster.OnChange(func(id string) { a.keys.Delete(strings.ToLower(id)) })
-	})
+	a.setup()
 	if key, ok := a.keys.Load(strings.ToLower(clusterID)); ok {
 		return key.(string), nil
 	}
+	before := a.keyChanges.Load()
 	key, err := a.readAgentKey(ctx, clusterID)
-	if err == nil {
+	if err == nil && a.keyChanges.Load() == before {
 		a.keys.Store(strings.ToLower(clusterID), key)
 	}
 	return key, err
@@ -119,16 +143,40 @@ func (a *API) readAgentKey(ctx context.Context, clusterID string) (string, error
 	return doc.Properties.AgentPublicKeyCertificate, nil
 }
 
-// maxBodyBytes bounds agent request bodies; status batches are the largest.
+// maxBodyBytes bounds the bodies of agent requests other than reports (registration).
 const maxBodyBytes = 4 << 20
 
+// maxDecodeError bounds the decoder's message quoted in an answer: it can quote a number
+// of the body, which may be as long as the body.
+const maxDecodeError = 200
+
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	return decodeAtMost(w, r, v, maxBodyBytes)
+}
+
+// decodeReport decodes a heartbeat or status report of at most Limits.MaxReportBytes.
+func (a *API) decodeReport(w http.ResponseWriter, r *http.Request, v any) bool {
+	return decodeAtMost(w, r, v, a.Limits.maxReportBytes())
+}
+
+// decodeAtMost decodes a JSON body of at most limit bytes into v, or answers 413 or 400.
+func decodeAtMost(w http.ResponseWriter, r *http.Request, v any, limit int64) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, "RequestBodyTooLarge",
+			fmt.Sprintf("the request body is larger than %d bytes; send statuses in several reports", limit))
+		return false
+	}
 	if err == nil {
 		err = json.Unmarshal(body, v)
 	}
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "InvalidRequestContent", "the request body is not valid JSON of the expected shape: "+err.Error())
+		msg := err.Error()
+		if len(msg) > maxDecodeError {
+			msg = msg[:maxDecodeError] + "…"
+		}
+		writeError(w, http.StatusBadRequest, "InvalidRequestContent", "the request body is not valid JSON of the expected shape: "+msg)
 		return false
 	}
 	return true

@@ -15,6 +15,7 @@
 package agentapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -29,6 +30,7 @@ import (
 // WatchEvent per line, pushed as soon as they are committed. An idle stream carries a
 // bookmark now and then, so the agent can resume from a recent version after a reconnect.
 // A version older than the store remembers is answered 410 Gone: list again, then watch.
+// The stream ends when the agent's credential stops being valid (StreamContext).
 func (a *API) watch(w http.ResponseWriter, r *http.Request) {
 	cluster := clusterFrom(r.Context())
 	rv := r.URL.Query().Get("resourceVersion")
@@ -37,12 +39,23 @@ func (a *API) watch(w http.ResponseWriter, r *http.Request) {
 			"resourceVersion must be the decimal version of a desired-state list ("+protocol.PathDesiredState+")")
 		return
 	}
+	ctx, release := a.StreamContext(r)
+	defer release()
+	r = r.WithContext(ctx)
+	if ctx.Err() != nil {
+		writeRevoked(ctx, w)
+		return
+	}
 	// Subscribe before the first read so that no change slips between the read and the wait.
 	wake, cancel := a.Broadcaster.Subscribe(cluster)
 	defer cancel()
 	changes, rv, err := a.Store.DesiredChanges(r.Context(), cluster, rv)
 	if errors.Is(err, store.ErrGone) {
 		writeError(w, http.StatusGone, "Expired", "the resourceVersion is too old; list the desired state again")
+		return
+	}
+	if err != nil && ctx.Err() != nil {
+		writeRevoked(ctx, w)
 		return
 	}
 	if err != nil {
@@ -72,6 +85,7 @@ func (a *API) follow(r *http.Request, s *stream, wake <-chan struct{}, rv string
 		var err error
 		select {
 		case <-r.Context().Done():
+			a.Log.Debug("Watch ended", "cluster", cluster, "cause", context.Cause(r.Context()))
 			return
 		case <-wake:
 			var changes []store.WatchChange

@@ -20,6 +20,7 @@ package agentprofile
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -93,7 +94,9 @@ func Refresh(ctx context.Context, st store.Store, cat *catalog.Catalog, cluster 
 	if err != nil {
 		return err
 	}
-	if _, err := st.PutResource(ctx, cluster, profile); err != nil {
+	// As read: a cluster changed or deleted meanwhile has the profile its writer stored.
+	_, err = st.PutResource(ctx, cluster, store.IfVersion(cluster.Version), profile)
+	if err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("updating the agent profile of %s: %w", cluster.ID, err)
 	}
 	return nil

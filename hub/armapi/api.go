@@ -51,7 +51,8 @@ type API struct {
 	Catalog *catalog.Catalog
 }
 
-// Handler returns the API's routes.
+// Handler returns the API's routes. Bodies over the size limit are answered 413 before a
+// route runs; RejectUncleanPaths belongs in front of it.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /subscriptions/{sub}/providers/Microsoft.Kubernetes/connectedClusters", a.handle(a.listClusters))
@@ -77,11 +78,11 @@ func (a *API) Handler() http.Handler {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})
 	})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return limitBody(a.Log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path = canonical.path(r.URL.Path)
 		r.URL.RawPath = ""
 		mux.ServeHTTP(w, r)
-	})
+	}))
 }
 
 func (a *API) now() time.Time {

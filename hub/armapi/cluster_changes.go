@@ -23,22 +23,23 @@ import (
 
 // clusterChanges returns the desired-state changes stored with a cluster: its agent profile
 // and, when the agent key changed from oldKey, every kind's protected settings re-sealed for
-// the new key.
-func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string) ([]store.DesiredChange, error) {
+// the new key, with the precondition on the cluster's children under which the re-sealed
+// objects are current (nil when nothing was re-sealed).
+func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string) ([]store.DesiredChange, *store.Children, error) {
 	desired, auto := "", ""
 	if p := c.Properties.ArcAgentProfile; p != nil {
 		desired, auto = p.DesiredAgentVersion, p.AgentAutoUpgrade
 	}
 	profile, err := agentprofile.Change(a.Catalog, c.ID, desired, auto)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if oldKey == c.Properties.AgentPublicKeyCertificate {
-		return []store.DesiredChange{profile}, nil
+		return []store.DesiredChange{profile}, nil, nil
 	}
-	reseal, err := a.Kinds.ResealChanges(r.Context(), c.ID, c.Properties.AgentPublicKeyCertificate)
+	reseal, children, err := a.Kinds.ResealChanges(r.Context(), c.ID, c.Properties.AgentPublicKeyCertificate)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return append(reseal, profile), nil
+	return append(reseal, profile), children, nil
 }

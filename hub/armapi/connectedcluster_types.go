@@ -32,6 +32,7 @@ type connectedCluster struct {
 	ID         string             `json:"id"`
 	Name       string             `json:"name"`
 	Type       string             `json:"type"`
+	ETag       string             `json:"etag,omitempty"`
 	Location   string             `json:"location"`
 	Tags       map[string]string  `json:"tags,omitempty"`
 	Identity   *clusterIdentity   `json:"identity"`

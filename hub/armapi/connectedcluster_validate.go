@@ -15,22 +15,17 @@
 package armapi
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/kubearc/kubearc/pkg/agentpubkey"
-)
-
-var (
-	agentVersionRE = regexp.MustCompile(`^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
-	plainValueRE   = regexp.MustCompile(`^[A-Za-z0-9_.+-]{0,64}$`)
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // validateCluster checks a PUT body and fills in canonical spellings. Every message names the
 // property to fix.
 func validateCluster(c *connectedCluster) error {
-	if strings.TrimSpace(c.Location) == "" {
-		return badRequest(codeMissingProperty, "The property 'location' is required, for example \"westeurope\".")
+	if err := validateLocation(c.Location); err != nil {
+		return err
 	}
 	if err := validateIdentity(c.Identity); err != nil {
 		return err
@@ -91,7 +86,7 @@ func validateProperties(p *clusterProps) error {
 		return badRequest(codeInvalidParameter, "The property 'properties.agentPublicKeyCertificate' is invalid: %s.", err)
 	}
 	for name, v := range map[string]string{"distribution": p.Distribution, "distributionVersion": p.DistributionVersion, "infrastructure": p.Infrastructure} {
-		if !plainValueRE.MatchString(v) {
+		if !protocol.IsPlainValue(v) { // the rule the agent's heartbeat follows too
 			return badRequest(codeInvalidParameter, "The property 'properties.%s' must be at most 64 letters, digits, '_', '.', '+' or '-'.", name)
 		}
 	}
@@ -110,7 +105,7 @@ func validateAgentProfile(p *arcAgentProfile) error {
 	default:
 		return badRequest(codeInvalidParameter, "The property 'properties.arcAgentProfile.agentAutoUpgrade' must be 'Enabled' or 'Disabled', not '%s'.", p.AgentAutoUpgrade)
 	}
-	if p.DesiredAgentVersion != "" && !agentVersionRE.MatchString(p.DesiredAgentVersion) {
+	if p.DesiredAgentVersion != "" && !protocol.IsReleaseVersion(p.DesiredAgentVersion) {
 		return badRequest(codeInvalidParameter, "The property 'properties.arcAgentProfile.desiredAgentVersion' must be a version like 1.2.3, not '%s'.", p.DesiredAgentVersion)
 	}
 	return nil

@@ -46,20 +46,22 @@ func clusterID(r *http.Request) (armid.ClusterID, error) {
 	return id, nil
 }
 
-// loadCluster returns the stored document of a cluster, or a 404.
-func (a *API) loadCluster(r *http.Request, id armid.ClusterID) (*connectedCluster, error) {
+// loadCluster returns the stored document of a cluster, its etag set, and the version it
+// was read at; a 404 when there is none.
+func (a *API) loadCluster(r *http.Request, id armid.ClusterID) (*connectedCluster, string, error) {
 	res, err := a.Store.GetResource(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(typeConnectedClusters, id.String())
+		return nil, "", notFound(typeConnectedClusters, id.String())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading cluster %s: %w", id, err)
+		return nil, "", fmt.Errorf("reading cluster %s: %w", id, err)
 	}
 	var c connectedCluster
 	if err := json.Unmarshal(res.Body, &c); err != nil {
-		return nil, fmt.Errorf("decoding stored cluster %s: %w", id, err)
+		return nil, "", fmt.Errorf("decoding stored cluster %s: %w", id, err)
 	}
-	return &c, nil
+	c.ETag = nested.FormatETag(res.Version)
+	return &c, res.Version, nil
 }
 
 func (a *API) getCluster(r *http.Request) (int, any, error) {
@@ -67,44 +69,66 @@ func (a *API) getCluster(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	c, err := a.loadCluster(r, id)
+	c, _, err := a.loadCluster(r, id)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, a.render(c, version), nil
+	return http.StatusOK, tagged(a.render(c, version)), nil
 }
 
+// putCluster creates or replaces a cluster. The write is a compare-and-swap on the cluster
+// as read (absent for a create), tried again when another writer got in between.
 func (a *API) putCluster(r *http.Request) (int, any, error) {
 	version, id, err := a.clusterRequest(r, auth.Write, opWriteCluster)
 	if err != nil {
 		return 0, nil, err
 	}
-	var c connectedCluster
-	if err := decodeBody(r, &c); err != nil {
+	var in connectedCluster
+	if err := decodeBody(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if err := validateCluster(&c); err != nil {
+	if err := validateCluster(&in); err != nil {
 		return 0, nil, err
 	}
-	old, err := a.loadCluster(r, id)
+	var c *connectedCluster
+	var created bool
+	err = retryCluster(id.Name, func() (err error) {
+		c, created, err = a.putClusterOnce(r, in, id, version)
+		return err
+	})
+	switch {
+	case err != nil:
+		return 0, nil, err
+	case created:
+		return http.StatusCreated, tagged(a.render(c, version)), nil
+	}
+	return http.StatusOK, tagged(a.render(c, version)), nil
+}
+
+// putClusterOnce is one attempt of putCluster with the PUT body c.
+func (a *API) putClusterOnce(r *http.Request, c connectedCluster, id armid.ClusterID, version string) (*connectedCluster, bool, error) {
+	old, oldVersion, err := a.loadCluster(r, id)
 	if err != nil && !isNotFound(err) {
-		return 0, nil, err
+		return nil, false, err
+	}
+	if err := matchOf(r).Check(old != nil, oldVersion); err != nil {
+		return nil, false, err
+	}
+	if c.Identity != nil {
+		identity := *c.Identity
+		c.Identity = &identity
 	}
 	a.completeCluster(r, &c, old, id, version)
 	oldKey := c.Properties.AgentPublicKeyCertificate
 	if old != nil {
 		oldKey = old.Properties.AgentPublicKeyCertificate
 	}
-	created, err := a.saveCluster(r, &c, oldKey)
-	if err != nil {
-		return 0, nil, err
-	}
-	if created {
-		return http.StatusCreated, a.render(&c, version), nil
-	}
-	return http.StatusOK, a.render(&c, version), nil
+	created, err := a.saveCluster(r, &c, oldKey, store.AsRead(oldVersion))
+	return &c, created, err
 }
 
+// patchCluster changes a cluster. The write is a compare-and-swap on the cluster as read: a
+// cluster deleted meanwhile answers 404 and is never brought back.
 func (a *API) patchCluster(r *http.Request) (int, any, error) {
 	version, id, err := a.clusterRequest(r, auth.Write, opWriteCluster)
 	if err != nil {
@@ -114,26 +138,44 @@ func (a *API) patchCluster(r *http.Request) (int, any, error) {
 	if err := decodeBody(r, &patch); err != nil {
 		return 0, nil, err
 	}
-	c, err := a.loadCluster(r, id)
+	var c *connectedCluster
+	err = retryCluster(id.Name, func() (err error) {
+		c, err = a.patchClusterOnce(r, &patch, id)
+		return err
+	})
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := applyPatch(c, &patch); err != nil {
-		return 0, nil, err
-	}
-	a.touch(r, c)
-	if _, err := a.saveCluster(r, c, c.Properties.AgentPublicKeyCertificate); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, a.render(c, version), nil
+	return http.StatusOK, tagged(a.render(c, version)), nil
 }
 
+// patchClusterOnce is one attempt of patchCluster.
+func (a *API) patchClusterOnce(r *http.Request, patch *clusterPatch, id armid.ClusterID) (*connectedCluster, error) {
+	c, read, err := a.loadCluster(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := matchOf(r).Check(true, read); err != nil {
+		return nil, err
+	}
+	if err := applyPatch(c, patch); err != nil {
+		return nil, err
+	}
+	a.touch(r, c)
+	if _, err := a.saveCluster(r, c, c.Properties.AgentPublicKeyCertificate, store.IfVersion(read)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// deleteCluster deletes a cluster and everything of it. Without If-Match it deletes whatever
+// is stored; with it, only the version the header names.
 func (a *API) deleteCluster(r *http.Request) (int, any, error) {
 	_, id, err := a.clusterRequest(r, auth.Write, opDeleteCluster)
 	if err != nil {
 		return 0, nil, err
 	}
-	err = a.Store.DeleteResource(r.Context(), id.String())
+	err = retryCluster(id.Name, func() error { return a.deleteClusterOnce(r, id) })
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNoContent, nil, nil // ARM: deleting what is not there succeeds
@@ -225,24 +267,27 @@ func setIf(dst *string, v *string) {
 	}
 }
 
-// saveCluster stores the cluster and the agent profile the agent pulls; oldKey is the
-// agent key the cluster had before (extensions' protected settings are re-sealed when it changes).
-func (a *API) saveCluster(r *http.Request, c *connectedCluster, oldKey string) (bool, error) {
+// saveCluster stores the cluster and the agent profile the agent pulls, if pre holds; oldKey
+// is the agent key the cluster had before (extensions' protected settings are re-sealed
+// when it changes, on the condition that they are unchanged meanwhile). It sets c's etag.
+func (a *API) saveCluster(r *http.Request, c *connectedCluster, oldKey string, pre store.Precondition) (bool, error) {
+	c.ETag = "" // the version is the store's, not part of the document
 	body, err := json.Marshal(c)
 	if err != nil {
 		return false, err
 	}
 	id, _ := armid.ParseClusterID(c.ID)
-	changes, err := a.clusterChanges(r, c, oldKey)
+	changes, children, err := a.clusterChanges(r, c, oldKey)
 	if err != nil {
 		return false, err
 	}
-	created, err := a.Store.PutResource(r.Context(), &store.Resource{
-		ID: c.ID, Type: typeConnectedClusters, Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Body: body,
-	}, changes...)
+	pre.Children = children
+	res := &store.Resource{ID: c.ID, Type: typeConnectedClusters, Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Body: body}
+	created, err := a.Store.PutResource(r.Context(), res, pre, changes...)
 	if err != nil {
 		return false, fmt.Errorf("storing cluster %s: %w", c.ID, err)
 	}
+	c.ETag = nested.FormatETag(res.Version)
 	return created, nil
 }
 
@@ -275,6 +320,9 @@ func (a *API) render(c *connectedCluster, v string) *connectedCluster {
 func (a *API) listClusters(r *http.Request) (int, any, error) {
 	version, err := checkAPIVersion(r, typeConnectedClusters, clusterAPIVersions)
 	if err != nil {
+		return 0, nil, err
+	}
+	if err := validateScopePath(r); err != nil {
 		return 0, nil, err
 	}
 	page, err := a.clusterPage(r, version)
@@ -316,6 +364,7 @@ func (a *API) clusterPage(r *http.Request, version string) (*clusterList, error)
 			if err := json.Unmarshal(res.Body, &c); err != nil {
 				return nil, fmt.Errorf("decoding stored cluster %s: %w", res.ID, err)
 			}
+			c.ETag = nested.FormatETag(res.Version)
 			list.Value = append(list.Value, a.render(&c, version))
 			if len(list.Value) == size {
 				list.NextLink = nextLink(r, after)

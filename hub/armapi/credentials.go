@@ -68,7 +68,7 @@ func (a *API) listClusterUserCredential(r *http.Request) (int, any, error) {
 	if err := validateCredentialRequest(req); err != nil {
 		return 0, nil, err
 	}
-	if _, err := a.loadCluster(r, id); err != nil {
+	if _, _, err := a.loadCluster(r, id); err != nil {
 		return 0, nil, err
 	}
 	kubeconfig, err := clientcmd.Write(*a.userKubeconfig("https://"+r.Host, id))

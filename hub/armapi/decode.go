@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 )
 
@@ -28,11 +29,19 @@ import (
 const maxBodyBytes = 1 << 20
 
 // decodeBody reads a JSON request body into v, answering a clear 400 for anything that is
-// not one JSON object of the right shape.
+// not one JSON object of the right shape, a 413 for a body over maxBodyBytes and a 408 for
+// one that did not arrive within the server's body read timeout.
 func decodeBody(r *http.Request, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-	if err != nil {
-		return badRequest(codeInvalidRequestContent, "The request body could not be read or is larger than %d bytes.", maxBodyBytes)
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return &armError{status: http.StatusRequestTimeout, code: codeRequestTimeout,
+			message: "The request body did not arrive in time; send it at once."}
+	case err != nil:
+		return badRequest(codeInvalidRequestContent, "The request body could not be read: %s.", err)
+	case len(body) > maxBodyBytes:
+		drainBody(r.Body)
+		return tooLarge()
 	}
 	return decodeJSON(body, v)
 }

@@ -35,6 +35,9 @@ const (
 	codeAuthorizationFailed   = "AuthorizationFailed"
 	codeInternal              = "InternalServerError"
 	codeConflict              = "Conflict"
+	codePreconditionFailed    = "PreconditionFailed"
+	codeRequestTooLarge       = "RequestEntityTooLarge"
+	codeRequestTimeout        = "RequestTimeout"
 )
 
 // armError is an error with the HTTP status and ARM code it is answered with.
@@ -90,6 +93,7 @@ func asARMError(err error) *armError {
 		invalid  *nested.InvalidError
 		conflict *nested.ConflictError
 		missing  *nested.NotFoundError
+		failed   *nested.PreconditionFailedError
 	)
 	switch {
 	case errors.As(err, &ae):
@@ -102,6 +106,8 @@ func asARMError(err error) *armError {
 		return &armError{status: http.StatusConflict, code: codeConflict, message: conflict.Message}
 	case errors.As(err, &missing):
 		return &armError{status: http.StatusNotFound, code: codeResourceNotFound, message: missing.Error()}
+	case errors.As(err, &failed):
+		return &armError{status: http.StatusPreconditionFailed, code: codePreconditionFailed, message: failed.Message}
 	}
 	return nil
 }

@@ -81,7 +81,7 @@ func (a *API) nestedRequest(r *http.Request, k nested.Served, action auth.Action
 	if err := id.Validate(); err != nil {
 		return nil, badRequest(codeInvalidParameter, "The resource ID is invalid: %s.", err)
 	}
-	nr := &nestedRequest{Request: r, kind: k, version: version, cluster: id, req: nested.Request{Name: r.PathValue("name")}}
+	nr := &nestedRequest{Request: r, kind: k, version: version, cluster: id, req: nested.Request{Name: r.PathValue("name"), Match: matchOf(r)}}
 	if nr.req.Name != "" {
 		if err := k.ValidateName(nr.req.Name); err != nil {
 			return nil, err
@@ -110,7 +110,7 @@ func (a *API) listNested(nr *nestedRequest) (int, any, error) {
 
 func (a *API) getNested(nr *nestedRequest) (int, any, error) {
 	doc, err := nr.kind.Get(nr.Context(), nr.req)
-	return http.StatusOK, doc, err
+	return http.StatusOK, tagged(doc), err
 }
 
 // putNested creates or replaces a resource: 201 or 200 with provisioningState Creating or
@@ -178,5 +178,8 @@ func asyncOperation(nr *nestedRequest, opID string, body any) *withHeaders {
 	u := &url.URL{Scheme: "https", Host: nr.Host, Path: nr.URL.Path + "/operations/" + opID, RawQuery: q.Encode()}
 	h := http.Header{}
 	h.Set("Azure-AsyncOperation", u.String())
+	if t, ok := tagged(body).(*withHeaders); ok {
+		h.Set("ETag", t.header.Get("ETag"))
+	}
 	return &withHeaders{header: h, body: body}
 }

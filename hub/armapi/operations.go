@@ -66,7 +66,10 @@ func (a *API) startOperation(nr *nestedRequest, action string) (string, error) {
 	}
 	_, err = a.Store.PutResource(nr.Context(), &store.Resource{ID: operationID(resourceID, opID),
 		Type: resourceType + operationsSuffix, Subscription: nr.cluster.Subscription, ResourceGroup: nr.cluster.ResourceGroup,
-		ParentID: nr.clusterKey(), Body: body})
+		ParentID: nr.clusterKey(), Body: body}, store.IfAbsent())
+	if errors.Is(err, store.ErrNotFound) { // the cluster was deleted meanwhile, and the resource with it
+		return "", notFound(typeConnectedClusters, nr.clusterKey())
+	}
 	if err != nil {
 		return "", fmt.Errorf("recording an operation on %s: %w", resourceID, err)
 	}
@@ -85,7 +88,7 @@ func (a *API) pruneOperations(nr *nestedRequest, opType string) error {
 	before := a.now().Add(-operationRetention)
 	for _, op := range ops {
 		if op.CreatedAt.Before(before) {
-			if err := a.Store.DeleteResource(nr.Context(), op.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			if err := a.Store.DeleteResource(nr.Context(), op.ID, store.IfPresent()); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("forgetting operation %s: %w", op.ID, err)
 			}
 		}

@@ -100,9 +100,11 @@ func (a *API) newToken(r *http.Request, req tokenRequest) (string, *store.Token,
 		}
 		return "", nil, badRequest(codeInvalidParameter, "The property 'scope' is invalid: %s.", err)
 	}
+	// NewToken fails only on what the request asked for (its name, role, scope or lifetime):
+	// its random source, crypto/rand, never fails.
 	secret, t, err := auth.NewToken(req.Name, role, req.Scope, ttl, a.now())
 	if err != nil {
-		return "", nil, fmt.Errorf("creating token: %w", err)
+		return "", nil, badRequest(codeInvalidParameter, "The token request is invalid: %s.", err)
 	}
 	return secret, t, nil
 }

@@ -16,6 +16,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,9 @@ type TokenCache struct {
 	TTL time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+
+	// Revocations, when set, ends the streams held with a token when it is revoked.
+	Revocations *Revocations
 
 	entries sync.Map // string(hash) → cachedToken
 	// revocations counts RevokeToken calls: a lookup that raced with one does not cache what
@@ -68,7 +72,8 @@ func (c *TokenCache) FindToken(ctx context.Context, hash []byte) (*store.Token, 
 	return t, nil
 }
 
-// RevokeToken revokes the token in the store and forgets it at once.
+// RevokeToken revokes the token in the store and forgets it at once; streams held with it
+// (Revocations) end.
 func (c *TokenCache) RevokeToken(ctx context.Context, id string) error {
 	c.revocations.Add(1)
 	err := c.Store.RevokeToken(ctx, id)
@@ -79,6 +84,9 @@ func (c *TokenCache) RevokeToken(ctx context.Context, id string) error {
 		}
 		return true
 	})
+	if c.Revocations != nil && (err == nil || errors.Is(err, store.ErrNotFound)) {
+		c.Revocations.RevokeForever(TokenSubject(id))
+	}
 	return err
 }
 

@@ -15,6 +15,7 @@
 package auth
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,36 +46,37 @@ type authError struct {
 // unknown, revoked or expired token is answered 401 with the ARM error envelope.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, aerr := a.authenticate(r)
+		p, expires, aerr := a.authenticate(r)
 		if aerr != nil {
 			writeAuthError(w, aerr)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), p)))
+		ctx := context.WithValue(NewContext(r.Context(), p), credentialKey{}, Credential{Subject: TokenSubject(p.TokenID), NotAfter: expires})
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-func (a *Authenticator) authenticate(r *http.Request) (Principal, *authError) {
+func (a *Authenticator) authenticate(r *http.Request) (Principal, time.Time, *authError) {
 	secret, aerr := bearerToken(r.Header.Values("Authorization"))
 	if aerr != nil {
-		return Principal{}, aerr
+		return Principal{}, time.Time{}, aerr
 	}
 	t, err := a.Store.FindToken(r.Context(), HashSecret(secret))
 	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, unauthenticated("the bearer token is not valid or has been revoked")
+		return Principal{}, time.Time{}, unauthenticated("the bearer token is not valid or has been revoked")
 	}
 	if err != nil {
-		return Principal{}, &authError{status: http.StatusInternalServerError, code: "InternalServerError",
+		return Principal{}, time.Time{}, &authError{status: http.StatusInternalServerError, code: "InternalServerError",
 			message: "the bearer token could not be checked; try again later"}
 	}
 	if !t.ExpiresAt.IsZero() && !a.now().Before(t.ExpiresAt) {
-		return Principal{}, unauthenticated(fmt.Sprintf("the bearer token %q expired at %s", t.Name, t.ExpiresAt.UTC().Format(time.RFC3339)))
+		return Principal{}, time.Time{}, unauthenticated(fmt.Sprintf("the bearer token %q expired at %s", t.Name, t.ExpiresAt.UTC().Format(time.RFC3339)))
 	}
 	p, err := principalFromToken(t)
 	if err != nil {
-		return Principal{}, unauthenticated("the bearer token's grant is not valid; create a new token")
+		return Principal{}, time.Time{}, unauthenticated("the bearer token's grant is not valid; create a new token")
 	}
-	return p, nil
+	return p, t.ExpiresAt, nil
 }
 
 // bearerToken extracts the secret of a single "Bearer <token>" header.
@@ -113,4 +115,14 @@ func writeAuthError(w http.ResponseWriter, e *authError) {
 		Message string `json:"message"`
 	}
 	_ = json.NewEncoder(w).Encode(map[string]body{"error": {Code: e.code, Message: e.message}})
+}
+
+type credentialKey struct{}
+
+// CredentialFrom returns the token that authenticated a request Middleware admitted, as the
+// credential of a long-lived stream (Revocations.Hold): revoking the token, or its expiry,
+// ends the stream.
+func CredentialFrom(ctx context.Context) (Credential, bool) {
+	c, ok := ctx.Value(credentialKey{}).(Credential)
+	return c, ok
 }

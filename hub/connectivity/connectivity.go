@@ -50,6 +50,9 @@ type Options struct {
 	// ExpiredAfter is how long the agent's certificate must have been expired, without
 	// renewal, before the cluster is Expired (default 0: as soon as it lapses).
 	ExpiredAfter time.Duration
+	// FlushTimeout bounds one write-behind of heartbeats, the final one at shutdown too
+	// (default 30s).
+	FlushTimeout time.Duration
 	// Now is the clock; tests inject one.
 	Now func() time.Time
 }
@@ -75,6 +78,9 @@ func NewTracker(st store.Store, opts Options) *Tracker {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.FlushTimeout <= 0 {
+		opts.FlushTimeout = 30 * time.Second
 	}
 	return &Tracker{store: st, opts: opts, state: map[string]*entry{}}
 }
@@ -172,23 +178,33 @@ func (t *Tracker) Flush(ctx context.Context) error {
 // flushChunk is the number of heartbeats written per transaction.
 const flushChunk = 500
 
-// Run flushes every interval until ctx ends, then flushes a last time.
+// Run flushes every interval until ctx ends, then flushes a last time. Each flush has a
+// context of its own that ctx's end does not cancel, bounded by Options.FlushTimeout: a
+// flush under way when the hub shuts down completes, and the final one writes the last
+// interval's heartbeats.
 func (t *Tracker) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			if err := t.Flush(context.WithoutCancel(ctx)); err != nil {
+			if err := t.flushDetached(ctx); err != nil {
 				log.Error("Final heartbeat flush failed", "error", err)
 			}
 			return
 		case <-ticker.C:
-			if err := t.Flush(ctx); err != nil {
+			if err := t.flushDetached(ctx); err != nil {
 				log.Error("Heartbeat flush failed; will retry", "error", err)
 			}
 		}
 	}
+}
+
+// flushDetached flushes with a context that keeps ctx's values but not its cancellation.
+func (t *Tracker) flushDetached(ctx context.Context) error {
+	flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opts.FlushTimeout)
+	defer cancel()
+	return t.Flush(flushCtx)
 }
 
 // markDirty marks a failed batch for the next flush, unless newer beats replaced it.

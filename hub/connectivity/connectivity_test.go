@@ -15,8 +15,11 @@
 package connectivity
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -167,5 +170,51 @@ func TestLoadRemembersClustersAcrossRestart(t *testing.T) {
 	}
 	if c := second.Counts(); c[Connected] != 0 {
 		t.Fatalf("counts after forget: %v", c)
+	}
+}
+
+// ctxStore fails a write whose context has ended, as the SQLite store does ("begin
+// transaction: context canceled"), and can hold a write until released.
+type ctxStore struct {
+	*runtimeStore
+	started, release chan struct{}
+}
+
+func (s *ctxStore) PutRuntimes(ctx context.Context, rs []store.Runtime) error {
+	if s.started != nil {
+		close(s.started)
+		s.started = nil
+		<-s.release
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	return s.runtimeStore.PutRuntimes(ctx, rs)
+}
+
+// TestShutdownFlushOutlivesTheServer: when Run's context ends during a flush, that flush and
+// the final one still write: no heartbeat of the last interval is lost and nothing fails.
+func TestShutdownFlushOutlivesTheServer(t *testing.T) {
+	st := &ctxStore{runtimeStore: newStore(), started: make(chan struct{}), release: make(chan struct{})}
+	started := st.started
+	tr := NewTracker(st, Options{})
+	tr.Heartbeat(cluster, protocol.Heartbeat{NodeCount: 1})
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		tr.Run(ctx, time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+		close(done)
+	}()
+	<-started // a periodic flush is writing
+	tr.Heartbeat(cluster, protocol.Heartbeat{NodeCount: 2})
+	cancel()
+	close(st.release)
+	<-done
+	if logs.Len() > 0 {
+		t.Errorf("the shutdown logged: %s", logs.String())
+	}
+	if got := st.rows[key(cluster)].Heartbeat.NodeCount; got != 2 {
+		t.Errorf("stored node count %d, want the last heartbeat's 2", got)
 	}
 }

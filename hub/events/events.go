@@ -90,8 +90,8 @@ type NotifyingStore struct {
 }
 
 // PutResource stores the resource and wakes the watchers of the clusters it changed.
-func (s NotifyingStore) PutResource(ctx context.Context, r *store.Resource, changes ...store.DesiredChange) (bool, error) {
-	created, err := s.Store.PutResource(ctx, r, changes...)
+func (s NotifyingStore) PutResource(ctx context.Context, r *store.Resource, pre store.Precondition, changes ...store.DesiredChange) (bool, error) {
+	created, err := s.Store.PutResource(ctx, r, pre, changes...)
 	if err == nil {
 		s.notify(changes)
 	}
@@ -99,8 +99,8 @@ func (s NotifyingStore) PutResource(ctx context.Context, r *store.Resource, chan
 }
 
 // DeleteResource deletes the resource and wakes the watchers of the clusters it changed.
-func (s NotifyingStore) DeleteResource(ctx context.Context, id string, changes ...store.DesiredChange) error {
-	err := s.Store.DeleteResource(ctx, id, changes...)
+func (s NotifyingStore) DeleteResource(ctx context.Context, id string, pre store.Precondition, changes ...store.DesiredChange) error {
+	err := s.Store.DeleteResource(ctx, id, pre, changes...)
 	if err == nil {
 		s.notify(changes)
 		s.Broadcaster.Notify(id) // a deleted cluster's watchers see their objects go

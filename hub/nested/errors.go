@@ -48,6 +48,14 @@ func conflict(format string, args ...any) error {
 	return &ConflictError{Message: fmt.Sprintf(format, args...)}
 }
 
+// PreconditionFailedError is a request whose If-Match or If-None-Match header does not hold
+// for the stored resource, answered with a 412.
+type PreconditionFailedError struct {
+	Message string
+}
+
+func (e *PreconditionFailedError) Error() string { return e.Message }
+
 // NotFoundError is a resource that does not exist, answered with a 404.
 type NotFoundError struct {
 	ResourceType, ID string

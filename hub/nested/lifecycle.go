@@ -30,23 +30,25 @@ func (s *Service[R, P, D]) removal(clusterID string, rec P) store.DesiredChange 
 }
 
 // markDeleting stores rec as Deleting and removes its desired object, so the agent removes
-// the resource; the record goes when the agent reports it gone (StatusesReported).
+// the resource; the record goes when the agent reports it gone (StatusesReported). It is
+// conditional on rec as read.
 func (s *Service[R, P, D]) markDeleting(ctx context.Context, clusterID string, rec P) error {
 	rec.Base().Deleting = true
 	res, err := s.resource(clusterID, rec)
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.PutResource(ctx, res, s.removal(clusterID, rec)); err != nil {
+	if _, err := s.store.PutResource(ctx, res, store.IfVersion(rec.Base().ETag), s.removal(clusterID, rec)); err != nil {
 		return fmt.Errorf("deleting %s %s: %w", s.names.Noun, res.ID, err)
 	}
 	return nil
 }
 
-// forceDelete removes rec and its desired object at once, without waiting for the agent.
+// forceDelete removes rec and its desired object at once, without waiting for the agent,
+// if rec is still as read (a *store.ConditionError otherwise: the caller reads again).
 func (s *Service[R, P, D]) forceDelete(ctx context.Context, clusterID string, rec P) error {
 	id := rec.Base().ID
-	if err := s.store.DeleteResource(ctx, id, s.removal(clusterID, rec)); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.store.DeleteResource(ctx, id, store.IfVersion(rec.Base().ETag), s.removal(clusterID, rec)); err != nil {
 		return fmt.Errorf("deleting %s %s: %w", s.names.Noun, id, err)
 	}
 	return nil
@@ -69,12 +71,14 @@ func (s *Service[R, P, D]) StatusesReported(ctx context.Context, clusterID strin
 	return errors.Join(errs...)
 }
 
+// forget removes the record id if it is being deleted. The removal is conditional on the
+// record as read: one deleted, or deleted and created again, meanwhile is left alone.
 func (s *Service[R, P, D]) forget(ctx context.Context, id string) error {
 	rec, err := s.Load(ctx, id)
 	if err != nil || rec == nil || !rec.Base().Deleting {
 		return err
 	}
-	if err := s.store.DeleteResource(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.store.DeleteResource(ctx, id, store.IfVersion(rec.Base().ETag)); err != nil && !lostRace(err) {
 		return fmt.Errorf("removing the deleted %s %s: %w", s.names.Noun, id, err)
 	}
 	s.log.Info(s.names.Title+" deleted", s.names.LogKey, id)
@@ -82,22 +86,28 @@ func (s *Service[R, P, D]) forget(ctx context.Context, id string) error {
 }
 
 // ResealChanges returns the desired objects of a cluster's records with protected settings,
-// sealed for the new agent key agentKey, to store with the cluster in one transaction.
-func (s *Service[R, P, D]) ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, error) {
+// sealed for the new agent key agentKey, to store with the cluster in one transaction, and
+// the versions of all its records they were made from: the write's precondition
+// (store.Children), so that a record written meanwhile, still sealed for the old key, makes
+// it fail rather than be overwritten or missed.
+func (s *Service[R, P, D]) ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, map[string]string, error) {
 	recs, err := s.List(ctx, clusterID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var changes []store.DesiredChange
+	versions := make(map[string]string, len(recs))
 	for _, rec := range recs {
-		if m := rec.Base(); m.Deleting || m.SealedProtectedSettings == "" {
+		m := rec.Base()
+		versions[m.ID] = m.ETag
+		if m.Deleting || m.SealedProtectedSettings == "" {
 			continue
 		}
 		c, err := s.desired(clusterID, agentKey, rec)
 		if err != nil {
-			return nil, fmt.Errorf("re-sealing the protected settings of the %ss of %s for the new agent key: %w", s.names.Noun, clusterID, err)
+			return nil, nil, fmt.Errorf("re-sealing the protected settings of the %ss of %s for the new agent key: %w", s.names.Noun, clusterID, err)
 		}
 		changes = append(changes, c)
 	}
-	return changes, nil
+	return changes, versions, nil
 }

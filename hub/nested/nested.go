@@ -84,6 +84,9 @@ type Meta struct {
 	Deleting bool `json:"deleting,omitempty"`
 	// Audit is who created and last changed the resource, and when.
 	Audit SystemData `json:"audit"`
+	// ETag is the stored version the record was read at ("" for one not stored yet): the
+	// precondition of its next write, and its etag. It is not part of the stored body.
+	ETag string `json:"-"`
 }
 
 // Base returns the record's Meta; a record embedding Meta has it.
@@ -118,9 +121,16 @@ type Doc[P any] struct {
 	ID         string      `json:"id"`
 	Name       string      `json:"name"`
 	Type       string      `json:"type"`
+	ETag       string      `json:"etag,omitempty"`
 	SystemData *SystemData `json:"systemData,omitempty"`
 	Properties *P          `json:"properties"`
 }
+
+// SetETag sets the document's etag; the registry calls it when it renders a record.
+func (d *Doc[P]) SetETag(etag string) { d.ETag = etag }
+
+// EntityTag returns the document's etag, for the ETag header; "" when it has none.
+func (d *Doc[P]) EntityTag() string { return d.ETag }
 
 // SystemData is ARM's systemData of a resource.
 type SystemData struct {

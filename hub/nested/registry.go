@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
@@ -37,7 +38,7 @@ type Served interface {
 	Delete(ctx context.Context, req Request, force bool) (Deletion, error)
 	Outcome(ctx context.Context, req Request, deletion bool) (Outcome, error)
 	StatusesReported(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error
-	ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, error)
+	ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, map[string]string, error)
 	Refresh(ctx context.Context, cluster *store.Resource) error
 }
 
@@ -90,15 +91,19 @@ func (r *Registry) StatusesReported(ctx context.Context, clusterID string, items
 }
 
 // ResealChanges returns the desired objects of every kind's resources of a cluster with
-// protected settings, sealed for its new agent key.
-func (r *Registry) ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, error) {
+// protected settings, sealed for its new agent key, and the precondition under which they
+// may be stored with the cluster: its resources of every kind are still those re-sealed.
+func (r *Registry) ResealChanges(ctx context.Context, clusterID, agentKey string) ([]store.DesiredChange, *store.Children, error) {
 	var changes []store.DesiredChange
+	children := &store.Children{Versions: map[string]string{}}
 	for _, k := range r.Kinds() {
-		c, err := k.ResealChanges(ctx, clusterID, agentKey)
+		c, versions, err := k.ResealChanges(ctx, clusterID, agentKey)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		changes = append(changes, c...)
+		children.Types = append(children.Types, k.Names().ResourceType)
+		maps.Copy(children.Versions, versions)
 	}
-	return changes, nil
+	return changes, children, nil
 }

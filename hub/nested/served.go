@@ -50,19 +50,27 @@ func (s *Service[R, P, D]) ListPage(ctx context.Context, clusterID string) (any,
 }
 
 // writable returns the stored record (nil when new) if it may be written: not being
-// deleted, and not one applied in the cluster.
+// deleted, not one applied in the cluster, and as the request's conditional headers want.
 func (s *Service[R, P, D]) writable(ctx context.Context, req Request) (P, error) {
 	old, err := s.Load(ctx, s.id(req))
 	if err != nil {
 		return nil, err
 	}
+	return old, s.mayWrite(ctx, req, old)
+}
+
+// mayWrite returns why the stored record old (nil when there is none) may not be written.
+func (s *Service[R, P, D]) mayWrite(ctx context.Context, req Request, old P) error {
+	if err := req.Match.Check(old != nil, etagOf(old)); err != nil {
+		return err
+	}
 	if old == nil {
-		return nil, s.clusterOwnedConflict(ctx, req)
+		return s.clusterOwnedConflict(ctx, req)
 	}
 	if old.Base().Deleting {
-		return nil, conflict("The %s '%s' is being deleted; wait until the deletion finishes, or delete it with forceDelete=true.", s.names.Noun, req.Name)
+		return conflict("The %s '%s' is being deleted; wait until the deletion finishes, or delete it with forceDelete=true.", s.names.Noun, req.Name)
 	}
-	return old, nil
+	return nil
 }
 
 // clusterOwnedConflict is the conflict to answer when the name is taken by a resource
@@ -79,13 +87,31 @@ func (s *Service[R, P, D]) clusterOwnedConflict(ctx context.Context, req Request
 	return nil
 }
 
+// etagOf returns the version rec was read at; "" for none.
+func etagOf[R any, P Ptr[R]](rec P) string {
+	if rec == nil {
+		return ""
+	}
+	return rec.Base().ETag
+}
+
 // Put creates or replaces the requested resource as a PUT body asks; created says it is new.
-// The document shows provisioningState Creating or Updating.
-func (s *Service[R, P, D]) Put(ctx context.Context, req Request, decode Decoder) (bool, any, error) {
+// The document shows provisioningState Creating or Updating. The write is a compare-and-swap
+// on what was read, tried again when another writer got in between.
+func (s *Service[R, P, D]) Put(ctx context.Context, req Request, decode Decoder) (created bool, doc any, err error) {
 	change, err := s.kind.Put(decode)
 	if err != nil {
 		return false, nil, err
 	}
+	err = s.attempt(ctx, req, func(req Request) (err error) {
+		created, doc, err = s.putOnce(ctx, req, change)
+		return err
+	})
+	return created, doc, err
+}
+
+// putOnce is one attempt of Put.
+func (s *Service[R, P, D]) putOnce(ctx context.Context, req Request, change Change[P]) (bool, any, error) {
 	old, err := s.writable(ctx, req)
 	if err != nil {
 		return false, nil, err
@@ -95,7 +121,7 @@ func (s *Service[R, P, D]) Put(ctx context.Context, req Request, decode Decoder)
 		return false, nil, err
 	}
 	m := rec.Base()
-	m.ID, m.Name, m.Phase, m.Deleting = s.id(req), req.Name, PhaseCreating, false
+	m.ID, m.Name, m.Phase, m.Deleting, m.ETag = s.id(req), req.Name, PhaseCreating, false, etagOf(old)
 	if old != nil {
 		m.Audit, m.Phase = old.Base().Audit, PhaseUpdating
 	}
@@ -103,28 +129,42 @@ func (s *Service[R, P, D]) Put(ctx context.Context, req Request, decode Decoder)
 }
 
 // Patch changes the requested resource as a PATCH body asks; the document shows
-// provisioningState Updating.
-func (s *Service[R, P, D]) Patch(ctx context.Context, req Request, decode Decoder) (any, error) {
+// provisioningState Updating. A resource deleted meanwhile is a NotFoundError, never
+// brought back.
+func (s *Service[R, P, D]) Patch(ctx context.Context, req Request, decode Decoder) (doc any, err error) {
 	change, err := s.kind.Patch(decode)
 	if err != nil {
 		return nil, err
 	}
-	old, err := s.writable(ctx, req)
+	err = s.attempt(ctx, req, func(req Request) (err error) {
+		doc, err = s.patchOnce(ctx, req, change)
+		return err
+	})
+	return doc, err
+}
+
+// patchOnce is one attempt of Patch.
+func (s *Service[R, P, D]) patchOnce(ctx context.Context, req Request, change Change[P]) (any, error) {
+	old, err := s.Load(ctx, s.id(req))
 	if err != nil {
 		return nil, err
 	}
 	if old == nil {
 		return nil, &NotFoundError{ResourceType: s.names.ResourceType, ID: s.id(req)}
 	}
+	if err := s.mayWrite(ctx, req, old); err != nil {
+		return nil, err
+	}
 	protected, err := s.sealer.Open(old.Base().SealedProtectedSettings)
 	if err != nil {
 		return nil, err
 	}
+	etag := old.Base().ETag
 	rec, protected, err := change(old, protected)
 	if err != nil {
 		return nil, err
 	}
-	rec.Base().Phase = PhaseUpdating
+	rec.Base().Phase, rec.Base().ETag = PhaseUpdating, etag
 	_, doc, err := s.write(ctx, req, rec, protected, false)
 	return doc, err
 }
@@ -168,14 +208,27 @@ const (
 
 // Delete marks the requested resource Deleting and removes its desired object, so the agent
 // removes it; the record goes when the agent reports it gone. force removes it at once,
-// without waiting for the agent.
-func (s *Service[R, P, D]) Delete(ctx context.Context, req Request, force bool) (Deletion, error) {
+// without waiting for the agent. Either write is conditional on the record as read, so a
+// resource deleted meanwhile is Absent and one changed meanwhile is read again.
+func (s *Service[R, P, D]) Delete(ctx context.Context, req Request, force bool) (done Deletion, err error) {
+	err = s.attempt(ctx, req, func(req Request) (err error) {
+		done, err = s.deleteOnce(ctx, req, force)
+		return err
+	})
+	return done, err
+}
+
+// deleteOnce is one attempt of Delete.
+func (s *Service[R, P, D]) deleteOnce(ctx context.Context, req Request, force bool) (Deletion, error) {
 	rec, err := s.Load(ctx, s.id(req))
 	if err != nil {
 		return Absent, err
 	}
 	if rec == nil {
 		return Absent, s.clusterOwnedConflict(ctx, req)
+	}
+	if err := req.Match.Check(true, rec.Base().ETag); err != nil {
+		return Absent, err
 	}
 	if force {
 		return Removed, s.forceDelete(ctx, req.Cluster.ID, rec)

@@ -45,6 +45,8 @@ type Request struct {
 	Name string
 	// By is who asks, recorded as the resource's creator or last modifier.
 	By string
+	// Match is the request's If-Match and If-None-Match headers.
+	Match Match
 }
 
 // id is the ARM ID of the requested resource.
@@ -67,6 +69,7 @@ func (s *Service[R, P, D]) decode(res *store.Resource) (P, error) {
 	if err := json.Unmarshal(res.Body, rec); err != nil {
 		return nil, fmt.Errorf("decoding stored %s %s: %w", s.names.Noun, res.ID, err)
 	}
+	rec.Base().ETag = res.Version
 	return rec, nil
 }
 
@@ -103,7 +106,10 @@ func (s *Service[R, P, D]) resource(clusterID string, rec P) (*store.Resource, e
 }
 
 // Save stores rec and its desired object, sealed for the cluster's agent key, in one
-// transaction; created says it is new.
+// transaction; created says it is new. It is a compare-and-swap: rec must still be as read
+// (rec.ETag; absent when "") and the cluster unchanged since read (its Version, so the
+// agent key used is current); otherwise nothing is written and the error is a
+// *store.ConditionError. On success rec.ETag is the new version.
 func (s *Service[R, P, D]) Save(ctx context.Context, cluster *store.Resource, rec P) (bool, error) {
 	agentKey, err := AgentKey(cluster)
 	if err != nil {
@@ -117,10 +123,12 @@ func (s *Service[R, P, D]) Save(ctx context.Context, cluster *store.Resource, re
 	if err != nil {
 		return false, err
 	}
-	created, err := s.store.PutResource(ctx, res, change)
+	pre := store.AsRead(rec.Base().ETag).With(cluster.ID, cluster.Version)
+	created, err := s.store.PutResource(ctx, res, pre, change)
 	if err != nil {
 		return false, fmt.Errorf("storing %s %s: %w", s.names.Noun, res.ID, err)
 	}
+	rec.Base().ETag = res.Version
 	return created, nil
 }
 

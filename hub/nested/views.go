@@ -35,10 +35,15 @@ func (s *Service[R, P, D]) views(ctx context.Context, clusterID string) (*views[
 	return &views[R, P, D]{svc: s, clusterID: clusterID, observed: obs}, nil
 }
 
-// render returns rec's document with its state.
+// render returns rec's document with its state and, for a kind whose document has one, its
+// etag.
 func (v *views[R, P, D]) render(rec P) D {
 	desiredRV, st := v.observed.Of(rec.Base().Name)
-	return v.svc.kind.Render(rec, desiredRV, st)
+	doc := v.svc.kind.Render(rec, desiredRV, st)
+	if d, ok := any(doc).(interface{ SetETag(string) }); ok {
+		d.SetETag(FormatETag(rec.Base().ETag))
+	}
+	return doc
 }
 
 // clusterOwned returns the document of the resource name applied in the cluster; false when

@@ -74,8 +74,41 @@ func (a *Authority) IssueAgentCertificate(csrPEM string, clusterID string, agent
 		Certificate:   string(encodeCertPEM(cert.Raw)),
 		CACertificate: string(a.caPEM),
 		NotAfter:      cert.NotAfter,
-		RenewAfter:    cert.NotBefore.Add(notAfter.Sub(now) * 2 / 3),
+		RenewAfter:    renewAfter(now, notAfter),
 	}, nil
+}
+
+// renewAfter is two thirds of the way from the issue time to notAfter. It is measured from
+// the issue time, not from the backdated NotBefore, so that it falls after the issue time
+// for every lifetime, however short.
+func renewAfter(issued, notAfter time.Time) time.Time {
+	return issued.Add(notAfter.Sub(issued) * 2 / 3)
+}
+
+// CheckCSR checks that csrPEM is a PEM certificate signing request whose signature verifies:
+// an answer that does not depend on any cluster, so the agent API can give it before it
+// looks a cluster up. It returns ErrBadCSR or ErrSignatureInvalid.
+func CheckCSR(csrPEM string) error {
+	_, err := parseCSR(csrPEM)
+	return err
+}
+
+// VerifyClientChain checks that chain (leaf first) is a client certificate this hub's CA
+// issued and that it is valid at now.
+func (a *Authority) VerifyClientChain(chain []*x509.Certificate, now time.Time) error {
+	if len(chain) == 0 {
+		return errors.New("no client certificate")
+	}
+	intermediates := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		intermediates.AddCert(c)
+	}
+	_, err := chain[0].Verify(x509.VerifyOptions{Roots: a.CAPool(), Intermediates: intermediates,
+		CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+	if err != nil {
+		return fmt.Errorf("verify client certificate: %w", err)
+	}
+	return nil
 }
 
 // parseCSR decodes a PEM CSR and checks its signature.

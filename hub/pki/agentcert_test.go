@@ -55,7 +55,7 @@ func TestIssueAgentCertificate(t *testing.T) {
 		t.Errorf("validity = %s..%s (response %s), want %s..%s", cert.NotBefore, cert.NotAfter, resp.NotAfter,
 			testNow.Add(-time.Minute), testNow.Add(lifetime))
 	}
-	if want := testNow.Add(-time.Minute).Add(16 * time.Hour); !resp.RenewAfter.Equal(want) {
+	if want := testNow.Add(16 * time.Hour); !resp.RenewAfter.Equal(want) {
 		t.Errorf("RenewAfter = %s, want %s", resp.RenewAfter, want)
 	}
 	if want := "...-1/providers/Microsoft.Kubernetes/connectedClusters/store-042"; cert.Subject.CommonName != want {
@@ -66,6 +66,23 @@ func TestIssueAgentCertificate(t *testing.T) {
 	}
 	if len(cert.URIs) != 1 || cert.URIs[0].String() != "kubearc://"+testClusterID {
 		t.Errorf("URI SANs = %v, want kubearc://%s", cert.URIs, testClusterID)
+	}
+}
+
+// TestRenewAfterFallsWithinTheLifetime: renewAfter lies after the issue time and before
+// notAfter for every lifetime, also those shorter than the certificate's one-minute backdate.
+func TestRenewAfterFallsWithinTheLifetime(t *testing.T) {
+	a := newAuthority(t)
+	key := newECKey(t)
+	for _, lifetime := range []time.Duration{time.Second, 30 * time.Second, 90 * time.Second, 3 * time.Minute, time.Hour} {
+		resp, err := a.IssueAgentCertificate(csrPEM(t, key), testClusterID, encodeKey(t, key.Public()), lifetime, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !resp.RenewAfter.After(testNow) || !resp.RenewAfter.Before(resp.NotAfter) {
+			t.Errorf("lifetime %s: renewAfter %s is not between the issue time %s and notAfter %s",
+				lifetime, resp.RenewAfter, testNow, resp.NotAfter)
+		}
 	}
 }
 

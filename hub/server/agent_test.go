@@ -68,9 +68,12 @@ func TestRegistrationNeedsProofOfPossession(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"another key", protocol.RegisterRequest{ResourceID: id, CSR: csrPEM(t, newAgentKey(t).key)}, 403, "ProofOfPossessionFailed"},
+		// Another key and no cluster get one answer: registration is unauthenticated, so it
+		// must not tell whether a cluster exists. So does a malformed CSR for either.
+		{"another key", protocol.RegisterRequest{ResourceID: id, CSR: csrPEM(t, newAgentKey(t).key)}, 404, "ClusterNotFound"},
 		{"not a CSR", protocol.RegisterRequest{ResourceID: id, CSR: "hello"}, 400, "InvalidCSR"},
 		{"unknown cluster", protocol.RegisterRequest{ResourceID: clusterPath(sub, rg, "nope"), CSR: csrPEM(t, newAgentKey(t).key)}, 404, "ClusterNotFound"},
+		{"not a CSR, unknown cluster", protocol.RegisterRequest{ResourceID: clusterPath(sub, rg, "nope"), CSR: "hello"}, 400, "InvalidCSR"},
 		{"bad resource ID", protocol.RegisterRequest{ResourceID: "/subscriptions/x", CSR: "x"}, 400, "InvalidResourceID"},
 		{"bad JSON", `{"resourceId":`, 400, "InvalidRequestContent"},
 	}

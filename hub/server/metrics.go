@@ -80,3 +80,18 @@ func (m *metrics) countTunnels(open func() int) {
 		Help: "Cluster connect tunnels open to this hub.",
 	}, func() float64 { return float64(open()) }))
 }
+
+// countAdmission reports, at scrape time, the connections that have not authenticated yet
+// and how many were closed to keep them within their cap.
+func (m *metrics) countAdmission(counts func() (int, int64)) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "kubearc_hub_unauthenticated_connections",
+			Help: "Connections to this hub that have not authenticated yet.",
+		}, func() float64 { n, _ := counts(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "kubearc_hub_unauthenticated_connections_closed_total",
+			Help: "Unauthenticated connections closed because --max-unauthenticated-conns were open.",
+		}, func() float64 { _, n := counts(); return float64(n) }),
+	)
+}

@@ -19,6 +19,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -68,8 +69,16 @@ type Config struct {
 	CatalogFile string
 	// BookmarkInterval is how often an idle watch stream carries a bookmark (default 30s).
 	BookmarkInterval time.Duration
-	// ShutdownTimeout bounds the graceful shutdown.
+	// AgentLimits bound what one agent may send (report size, statuses per report,
+	// cluster-owned objects per cluster); zero fields take agentapi's defaults.
+	AgentLimits agentapi.Limits
+	// ShutdownTimeout bounds the graceful shutdown, and the final heartbeat flush after it.
 	ShutdownTimeout time.Duration
+	// BodyReadTimeout is how long a request may take to deliver its body (default 1m).
+	BodyReadTimeout time.Duration
+	// MaxUnauthenticatedConns caps the connections that have not authenticated yet (default
+	// 512); past it, a new connection displaces the oldest of them.
+	MaxUnauthenticatedConns int
 	// Log is the hub's logger.
 	Log *slog.Logger
 	// Ready, when set, receives the bound address once the hub serves.
@@ -103,6 +112,8 @@ type Hub struct {
 	// catalog and kinds are built once at start-up.
 	catalog *catalog.Catalog
 	kinds   *nested.Registry
+	// admission counts the connections not authenticated yet, against their cap.
+	admission *admission
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -121,6 +132,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 15 * time.Second
+	}
+	if cfg.BodyReadTimeout <= 0 {
+		cfg.BodyReadTimeout = time.Minute
+	}
+	if cfg.MaxUnauthenticatedConns <= 0 {
+		cfg.MaxUnauthenticatedConns = 512
 	}
 	return cfg
 }
@@ -143,18 +160,20 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		return nil, fmt.Errorf("creating the admin token: %w", err)
 	}
 	cfg.Log.Info("Admin token", "file", path)
-	tracker := connectivity.NewTracker(st, connectivity.Options{OfflineAfter: cfg.OfflineAfter, ExpiredAfter: cfg.ExpiredAfter, Now: cfg.Now})
+	tracker := connectivity.NewTracker(st, connectivity.Options{OfflineAfter: cfg.OfflineAfter, ExpiredAfter: cfg.ExpiredAfter,
+		FlushTimeout: cfg.ShutdownTimeout, Now: cfg.Now})
 	if err := tracker.Load(ctx); err != nil {
 		_ = st.Close()
 		return nil, err
 	}
 	h := &Hub{cfg: cfg, authority: authority, store: st, tracker: tracker, broadcaster: events.NewBroadcaster()}
-	h.tokens = &auth.TokenCache{Store: st, Now: cfg.Now}
+	h.tokens = &auth.TokenCache{Store: st, Now: cfg.Now, Revocations: auth.NewRevocations(cfg.Now)}
 	h.notifying = events.NotifyingStore{Store: h.tokens, Broadcaster: h.broadcaster}
 	if err := h.setupKinds(ctx); err != nil {
 		_ = st.Close()
 		return nil, err
 	}
+	h.admission = newAdmission(cfg.MaxUnauthenticatedConns)
 	h.handler = h.routes()
 	return h, nil
 }
@@ -175,14 +194,16 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 }
 
 // routes: the agent API authenticates with client certificates, everything else with bearer
-// tokens; health and metrics are open.
+// tokens; health and metrics are open. In front of the routes, paths that are not clean get
+// an ARM 400 and request bodies a read deadline; behind authentication, a connection leaves
+// the unauthenticated connections' cap.
 func (h *Hub) routes() http.Handler {
 	st, broadcaster := h.notifying, h.broadcaster
 	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
 		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,
-		StatusHook: h.kinds.StatusesReported}
+		StatusHook: h.kinds.StatusesReported, Limits: h.cfg.AgentLimits, Revocations: h.tokens.Revocations}
 	authn := &auth.Authenticator{Store: h.tokens, Now: h.cfg.Now}
 	m := newMetrics(h.tracker)
 
@@ -191,22 +212,24 @@ func (h *Hub) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", ok)
 	mux.Handle("GET /metrics", m.handler())
 	mux.Handle("/agent/", m.instrument("agent", agents.Handler()))
-	tunnels := tunnel.New(tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now, Changes: broadcaster})
+	tunnels := tunnel.New(tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now, Revocations: h.tokens.Revocations})
 	m.countTunnels(tunnels.Open)
+	m.countAdmission(h.admission.counts)
 	mux.Handle("GET "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
-	mux.Handle(tunnel.ProxyPrefix+"/", m.instrument("proxy", authn.Middleware(tunnels.ProxyHandler())))
-	mux.Handle("/", m.instrument("arm", authn.Middleware(arm.Handler())))
-	return mux
+	mux.Handle(tunnel.ProxyPrefix+"/", m.instrument("proxy", authn.Middleware(authenticated(tunnels.ProxyHandler()))))
+	mux.Handle("/", m.instrument("arm", authn.Middleware(authenticated(arm.Handler()))))
+	return armapi.RejectUncleanPaths(h.cfg.Log, boundSlowClients(h.cfg.BodyReadTimeout, mux))
 }
 
 func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 
 // Serve serves the hub until ctx ends, then shuts down gracefully.
 func (h *Hub) Serve(ctx context.Context) error {
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", h.cfg.Listen)
+	tcp, err := (&net.ListenConfig{}).Listen(ctx, "tcp", h.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
 	}
+	ln := h.admission.listener(tcp)
 	// Cancelling the base context ends long-lived watch streams on shutdown.
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
@@ -216,6 +239,7 @@ func (h *Hub) Serve(ctx context.Context) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+		ConnContext:       withAdmittedConn,
 		ErrorLog:          slog.NewLogLogger(h.cfg.Log.Handler(), slog.LevelDebug),
 	}
 	// Background work stops after the server: heartbeats still in flight at shutdown are in
@@ -247,7 +271,7 @@ func (h *Hub) Serve(ctx context.Context) error {
 }
 
 func (h *Hub) tlsConfig() *tls.Config {
-	return &tls.Config{
+	cfg := &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{h.authority.ServingCertificate()},
 		// Agents present the client certificate the hub issued; users use bearer tokens. The
@@ -257,6 +281,10 @@ func (h *Hub) tlsConfig() *tls.Config {
 		// Certificate validity follows the hub's clock, the same one that issued them.
 		Time: h.cfg.Now,
 	}
+	cfg.GetConfigForClient = authenticateAtHandshake(cfg, func(chain []*x509.Certificate) error {
+		return h.authority.VerifyClientChain(chain, h.cfg.Now())
+	})
+	return cfg
 }
 
 // background writes heartbeats behind and compacts the watch history until ctx ends; it

@@ -54,6 +54,10 @@ type Resource struct {
 	ParentID string
 	// Body is the resource's JSON document.
 	Body json.RawMessage
+	// Version is set by the store and changes on every write of the resource; a resource
+	// deleted and created again never gets a version it had before. The ARM API shows it
+	// as the resource's etag.
+	Version string
 	// CreatedAt and UpdatedAt are set by the store.
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -123,11 +127,14 @@ type Store interface {
 	// GetResource returns the resource with this ARM ID (case-insensitive) or ErrNotFound.
 	GetResource(ctx context.Context, id string) (*Resource, error)
 	// PutResource creates or replaces a resource and applies the desired-state changes that
-	// follow from it, atomically. created reports whether the resource is new.
-	PutResource(ctx context.Context, r *Resource, changes ...DesiredChange) (created bool, err error)
+	// follow from it, atomically, if pre holds; created reports whether the resource is new.
+	// A failed precondition, a missing parent or a change for a missing cluster is a
+	// *ConditionError (ErrConflict or ErrNotFound) and writes nothing.
+	PutResource(ctx context.Context, r *Resource, pre Precondition, changes ...DesiredChange) (created bool, err error)
 	// DeleteResource deletes a resource, its children and, when it is a connectedCluster,
-	// its desired state, runtime and statuses; ErrNotFound when it does not exist.
-	DeleteResource(ctx context.Context, id string, changes ...DesiredChange) error
+	// its desired state, runtime and statuses, if pre holds; ErrNotFound when it does not
+	// exist.
+	DeleteResource(ctx context.Context, id string, pre Precondition, changes ...DesiredChange) error
 	// ListResources returns the matching resources ordered by case-folded ID.
 	ListResources(ctx context.Context, q ListQuery) ([]*Resource, error)
 

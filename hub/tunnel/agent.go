@@ -16,19 +16,14 @@ package tunnel
 
 import (
 	"context"
-	"crypto/x509"
-	"errors"
 	"net/http"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/hashicorp/yamux"
 
 	"github.com/kubearc/kubearc/hub/agentapi"
-	"github.com/kubearc/kubearc/hub/pki"
-	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
@@ -44,14 +39,21 @@ var upgrader = websocket.Upgrader{
 // AgentHandler serves protocol.PathTunnel: a registered agent upgrades to a websocket that
 // carries its cluster's tunnel. A cluster has one tunnel: a new one closes the older (the
 // agent restarted, or another replica became leader, and the old connection may not have
-// noticed yet). A tunnel ends when its request's context does (the hub shuts down) and when
-// the client certificate it was opened with expires; the agent then reconnects with its
-// renewed certificate.
+// noticed yet). A tunnel ends when its request's context does (the hub shuts down), when
+// the client certificate it was opened with expires (the agent then reconnects with its
+// renewed certificate), and at once when the cluster is deleted or gets another agent key:
+// the agent API's StreamContext.
 func (s *Server) AgentHandler() http.Handler {
 	return s.agents.AgentOnly(func(w http.ResponseWriter, r *http.Request) {
 		key := clusterKey(agentapi.ClusterFrom(r.Context()))
 		if !slices.Contains(websocket.Subprotocols(r), protocol.TunnelSubprotocol) {
 			http.Error(w, "the tunnel needs the websocket subprotocol "+protocol.TunnelSubprotocol, http.StatusBadRequest)
+			return
+		}
+		ctx, release := s.agents.StreamContext(r)
+		defer release()
+		if ctx.Err() != nil {
+			http.Error(w, "the cluster credential was revoked; register again", http.StatusForbidden)
 			return
 		}
 		ws, err := upgrader.Upgrade(w, r, nil)
@@ -64,29 +66,26 @@ func (s *Server) AgentHandler() http.Handler {
 			_ = ws.Close()
 			return
 		}
-		s.serve(r.Context(), key, session{mux: mux, cert: r.TLS.PeerCertificates[0]}) // verified by AgentOnly
+		s.serve(ctx, key, mux)
 	})
 }
 
-// serve keeps sess as the cluster's tunnel until it ends.
-func (s *Server) serve(ctx context.Context, key string, sess session) {
-	s.sessions.add(key, sess)
-	go s.refuseStreams(key, sess.mux)
+// serve keeps mux as the cluster's tunnel until it ends or ctx does.
+func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
+	s.sessions.add(key, mux)
+	go s.refuseStreams(key, mux)
 	defer func() {
-		s.sessions.remove(key, sess.mux)
-		_ = sess.mux.Close()
+		s.sessions.remove(key, mux)
+		_ = mux.Close()
 		if t, ok := s.transports.Load(key); ok { // its pooled streams died with the tunnel
 			t.(*http.Transport).CloseIdleConnections()
 		}
-		s.log.Debug("Tunnel ended", "cluster", key)
+		s.log.Debug("Tunnel ended", "cluster", key, "cause", context.Cause(ctx))
 	}()
-	expire := time.NewTimer(sess.cert.NotAfter.Sub(s.now()))
-	defer expire.Stop()
 	s.log.Debug("Tunnel open", "cluster", key)
 	select {
-	case <-sess.mux.CloseChan():
+	case <-mux.CloseChan():
 	case <-ctx.Done():
-	case <-expire.C:
 	}
 }
 
@@ -102,29 +101,22 @@ func (s *Server) refuseStreams(key string, mux *yamux.Session) {
 	_ = mux.Close()
 }
 
-// session is a cluster's current tunnel: its yamux session and the client certificate it
-// was opened with.
-type session struct {
-	mux  *yamux.Session
-	cert *x509.Certificate
-}
-
 // sessions keeps each cluster's current tunnel.
 type sessions struct {
 	mu    sync.Mutex
-	byKey map[string]session
+	byKey map[string]*yamux.Session
 }
 
-func newSessions() *sessions { return &sessions{byKey: map[string]session{}} }
+func newSessions() *sessions { return &sessions{byKey: map[string]*yamux.Session{}} }
 
-// add makes s the cluster's tunnel and closes the one it replaces.
-func (ss *sessions) add(key string, s session) {
+// add makes mux the cluster's tunnel and closes the one it replaces.
+func (ss *sessions) add(key string, mux *yamux.Session) {
 	ss.mu.Lock()
 	prev, ok := ss.byKey[key]
-	ss.byKey[key] = s
+	ss.byKey[key] = mux
 	ss.mu.Unlock()
 	if ok {
-		_ = prev.mux.Close()
+		_ = prev.Close()
 	}
 }
 
@@ -136,37 +128,18 @@ func (ss *sessions) count() int {
 }
 
 // get returns the cluster's open tunnel.
-func (ss *sessions) get(key string) (session, bool) {
+func (ss *sessions) get(key string) (*yamux.Session, bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	s, ok := ss.byKey[key]
-	return s, ok && !s.mux.IsClosed()
+	mux, ok := ss.byKey[key]
+	return mux, ok && !mux.IsClosed()
 }
 
 // remove forgets mux if it is still the cluster's tunnel.
 func (ss *sessions) remove(key string, mux *yamux.Session) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.byKey[key].mux == mux {
+	if ss.byKey[key] == mux {
 		delete(ss.byKey, key)
-	}
-}
-
-// revalidate closes the cluster's tunnel when the cluster was deleted or its agent key
-// changed since the tunnel opened: its credential no longer admits it.
-func (s *Server) revalidate(clusterID string) {
-	sess, ok := s.sessions.get(clusterKey(clusterID))
-	if !ok {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	key, err := s.agents.CurrentAgentKey(ctx, clusterID)
-	switch {
-	case errors.Is(err, store.ErrNotFound), err == nil && !pki.SameKey(sess.cert, key):
-		s.log.Info("Closing the tunnel of a deleted or re-keyed cluster", "cluster", clusterID)
-		_ = sess.mux.Close()
-	case err != nil:
-		s.log.Error("Checking a tunnel's cluster failed", "cluster", clusterID, "error", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -69,7 +70,12 @@ func (s *Server) ProxyHandler() http.Handler {
 			writeStatus(w, status, reason, msg)
 			return
 		}
-		s.reverseProxy(id, p, path).ServeHTTP(w, r)
+		// A watch or exec lasts as long as the token stays valid: revoking it, or its
+		// expiry, cuts the relayed request (ReverseProxy closes the upstream connection).
+		cred, _ := auth.CredentialFrom(r.Context()) // set by the Middleware, with the principal
+		ctx, release := s.revocations.Hold(r.Context(), cred)
+		defer release()
+		s.reverseProxy(id, p, path).ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -125,6 +131,8 @@ func (s *Server) reverseProxy(id armid.ClusterID, p auth.Principal, escapedPath 
 		},
 		Transport:     s.transport(clusterKey(id.String())),
 		FlushInterval: -1,
+		// A relayed stream cut by a revocation or a client going away is no hub error.
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
 			s.log.Info("Relaying through the tunnel failed", "cluster", id.String(), "error", err)
 			writeStatus(w, http.StatusBadGateway, "ServiceUnavailable",
@@ -146,7 +154,7 @@ func (s *Server) transport(key string) *http.Transport {
 			if !ok {
 				return nil, errNoTunnel
 			}
-			return sess.mux.Open()
+			return sess.Open()
 		},
 		MaxIdleConnsPerHost: 16,
 		IdleConnTimeout:     90 * time.Second,

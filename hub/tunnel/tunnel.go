@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/agentapi"
-	"github.com/kubearc/kubearc/hub/events"
+	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
@@ -39,8 +39,9 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	sessions   *sessions
-	transports sync.Map // cluster key → *http.Transport
+	revocations *auth.Revocations
+	sessions    *sessions
+	transports  sync.Map // cluster key → *http.Transport
 }
 
 // Options configure a Server.
@@ -53,9 +54,10 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock (default time.Now); certificates expire by it.
 	Now func() time.Time
-	// Changes, when set, tells of every change of a cluster, so that the tunnel of a deleted
-	// or re-keyed cluster closes at once.
-	Changes *events.Broadcaster
+	// Revocations ends proxied requests (watches, exec) when the user's token is revoked or
+	// expires; share the hub's (auth.TokenCache's). Nil: its own, which ends them at expiry
+	// only. Agents' tunnels end through Agents.StreamContext.
+	Revocations *auth.Revocations
 }
 
 // New returns a Server for o.
@@ -67,8 +69,9 @@ func New(o Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if o.Changes != nil {
-		o.Changes.OnChange(func(id string) { go s.revalidate(id) })
+	s.revocations = o.Revocations
+	if s.revocations == nil {
+		s.revocations = auth.NewRevocations(s.now)
 	}
 	return s
 }

@@ -39,6 +39,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -220,16 +221,20 @@ func (r *Reporter) flush(ctx context.Context, key string) {
 		r.queue.AddAfter(key, 2*time.Second) // not registered yet
 		return
 	}
-	batch, full := r.take(ctx, hub)
-	if len(batch) == 0 {
+	statuses, full := r.take(ctx, hub)
+	statuses = valid(r.Log, statuses)
+	if len(statuses) == 0 {
 		r.queue.Forget(key)
 		return
 	}
-	if err := hub.ReportStatus(ctx, batch); err != nil {
-		r.Log.Info("Reporting statuses to the hub failed; will retry", "count", len(batch), "error", err.Error())
-		r.putBack(batch)
-		r.queue.AddRateLimited(key)
-		return
+	parts := batches(statuses)
+	for i, batch := range parts {
+		if err := hub.ReportStatus(ctx, batch); err != nil {
+			r.Log.Info("Reporting statuses to the hub failed; will retry", "count", len(batch), "error", err.Error())
+			r.putBack(slices.Concat(parts[i:]...))
+			r.queue.AddRateLimited(key)
+			return
+		}
 	}
 	r.mu.Lock()
 	r.sentTo = hub

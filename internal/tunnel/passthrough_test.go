@@ -16,24 +16,16 @@ package tunnel_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/go-logr/logr"
 	"github.com/gorilla/websocket"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 
-	hubtunnel "github.com/kubearc/kubearc/hub/tunnel"
-	"github.com/kubearc/kubearc/internal/tunnel"
-	"github.com/kubearc/kubearc/internal/tunnel/tunneltest"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -74,50 +66,12 @@ func TestAServiceAccountTokenIsPassedThrough(t *testing.T) {
 
 // TestUpgradedStreamsPassThroughTheTunnel: exec, attach and port-forward upgrade the
 // connection (websocket or SPDY). envtest has no kubelet, so a stand-in API server upgrades
-// to a websocket that echoes, behind cluster C's own agent.
+// to a websocket that echoes, behind cluster C's own agent (startEchoCluster).
 func TestUpgradedStreamsPassThroughTheTunnel(t *testing.T) {
-	var upgrader websocket.Upgrader
 	var sawUser string
-	echo := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sawUser = r.Header.Get("Impersonate-User")
-		conn, err := upgrader.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer func() { _ = conn.Close() }()
-		for {
-			kind, msg, err := conn.ReadMessage()
-			if err != nil || conn.WriteMessage(kind, msg) != nil {
-				return
-			}
-		}
-	}))
-	defer echo.Close()
 	clusterC := armid.ClusterID{Subscription: clusterA.Subscription, ResourceGroup: "rg-c", Name: "cluster-c"}
-	forwarder, err := tunnel.NewForwarder(&rest.Config{Host: echo.URL, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}, logr.Discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	agentC, err := tunneltest.StartAgent(hub, clusterC, forwarder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer agentC.Stop()
-
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(hub.CAPEM)
-	dialer := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
-	url := "wss" + strings.TrimPrefix(hubtunnel.ProxyURL(hub.URL, clusterC), "https") + "/api/v1/namespaces/default/pods/p/exec?command=sh"
-	header := http.Header{"Authorization": {"Bearer " + newToken(t, "erin", "Reader", "/subscriptions/"+clusterC.Subscription)}}
-	var conn *websocket.Conn
-	eventually(t, "an upgraded connection through cluster C's tunnel", func() error {
-		c, resp, err := dialer.Dial(url, header)
-		if resp != nil {
-			_ = resp.Body.Close()
-		}
-		conn = c
-		return err
-	})
+	startEchoCluster(t, clusterC, func(r *http.Request) { sawUser = r.Header.Get("Impersonate-User") })
+	conn := dialExec(t, clusterC, newToken(t, "erin", "Reader", "/subscriptions/"+clusterC.Subscription))
 	defer func() { _ = conn.Close() }()
 	for _, msg := range []string{"hello", strings.Repeat("x", 1<<20)} {
 		if err := conn.WriteMessage(websocket.BinaryMessage, []byte(msg)); err != nil {

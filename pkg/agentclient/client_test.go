@@ -80,7 +80,8 @@ func TestRegisterErrors(t *testing.T) {
 		code    string
 		is      func(error) bool
 	}{
-		{"another key", "c1", http.StatusForbidden, "ProofOfPossessionFailed", agentclient.IsForbidden},
+		// The hub does not tell a cluster with another key from no cluster.
+		{"another key", "c1", http.StatusNotFound, "ClusterNotFound", agentclient.IsNotFound},
 		{"unknown cluster", "nope", http.StatusNotFound, "ClusterNotFound", agentclient.IsNotFound},
 	}
 	for _, tt := range tests {

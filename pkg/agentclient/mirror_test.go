@@ -26,6 +26,7 @@ import (
 	"github.com/go-logr/logr/testr"
 	"k8s.io/apimachinery/pkg/util/wait"
 
+	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
 	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -196,7 +197,7 @@ func compactAfterDeleting(t *testing.T, dataDir, id string) {
 		t.Fatal(err)
 	}
 	defer func() { _ = st.Close() }()
-	if err := st.DeleteResource(ctx, id); err != nil {
+	if err := st.DeleteResource(ctx, id, store.IfPresent()); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.CompactDesired(ctx, time.Now().Add(time.Hour)); err != nil {

@@ -34,7 +34,7 @@ func BenchmarkPutRuntimes(b *testing.B) {
 	for i := range runtimes {
 		id := fmt.Sprintf("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c%04d", i)
 		if _, err := s.PutResource(b.Context(), &store.Resource{ID: id, Type: "Microsoft.Kubernetes/connectedClusters",
-			Subscription: "sub", ResourceGroup: "rg", Body: []byte(`{}`)}); err != nil {
+			Subscription: "sub", ResourceGroup: "rg", Body: []byte(`{}`)}, store.IfAbsent()); err != nil {
 			b.Fatal(err)
 		}
 		runtimes[i] = store.Runtime{ClusterID: id, CertificateNotAfter: time.Now().Add(24 * time.Hour),

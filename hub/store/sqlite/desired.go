@@ -243,12 +243,16 @@ func tombstoneCluster(ctx context.Context, tx *sql.Tx, clusterKey string, now ti
 
 // nextRV takes the next resourceVersion from the global counter.
 func nextRV(ctx context.Context, tx *sql.Tx) (int64, error) {
-	var rv int64
-	err := tx.QueryRowContext(ctx, "UPDATE desired_versions SET current_rv = current_rv + 1 WHERE id = 1 RETURNING current_rv").Scan(&rv)
-	if err != nil {
-		return 0, fmt.Errorf("next resourceVersion: %w", err)
+	return increment(ctx, tx, "UPDATE desired_versions SET current_rv = current_rv + 1 WHERE id = 1 RETURNING current_rv", "resourceVersion")
+}
+
+// increment runs update, which increments a counter and returns its new value, named what.
+func increment(ctx context.Context, tx *sql.Tx, update, what string) (int64, error) {
+	var v int64
+	if err := tx.QueryRowContext(ctx, update).Scan(&v); err != nil {
+		return 0, fmt.Errorf("next %s: %w", what, err)
 	}
-	return rv, nil
+	return v, nil
 }
 
 // versions reads the current resourceVersion and the compaction horizon.

@@ -29,7 +29,7 @@ import (
 // cluster's desired state, runtime and statuses.
 const connectedClusterType = "microsoft.kubernetes/connectedclusters"
 
-const resourceColumns = "id, type, subscription, resource_group, parent_id, body, created_at, updated_at"
+const resourceColumns = "id, type, subscription, resource_group, parent_id, body, version, created_at, updated_at"
 
 // GetResource returns the resource with this ARM ID, in any case, or store.ErrNotFound.
 func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, error) {
@@ -45,18 +45,22 @@ func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, er
 	return r, err
 }
 
-// PutResource creates or replaces r and applies changes, atomically. A replaced resource
-// keeps the ID spelling and CreatedAt it was created with; PutResource sets r.ID, r.CreatedAt
-// and r.UpdatedAt to the stored values, so r reads as GetResource would return it. A
-// ParentID that names no resource, or a change for a cluster that does not exist, is
-// store.ErrNotFound and nothing is written.
-func (s *Store) PutResource(ctx context.Context, r *store.Resource, changes ...store.DesiredChange) (bool, error) {
+// PutResource creates or replaces r and applies changes, atomically, if pre holds. A
+// replaced resource keeps the ID spelling and CreatedAt it was created with; PutResource sets
+// r.ID, r.Version, r.CreatedAt and r.UpdatedAt to the stored values, so r reads as
+// GetResource would return it. A failed precondition, a ParentID that names no resource or
+// a change for a cluster that does not exist is a *store.ConditionError and nothing is
+// written.
+func (s *Store) PutResource(ctx context.Context, r *store.Resource, pre store.Precondition, changes ...store.DesiredChange) (bool, error) {
 	if err := validateResource(r); err != nil {
 		return false, fmt.Errorf("put resource: %w", err)
 	}
 	var created bool
 	err := s.write(ctx, "put resource "+r.ID, func(tx *sql.Tx) error {
 		now := s.now()
+		if err := checkPrecondition(ctx, tx, r.ID, pre); err != nil {
+			return err
+		}
 		var err error
 		if created, err = upsertResource(ctx, tx, r, now); err != nil {
 			return err
@@ -68,10 +72,14 @@ func (s *Store) PutResource(ctx context.Context, r *store.Resource, changes ...s
 
 // DeleteResource applies changes, then deletes the resource, its descendants and, for each
 // connectedCluster among them, its runtime and statuses; its desired objects become
-// tombstones. store.ErrNotFound when the resource does not exist.
-func (s *Store) DeleteResource(ctx context.Context, id string, changes ...store.DesiredChange) error {
+// tombstones. store.ErrNotFound when the resource does not exist; a failed precondition is
+// a *store.ConditionError and deletes nothing.
+func (s *Store) DeleteResource(ctx context.Context, id string, pre store.Precondition, changes ...store.DesiredChange) error {
 	return s.write(ctx, "delete resource "+id, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := checkPrecondition(ctx, tx, id, pre); err != nil {
 			return err
 		}
 		now := s.now()
@@ -159,15 +167,20 @@ func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time
 			return false, fmt.Errorf("parent: %w", err)
 		}
 	}
+	version, err := nextVersion(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	r.Version = formatRV(version)
 	var id, createdAt string
-	err := tx.QueryRowContext(ctx, "SELECT id, created_at FROM resources WHERE key = ?", key(r.ID)).Scan(&id, &createdAt)
+	err = tx.QueryRowContext(ctx, "SELECT id, created_at FROM resources WHERE key = ?", key(r.ID)).Scan(&id, &createdAt)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err = tx.ExecContext(ctx, `INSERT INTO resources (key, id, type, type_key, subscription, subscription_key,
-			resource_group, resource_group_key, parent_id, parent_key, body, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			resource_group, resource_group_key, parent_id, parent_key, body, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			key(r.ID), r.ID, r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup,
-			key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), formatTime(now), formatTime(now))
+			key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), version, formatTime(now), formatTime(now))
 		if err != nil {
 			return false, fmt.Errorf("insert: %w", err)
 		}
@@ -177,9 +190,9 @@ func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time
 		return false, fmt.Errorf("read: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE resources SET type = ?, type_key = ?, subscription = ?, subscription_key = ?,
-		resource_group = ?, resource_group_key = ?, parent_id = ?, parent_key = ?, body = ?, updated_at = ? WHERE key = ?`,
+		resource_group = ?, resource_group_key = ?, parent_id = ?, parent_key = ?, body = ?, version = ?, updated_at = ? WHERE key = ?`,
 		r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup, key(r.ResourceGroup),
-		r.ParentID, parentKey, string(r.Body), formatTime(now), key(r.ID))
+		r.ParentID, parentKey, string(r.Body), version, formatTime(now), key(r.ID))
 	if err != nil {
 		return false, fmt.Errorf("update: %w", err)
 	}
@@ -191,17 +204,14 @@ func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time
 	return false, nil
 }
 
-// mustExist returns store.ErrNotFound unless the resource with this ARM ID exists.
+// mustExist returns a *store.ConditionError wrapping store.ErrNotFound unless the resource
+// with this ARM ID exists.
 func mustExist(ctx context.Context, tx *sql.Tx, id string) error {
-	var one int
-	err := tx.QueryRowContext(ctx, "SELECT 1 FROM resources WHERE key = ?", key(id)).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("resource %s: %w", id, store.ErrNotFound)
+	_, exists, err := currentVersion(ctx, tx, id)
+	if err == nil && !exists {
+		return &store.ConditionError{ID: id, Err: store.ErrNotFound}
 	}
-	if err != nil {
-		return fmt.Errorf("look up resource %s: %w", id, err)
-	}
-	return nil
+	return err
 }
 
 // clustersInTree returns the keys of the connectedClusters among the resource with key k
@@ -232,11 +242,12 @@ func clustersInTree(ctx context.Context, tx *sql.Tx, k string) ([]string, error)
 func scanResource(row scanner) (*store.Resource, error) {
 	var r store.Resource
 	var body string
+	var version int64
 	var created, updated sql.NullString
-	if err := row.Scan(&r.ID, &r.Type, &r.Subscription, &r.ResourceGroup, &r.ParentID, &body, &created, &updated); err != nil {
+	if err := row.Scan(&r.ID, &r.Type, &r.Subscription, &r.ResourceGroup, &r.ParentID, &body, &version, &created, &updated); err != nil {
 		return nil, err
 	}
-	r.Body = rawJSON(body)
+	r.Body, r.Version = rawJSON(body), formatRV(version)
 	var err error
 	if r.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err

@@ -58,6 +58,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if dsn == "" {
 		return nil, errors.New("open sqlite store: the database path is empty")
 	}
+	if err := prepareFile(dsn); err != nil {
+		return nil, fmt.Errorf("open sqlite store %s: %w", dsn, err)
+	}
 	db, err := sql.Open("sqlite", withConnParams(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", dsn, err)

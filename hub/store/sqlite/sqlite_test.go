@@ -66,8 +66,9 @@ func TestOpenMigratesOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hub.db")
 	for range 2 {
 		s := openTest(t, path)
-		if got := appliedMigrations(t, s.db); len(got) != 1 || got[0] != "0001_init.sql" {
-			t.Errorf("schema_migrations = %v, want [0001_init.sql] once", got)
+		want := []string{"0001_init.sql", "0002_resource_versions.sql"}
+		if got := appliedMigrations(t, s.db); !slices.Equal(got, want) {
+			t.Errorf("schema_migrations = %v, want %v once", got, want)
 		}
 		if err := s.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)

@@ -76,10 +76,10 @@ func writeAndRead(ctx context.Context, s store.Store, shared *store.Resource, i 
 	c := newCluster("sub", "rg", fmt.Sprintf("c%02d", i))
 	name := fmt.Sprintf("ext%02d", i)
 	ext := newExtension(shared, name)
-	if _, err := s.PutResource(ctx, c, profile(c.ID, "1.0.0")); err != nil {
+	if _, err := s.PutResource(ctx, c, store.IfAbsent(), profile(c.ID, "1.0.0")); err != nil {
 		return err
 	}
-	if _, err := s.PutResource(ctx, ext, extensionObject(shared.ID, name, false)); err != nil {
+	if _, err := s.PutResource(ctx, ext, store.IfAbsent(), extensionObject(shared.ID, name, false)); err != nil {
 		return err
 	}
 	now := time.Now()

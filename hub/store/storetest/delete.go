@@ -28,11 +28,11 @@ import (
 func testDeleteResourceNotFound(t *testing.T, s store.Store) {
 	c := newCluster("sub", "rg", "c")
 	put(t, s, c)
-	if err := s.DeleteResource(t.Context(), c.ID); err != nil {
+	if err := s.DeleteResource(t.Context(), c.ID, store.Always()); err != nil {
 		t.Fatalf("DeleteResource = %v", err)
 	}
 	for _, id := range []string{c.ID, clusterID("sub", "rg", "never")} {
-		wantErrorIs(t, "DeleteResource("+id+")", s.DeleteResource(t.Context(), id), store.ErrNotFound)
+		wantErrorIs(t, "DeleteResource("+id+")", s.DeleteResource(t.Context(), id, store.Always()), store.ErrNotFound)
 	}
 }
 
@@ -75,7 +75,7 @@ func newCascadeFixture(t *testing.T, s store.Store) *cascadeFixture {
 
 func testDeleteResourceCascades(t *testing.T, s store.Store) {
 	f := newCascadeFixture(t, s)
-	if err := s.DeleteResource(t.Context(), strings.ToUpper(f.doomed.ID)); err != nil {
+	if err := s.DeleteResource(t.Context(), strings.ToUpper(f.doomed.ID), store.Always()); err != nil {
 		t.Fatalf("DeleteResource = %v", err)
 	}
 	for _, r := range append([]*store.Resource{f.doomed}, f.doomedChildren...) {
@@ -128,7 +128,7 @@ func testDeleteChildAppliesChanges(t *testing.T, s store.Store) {
 	put(t, s, c, profile(c.ID, "1.0.0"))
 	put(t, s, ext, extensionObject(c.ID, "monitor", false))
 	rv := state(t, s, c.ID).ResourceVersion
-	if err := s.DeleteResource(t.Context(), ext.ID, extensionObject(c.ID, "monitor", true)); err != nil {
+	if err := s.DeleteResource(t.Context(), ext.ID, store.Always(), extensionObject(c.ID, "monitor", true)); err != nil {
 		t.Fatalf("DeleteResource = %v", err)
 	}
 	if _, err := s.GetResource(t.Context(), c.ID); err != nil {
@@ -154,15 +154,15 @@ func testChangesAreAtomic(t *testing.T, s store.Store) {
 		notFound bool
 	}{
 		{"put with a change of a missing cluster", func() error {
-			_, err := s.PutResource(t.Context(), newCluster("sub", "rg", "new"), profile(c.ID, "2.0.0"), profile(absent, "1.0.0"))
+			_, err := s.PutResource(t.Context(), newCluster("sub", "rg", "new"), store.Always(), profile(c.ID, "2.0.0"), profile(absent, "1.0.0"))
 			return err
 		}, true},
 		{"put with a change without kind", func() error {
-			_, err := s.PutResource(t.Context(), newCluster("sub", "rg", "new"), profile(c.ID, "2.0.0"), noKind)
+			_, err := s.PutResource(t.Context(), newCluster("sub", "rg", "new"), store.Always(), profile(c.ID, "2.0.0"), noKind)
 			return err
 		}, false},
 		{"delete with a change of a missing cluster", func() error {
-			return s.DeleteResource(t.Context(), ext.ID, profile(c.ID, "2.0.0"), profile(absent, "1.0.0"))
+			return s.DeleteResource(t.Context(), ext.ID, store.Always(), profile(c.ID, "2.0.0"), profile(absent, "1.0.0"))
 		}, true},
 	}
 	for _, tt := range tests {

@@ -54,7 +54,7 @@ func testDesiredChanges(t *testing.T, s store.Store) {
 	put(t, s, b, profile(b.ID, "1.0.0"))
 	put(t, s, a, profile(a.ID, "2.0.0"))
 	v3 := state(t, s, a.ID).ResourceVersion
-	if err := s.DeleteResource(t.Context(), ext.ID, extensionObject(a.ID, "monitor", true)); err != nil {
+	if err := s.DeleteResource(t.Context(), ext.ID, store.Always(), extensionObject(a.ID, "monitor", true)); err != nil {
 		t.Fatalf("DeleteResource = %v", err)
 	}
 	v4 := state(t, s, a.ID).ResourceVersion

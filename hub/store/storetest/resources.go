@@ -103,7 +103,7 @@ func testPutResourceRejects(t *testing.T, s store.Store) {
 		{name: "no type", r: noType},
 	}
 	for _, tt := range tests {
-		_, err := s.PutResource(t.Context(), tt.r)
+		_, err := s.PutResource(t.Context(), tt.r, store.Always())
 		if err == nil || errors.Is(err, store.ErrNotFound) != tt.notFound {
 			t.Errorf("%s: PutResource = %v, want an error (ErrNotFound: %v)", tt.name, err, tt.notFound)
 		}
@@ -220,6 +220,9 @@ func wantResource(t *testing.T, got, want *store.Resource) {
 	}
 	if !jsonEqual(got.Body, want.Body) {
 		t.Errorf("resource %s body = %s, want %s", got.ID, got.Body, want.Body)
+	}
+	if got.Version == "" || got.Version != want.Version {
+		t.Errorf("resource %s version = %q, want %q as PutResource set it", got.ID, got.Version, want.Version)
 	}
 	if !got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) {
 		t.Errorf("resource %s times = %v, %v; want %v, %v", got.ID, got.CreatedAt, got.UpdatedAt, want.CreatedAt, want.UpdatedAt)

@@ -72,6 +72,13 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"RevokeToken", testRevokeToken},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"Preconditions", testPreconditions},
+		{"PreconditionsOnDelete", testPreconditionsOnDelete},
+		{"VersionsNeverRepeat", testVersionsNeverRepeat},
+		{"PreconditionOfParent", testPreconditionOfParent},
+		{"PreconditionOfRelated", testPreconditionOfRelated},
+		{"PreconditionOfChildren", testPreconditionOfChildren},
+		{"CompareAndSwapRaces", testCompareAndSwapRaces},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, openStore(t, open, storeName(t))) })
@@ -145,7 +152,7 @@ func extensionObject(cluster, name string, del bool) store.DesiredChange {
 // put stores r and fails the test on an error.
 func put(t *testing.T, s store.Store, r *store.Resource, changes ...store.DesiredChange) bool {
 	t.Helper()
-	created, err := s.PutResource(t.Context(), r, changes...)
+	created, err := s.PutResource(t.Context(), r, store.Always(), changes...)
 	if err != nil {
 		t.Fatalf("PutResource(%s) = %v", r.ID, err)
 	}
