@@ -83,7 +83,7 @@ func TestBadStatusReportsAreRefused(t *testing.T) {
 	tests := []struct {
 		name, item, field string
 	}{
-		{"an upper-case name", `{"kind":"Extension","name":"Evil"}`, "items[1].name"},
+		{"a name with a slash", `{"kind":"Extension","name":"ev/il"}`, "items[1].name"},
 		{"a name with a newline", `{"kind":"Extension","name":"a\nb"}`, "items[1].name"},
 		{"a 2 MB name", `{"kind":"Extension","name":"` + strings.Repeat("a", 2<<20) + `"}`, "items[1].name"},
 		{"a version that is not a number", `{"kind":"Extension","name":"x","observedResourceVersion":"latest"}`, "items[1].observedResourceVersion"},
