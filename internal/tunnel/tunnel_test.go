@@ -340,6 +340,32 @@ func TestARevokedCredentialLosesItsTunnel(t *testing.T) {
 	})
 }
 
+// TestADeletedClusterLosesItsTunnel: deleting the connectedCluster ends the tunnel its agent
+// had open, at once; the agent cannot open another.
+func TestADeletedClusterLosesItsTunnel(t *testing.T) {
+	clusterE := armid.ClusterID{Subscription: clusterA.Subscription, ResourceGroup: "rg-e", Name: "cluster-e"}
+	agentE, err := startAgent(clusterE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer agentE.Stop()
+	waitTunnel(t, agentE)
+	status, raw, err := hub.ARM(http.MethodDelete, clusterE.String(), hub.AdminToken, nil)
+	if err != nil || (status != http.StatusOK && status != http.StatusNoContent) {
+		t.Fatalf("DELETE %s: %d %s %v", clusterE, status, raw, err)
+	}
+	eventually(t, "the deleted cluster's tunnel closes", func() error {
+		if s := tunnelState(t, agentE); s == arcv1alpha1.TunnelConnected {
+			return errors.New("the agent still reports its tunnel Connected")
+		}
+		return nil
+	})
+	time.Sleep(time.Second) // the agent retries with a quick backoff: it must not get back in
+	if s := tunnelState(t, agentE); s == arcv1alpha1.TunnelConnected {
+		t.Errorf("the deleted cluster's agent opened a tunnel again")
+	}
+}
+
 func TestTheHubCountsItsTunnels(t *testing.T) {
 	waitConnected(t)
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, hub.URL+"/metrics", nil)
