@@ -83,7 +83,10 @@ func serveCommand() *cobra.Command {
 	f.DurationVar(&cfg.WatchHistory, "watch-history", 24*time.Hour, "how long deletions are kept for agents resuming a watch")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a graceful shutdown may take (and, after it, the final heartbeat flush)")
 	f.DurationVar(&cfg.BodyReadTimeout, "body-read-timeout", time.Minute, "how long a request may take to deliver its body (docs/hub-limits.md)")
-	f.IntVar(&cfg.MaxUnauthenticatedConns, "max-unauthenticated-conns", 512, "connections not yet authenticated held at once; past it a new one closes the oldest")
+	f.IntVar(&cfg.MaxUnauthenticatedConns, "max-unauthenticated-conns", 512, "connections not yet authenticated held at once; past it a new one closes the oldest if older than --unauthenticated-min-age, else is closed")
+	f.IntVar(&cfg.MaxUnauthenticatedConnsPerIP, "max-unauthenticated-conns-per-ip", 64, "connections not yet authenticated held at once from one IPv4 address or IPv6 /64")
+	f.DurationVar(&cfg.UnauthenticatedMinAge, "unauthenticated-min-age", 3*time.Second, "how long a new connection has to authenticate before another may displace it")
+	f.IntVar(&cfg.MaxAgentConnsPerCluster, "max-agent-conns-per-cluster", 16, "connections one cluster's agent certificate authenticates; more count as unauthenticated")
 	f.StringVar(&cfg.CatalogFile, "catalog", "", "extension and agent catalog file (YAML, see docs/extensions.md); empty means the built-in catalog")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd

@@ -21,6 +21,7 @@ import (
 	"net/http"
 
 	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -90,32 +91,49 @@ func (a *API) agentOnly(next http.HandlerFunc) http.Handler {
 			writeError(w, http.StatusUnauthorized, "ClientCertificateRequired", "present the client certificate from "+protocol.PathRegister)
 			return
 		}
-		cert := r.TLS.PeerCertificates[0]
-		if a.now().After(cert.NotAfter) { // a connection can outlive the certificate it began with
-			writeError(w, http.StatusUnauthorized, "CertificateExpired", "the client certificate expired; register again with the agent key")
+		id, err := a.checkCertificate(r.Context(), r.TLS.PeerCertificates)
+		var refused *refusal
+		switch {
+		case errors.As(err, &refused):
+			writeError(w, refused.status, refused.code, refused.message)
 			return
-		}
-		if err := a.verifyChain(r.TLS.PeerCertificates); err != nil {
-			writeError(w, http.StatusUnauthorized, "InvalidClientCertificate",
-				"the client certificate was not issued by this hub (was the agent moved to another hub?); register again with the agent key")
-			return
-		}
-		id, err := pki.ClusterIDFromCertificate(cert)
-		if err != nil {
-			writeError(w, http.StatusUnauthorized, "InvalidClientCertificate", err.Error())
-			return
-		}
-		key, err := a.loadAgentKey(r.Context(), id)
-		if isNotFound(err) || (err == nil && !pki.SameKey(cert, key)) {
-			writeError(w, http.StatusForbidden, "ClusterCredentialRevoked", "the certificate's cluster no longer exists or has another agent key; register again")
-			return
-		}
-		if err != nil {
+		case err != nil:
 			a.writeInternal(w, err)
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), clusterKey{}, id)))
 	})
+}
+
+// refusal is why a client certificate is refused, as the agent API answers it.
+type refusal struct {
+	status        int
+	code, message string
+}
+
+func (r *refusal) Error() string { return r.message }
+
+// checkCertificate returns the cluster of a client certificate chain that is valid now, was
+// issued by this hub and holds its cluster's current agent key; a *refusal when it is not,
+// another error when that cannot be told.
+func (a *API) checkCertificate(ctx context.Context, chain []*x509.Certificate) (string, error) {
+	cert := chain[0]
+	if a.now().After(cert.NotAfter) { // a connection can outlive the certificate it began with
+		return "", &refusal{http.StatusUnauthorized, "CertificateExpired", "the client certificate expired; register again with the agent key"}
+	}
+	if err := a.verifyChain(chain); err != nil {
+		return "", &refusal{http.StatusUnauthorized, "InvalidClientCertificate",
+			"the client certificate was not issued by this hub (was the agent moved to another hub?); register again with the agent key"}
+	}
+	id, err := pki.ClusterIDFromCertificate(cert)
+	if err != nil {
+		return "", &refusal{http.StatusUnauthorized, "InvalidClientCertificate", err.Error()}
+	}
+	key, err := a.loadAgentKey(ctx, id)
+	if isNotFound(err) || (err == nil && !pki.SameKey(cert, key)) {
+		return "", &refusal{http.StatusForbidden, "ClusterCredentialRevoked", "the certificate's cluster no longer exists or has another agent key; register again"}
+	}
+	return id, err
 }
 
 // verifyChain checks that the client certificate was issued by this hub's CA for client
@@ -139,8 +157,9 @@ func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, protocol.HeartbeatResponse{ConnectivityStatus: string(status)})
 }
 
-// status stores a report of the agent's own cluster. A report is checked whole before any
-// of it is stored: one bad item refuses the report.
+// status stores a report of the agent's own cluster (statusUpdate) and hands every item to
+// the status hook, stored or not. A report is checked whole before any of it is stored: one
+// bad item, or one over a limit, refuses the report.
 func (a *API) status(w http.ResponseWriter, r *http.Request) {
 	var report protocol.StatusReport
 	if !a.decodeReport(w, r, &report) {
@@ -151,14 +170,14 @@ func (a *API) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cluster := clusterFrom(r.Context())
-	err := a.checkClusterOwned(r.Context(), cluster, report.Items)
-	if err == nil {
-		err = a.Store.PutStatuses(r.Context(), cluster, report.Items)
-	}
-	var invalid *protocol.InvalidFieldError
+	err := a.Store.PutStatuses(r.Context(), cluster, a.statusUpdate(report.Items))
+	var limit *store.StatusLimitError
 	switch {
-	case errors.As(err, &invalid):
-		writeError(w, http.StatusBadRequest, "TooManyClusterOwnedObjects", "the status report is refused: "+err.Error())
+	case errors.As(err, &limit) && limit.ClusterOwned:
+		writeError(w, http.StatusBadRequest, "TooManyClusterOwnedObjects", "the status report is refused: "+limit.Error())
+		return
+	case errors.As(err, &limit):
+		writeError(w, http.StatusBadRequest, "TooManyStatuses", "the status report is refused: "+limit.Error())
 		return
 	case isNotFound(err): // deleted since the request was admitted
 		writeError(w, http.StatusForbidden, "ClusterCredentialRevoked", "the cluster no longer exists")

@@ -143,8 +143,9 @@ func (a *API) readAgentKey(ctx context.Context, clusterID string) (string, error
 	return doc.Properties.AgentPublicKeyCertificate, nil
 }
 
-// maxBodyBytes bounds the bodies of agent requests other than reports (registration).
-const maxBodyBytes = 4 << 20
+// maxBodyBytes bounds the bodies of agent requests other than reports: registration, which
+// is unauthenticated and needs only a cluster ID and a CSR of a few hundred bytes.
+const maxBodyBytes = 64 << 10
 
 // maxDecodeError bounds the decoder's message quoted in an answer: it can quote a number
 // of the body, which may be as long as the body.
@@ -168,10 +169,11 @@ func decodeAtMost(w http.ResponseWriter, r *http.Request, v any, limit int64) bo
 			fmt.Sprintf("the request body is larger than %d bytes; send statuses in several reports", limit))
 		return false
 	}
-	if err == nil {
-		err = json.Unmarshal(body, v)
+	if err != nil { // a read deadline or a cut connection: its text names socket addresses
+		writeError(w, http.StatusBadRequest, "InvalidRequestContent", "the request body could not be read whole: sent too slowly, or cut off")
+		return false
 	}
-	if err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		msg := err.Error()
 		if len(msg) > maxDecodeError {
 			msg = msg[:maxDecodeError] + "…"

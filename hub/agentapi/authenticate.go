@@ -16,7 +16,10 @@ package agentapi
 
 import (
 	"context"
+	"crypto/x509"
 	"net/http"
+
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // AgentOnly admits only requests of a registered agent, as the agent API's own endpoints do:
@@ -27,6 +30,17 @@ func (a *API) AgentOnly(next http.HandlerFunc) http.Handler { return a.agentOnly
 // ClusterFrom returns the ARM ID of the cluster whose agent made a request AgentOnly
 // admitted; empty otherwise.
 func ClusterFrom(ctx context.Context) string { return clusterFrom(ctx) }
+
+// AgentOf returns the cluster whose agent a client certificate chain belongs to, if the
+// agent API would admit it now: valid, issued by this hub, holding the cluster's current
+// agent key (read through the key cache). The hub counts a connection presenting it as
+// authenticated from its TLS handshake on.
+func (a *API) AgentOf(ctx context.Context, chain []*x509.Certificate) (string, error) {
+	if len(chain) == 0 {
+		return "", &refusal{http.StatusUnauthorized, "ClientCertificateRequired", "present the client certificate from " + protocol.PathRegister}
+	}
+	return a.checkCertificate(ctx, chain)
+}
 
 // CurrentAgentKey reads the cluster's registered agentPublicKeyCertificate from the store,
 // bypassing the cache: for deciding, after a change of the cluster, whether connections

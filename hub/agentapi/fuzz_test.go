@@ -19,45 +19,43 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/http/httptest"
-	"slices"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlite"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// statusStore keeps one cluster's statuses in memory, the newest per kind and name: all a
-// status report needs of the store.
-type statusStore struct {
-	store.Store
-	statuses map[statusKey]protocol.ObjectStatus
-}
-
-func (s *statusStore) ListStatuses(context.Context, string) ([]protocol.ObjectStatus, error) {
-	return slices.Collect(maps.Values(s.statuses)), nil
-}
-
-func (s *statusStore) PutStatuses(_ context.Context, _ string, items []protocol.ObjectStatus) error {
-	for _, it := range items {
-		s.statuses[statusKey{it.Kind, it.Name}] = it
-	}
-	return nil
-}
-
 const fuzzCluster = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c"
 
-// fuzzAPI is an API whose agent is admitted: its handlers run as they do behind agentOnly.
-func fuzzAPI() *API {
-	st := &statusStore{statuses: map[statusKey]protocol.ObjectStatus{}}
+// fuzzStore opens a store holding the cluster fuzzCluster, shared by a fuzz target's runs:
+// the limits must hold over everything the runs sent together.
+func fuzzStore(f *testing.F) store.Store {
+	st, err := sqlite.Open(f.Context(), filepath.Join(f.TempDir(), "hub.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = st.Close() })
+	cluster := &store.Resource{ID: fuzzCluster, Type: "Microsoft.Kubernetes/connectedClusters", Subscription: "s",
+		ResourceGroup: "g", Body: json.RawMessage(`{"name":"c","location":"westeurope"}`)}
+	if _, err := st.PutResource(f.Context(), cluster, store.Always()); err != nil {
+		f.Fatal(err)
+	}
+	return st
+}
+
+// fuzzAPI is an API on st whose agent is admitted: its handlers run as they do behind
+// agentOnly.
+func fuzzAPI(st store.Store) *API {
 	return &API{Store: st, Tracker: connectivity.NewTracker(st, connectivity.Options{Now: time.Now}),
 		Broadcaster: events.NewBroadcaster(), Log: slog.New(slog.DiscardHandler),
-		Limits: Limits{MaxReportBytes: 64 << 10, MaxStatusItems: 20, MaxClusterOwned: 5}}
+		Limits: Limits{MaxReportBytes: 64 << 10, MaxStatusItems: 20, MaxClusterOwned: 5, MaxStatuses: 8}}
 }
 
 // serveAdmitted calls handler with body as cluster fuzzCluster's agent and returns the status.
@@ -76,8 +74,9 @@ func fuzzEndpoint(f *testing.F, path string, handler func(*API) http.HandlerFunc
 	for _, seed := range seeds {
 		f.Add([]byte(seed))
 	}
+	st := fuzzStore(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		a := fuzzAPI()
+		a := fuzzAPI(st)
 		rec := serveAdmitted(handler(a), path, body)
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: %d %s", path, body, rec.Code, rec.Body)
@@ -120,18 +119,23 @@ func FuzzStatusReport(f *testing.F) {
 	fuzzEndpoint(f, protocol.PathStatus, func(a *API) http.HandlerFunc { return a.status }, seeds,
 		func(t *testing.T, a *API, _ *httptest.ResponseRecorder) {
 			stored, _ := a.Store.ListStatuses(context.Background(), fuzzCluster)
-			report := protocol.StatusReport{Items: stored}
-			if err := report.Validate(a.Limits.maxStatusItems()); err != nil {
-				t.Fatalf("stored an invalid status: %v", err)
-			}
-			owned := 0
-			for _, s := range stored {
-				if isClusterOwned(s) {
-					owned++
-				}
-			}
-			if owned > a.Limits.maxClusterOwned() {
-				t.Fatalf("stored %d cluster-owned objects", owned)
-			}
+			checkStored(t, a.Limits, stored)
 		})
+}
+
+// checkStored checks what the hub keeps of a cluster without desired objects: valid
+// statuses, no more than the limits, none of a hub-owned object and none reported Deleted.
+func checkStored(t *testing.T, l Limits, stored []protocol.ObjectStatus) {
+	report := protocol.StatusReport{Items: stored}
+	if err := report.Validate(len(stored)); err != nil {
+		t.Fatalf("stored an invalid status: %v", err)
+	}
+	if len(stored) > l.maxClusterOwned() || len(stored) > l.maxStatuses() {
+		t.Fatalf("stored %d cluster-owned objects", len(stored))
+	}
+	for _, s := range stored {
+		if s.ObservedResourceVersion != "" || isDeleted(s) {
+			t.Fatalf("stored %s/%s, observed %q, reported %s: not desired or deleted", s.Kind, s.Name, s.ObservedResourceVersion, s.Status)
+		}
+	}
 }

@@ -15,10 +15,9 @@
 package agentapi
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 
+	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -30,6 +29,8 @@ const (
 	DefaultMaxStatusItems = protocol.MaxReportItems
 	// DefaultMaxClusterOwned is the default number of cluster-owned objects per cluster.
 	DefaultMaxClusterOwned = 500
+	// DefaultMaxStatuses is the default number of statuses the hub keeps per cluster.
+	DefaultMaxStatuses = 10_000
 )
 
 // Limits bound what one agent may send, so that no agent can exhaust the hub's memory or
@@ -42,11 +43,15 @@ type Limits struct {
 	// MaxClusterOwned bounds the objects one cluster reports as created in the cluster
 	// rather than by the hub (DefaultMaxClusterOwned); each shows as an ARM resource.
 	MaxClusterOwned int
+	// MaxStatuses bounds all the statuses the hub keeps of one cluster (DefaultMaxStatuses):
+	// cluster-owned ones and those of the cluster's desired objects.
+	MaxStatuses int
 }
 
 func (l Limits) maxReportBytes() int64 { return orDefault(l.MaxReportBytes, DefaultMaxReportBytes) }
 func (l Limits) maxStatusItems() int   { return orDefault(l.MaxStatusItems, DefaultMaxStatusItems) }
 func (l Limits) maxClusterOwned() int  { return orDefault(l.MaxClusterOwned, DefaultMaxClusterOwned) }
+func (l Limits) maxStatuses() int      { return orDefault(l.MaxStatuses, DefaultMaxStatuses) }
 
 func orDefault[T int | int64](v, def T) T {
 	if v > 0 {
@@ -55,45 +60,24 @@ func orDefault[T int | int64](v, def T) T {
 	return def
 }
 
-// statusKey names a status within its cluster.
-type statusKey struct{ kind, name string }
-
-// checkClusterOwned refuses a report after which the cluster would have more cluster-owned
-// objects than the limit; it returns an InvalidFieldError for the agent. Concurrent reports
-// of one cluster may together pass the limit by at most one report's items.
-func (a *API) checkClusterOwned(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error {
-	stored, err := a.Store.ListStatuses(ctx, clusterID)
-	if err != nil {
-		return fmt.Errorf("listing the statuses of %s: %w", clusterID, err)
+// statusUpdate is what the store keeps of a report: a status reported Deleted removes the
+// stored one (the status hook has what it needs of it), any other replaces it, and the
+// store keeps a hub-owned object's only while its desired object lives. The counts are
+// bounded inside the store's transaction, so concurrent reports cannot pass them together.
+func (a *API) statusUpdate(items []protocol.ObjectStatus) store.StatusUpdate {
+	u := store.StatusUpdate{Writes: make([]store.StatusWrite, len(items)),
+		MaxClusterOwned: a.Limits.maxClusterOwned(), MaxTotal: a.Limits.maxStatuses()}
+	for i, s := range items {
+		u.Writes[i] = store.StatusWrite{Status: s, Remove: isDeleted(s)}
 	}
-	owned := map[statusKey]bool{}
-	for _, list := range [][]protocol.ObjectStatus{stored, items} { // the report replaces what is stored
-		for _, s := range list {
-			owned[statusKey{s.Kind, s.Name}] = isClusterOwned(s)
-		}
-	}
-	n := 0
-	for _, ok := range owned {
-		if ok {
-			n++
-		}
-	}
-	if limit := a.Limits.maxClusterOwned(); n > limit {
-		return &protocol.InvalidFieldError{Field: "items", Rule: fmt.Sprintf(
-			"at most %d objects created in the cluster (without observedResourceVersion) per cluster; this report would make %d", limit, n)}
-	}
-	return nil
+	return u
 }
 
-// isClusterOwned reports whether a status describes an object created in the cluster that
-// the hub shows: one without an observed desired version that is not reported deleted.
-func isClusterOwned(s protocol.ObjectStatus) bool {
-	if s.ObservedResourceVersion != "" {
-		return false
-	}
+// isDeleted reports whether a status tells that its object was removed from the cluster.
+func isDeleted(s protocol.ObjectStatus) bool {
 	var payload struct {
 		ProvisioningState string `json:"provisioningState"`
 	}
-	_ = json.Unmarshal(s.Status, &payload) // validated already; an undecodable one counts
-	return payload.ProvisioningState != protocol.ProvisioningDeleted
+	_ = json.Unmarshal(s.Status, &payload) // validated already; an undecodable one is kept
+	return payload.ProvisioningState == protocol.ProvisioningDeleted
 }

@@ -21,6 +21,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -36,24 +37,44 @@ const revalidateTimeout = 5 * time.Second
 // admitted. It ends with the request's, when the client certificate expires, and as soon as
 // the cluster is deleted or gets another agent key; release must be called when the stream
 // ends. The watch stream and the cluster connect tunnel hold one; any later agent stream
-// (a log follow) should too.
+// (a log follow) should too. When the cluster was deleted the cause is errClusterDeleted
+// (see Draining): a watch first sends the deletions.
 func (a *API) StreamContext(r *http.Request) (ctx context.Context, release func()) {
 	a.setup()
 	cert := r.TLS.PeerCertificates[0] // AgentOnly admitted it
 	cluster, id := clusterFrom(r.Context()), keyID(cert.PublicKey)
-	ctx, release = a.Revocations.Hold(r.Context(), auth.Credential{Subject: cluster, Key: id, NotAfter: cert.NotAfter})
+	held, releaseHeld := a.Revocations.Hold(r.Context(), auth.Credential{Subject: cluster, Key: id, NotAfter: cert.NotAfter})
+	ctx, cut := context.WithCancelCause(held)
 	// A change committed after the request was admitted but before the hold was taken
 	// revoked nothing: look once more (the key cache is dropped before revocations run).
-	if key, err := a.loadAgentKey(ctx, cluster); err != nil || id == "" || registeredKeyID(key) != id {
-		release()
+	key, err := a.loadAgentKey(ctx, cluster)
+	switch {
+	case isNotFound(err):
+		cut(errClusterDeleted)
+	case err != nil || id == "" || registeredKeyID(key) != id:
+		cut(auth.ErrRevoked)
 	}
-	return ctx, release
+	return ctx, func() {
+		cut(context.Canceled)
+		releaseHeld()
+	}
+}
+
+// errClusterDeleted ends the streams of a deleted cluster. It is a revocation, but a watch
+// sends the changes up to the deletion before it ends (drain, then close), so that the
+// agent learns that its objects are gone: it never removes anything on silence.
+var errClusterDeleted = fmt.Errorf("the cluster was deleted: %w", auth.ErrRevoked)
+
+// Draining reports whether a StreamContext ended because the cluster was deleted: the
+// stream may still deliver what was committed up to the deletion, then must end.
+func Draining(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), errClusterDeleted)
 }
 
 // revalidate ends the open streams of clusterID that its credential no longer admits: all
-// of them when the cluster is gone, those of older keys when it has another agent key. When
-// the check cannot be made it ends them all (fail closed): the agents reconnect and are
-// admitted again if they still may.
+// of them when the cluster is gone (with errClusterDeleted), those of older keys when it has
+// another agent key. When the check cannot be made it ends them all (fail closed): the
+// agents reconnect and are admitted again if they still may.
 func (a *API) revalidate(clusterID string) {
 	if !a.Revocations.Holds(clusterID) {
 		return
@@ -61,15 +82,19 @@ func (a *API) revalidate(clusterID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), revalidateTimeout)
 	defer cancel()
 	key, err := a.readAgentKey(ctx, clusterID)
+	cause := auth.ErrRevoked
 	switch {
 	case isNotFound(err):
-		key = ""
+		// The read saw the deletion committed: a watch's read after this signal has its
+		// DELETED events (the store keeps a deleted cluster's desired objects as tombstones).
+		key, cause = "", errClusterDeleted
 	case err != nil:
 		a.Log.Error("Checking the open streams of a changed cluster failed; closing them", "cluster", clusterID, "error", err)
 		key = ""
 	}
 	current := registeredKeyID(key)
-	if n := a.Revocations.Revoke(clusterID, func(k string) bool { return current != "" && k == current }); n > 0 {
+	keep := func(k string) bool { return current != "" && k == current }
+	if n := a.Revocations.RevokeWithCause(clusterID, keep, cause); n > 0 {
 		a.Log.Info("Closed the open streams of a deleted or re-keyed cluster", "cluster", clusterID, "streams", n)
 	}
 }

@@ -30,7 +30,8 @@ import (
 // WatchEvent per line, pushed as soon as they are committed. An idle stream carries a
 // bookmark now and then, so the agent can resume from a recent version after a reconnect.
 // A version older than the store remembers is answered 410 Gone: list again, then watch.
-// The stream ends when the agent's credential stops being valid (StreamContext).
+// The stream ends when the agent's credential stops being valid (StreamContext): at once,
+// but for a deleted cluster only after it sent the changes up to the deletion.
 func (a *API) watch(w http.ResponseWriter, r *http.Request) {
 	cluster := clusterFrom(r.Context())
 	rv := r.URL.Query().Get("resourceVersion")
@@ -41,24 +42,23 @@ func (a *API) watch(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, release := a.StreamContext(r)
 	defer release()
-	r = r.WithContext(ctx)
-	if ctx.Err() != nil {
+	if isCut(ctx) {
 		writeRevoked(ctx, w)
 		return
 	}
 	// Subscribe before the first read so that no change slips between the read and the wait.
 	wake, cancel := a.Broadcaster.Subscribe(cluster)
 	defer cancel()
+	// Reads take the request's context, not the stream's: a draining stream still reads.
 	changes, rv, err := a.Store.DesiredChanges(r.Context(), cluster, rv)
-	if errors.Is(err, store.ErrGone) {
-		writeError(w, http.StatusGone, "Expired", "the resourceVersion is too old; list the desired state again")
-		return
-	}
-	if err != nil && ctx.Err() != nil {
+	switch {
+	case isCut(ctx):
 		writeRevoked(ctx, w)
 		return
-	}
-	if err != nil {
+	case errors.Is(err, store.ErrGone):
+		writeError(w, http.StatusGone, "Expired", "the resourceVersion is too old; list the desired state again")
+		return
+	case err != nil:
 		a.writeInternal(w, err)
 		return
 	}
@@ -68,12 +68,16 @@ func (a *API) watch(w http.ResponseWriter, r *http.Request) {
 	if s.send(changes, rv) != nil {
 		return
 	}
-	a.follow(r, s, wake, rv)
+	a.follow(ctx, r, s, wake, rv)
 }
 
+// isCut reports whether a stream's credential stopped being valid in a way that ends it
+// without sending anything more: any but the deletion of its cluster (Draining).
+func isCut(ctx context.Context) bool { return ctx.Err() != nil && !Draining(ctx) }
+
 // follow sends changes as they are committed, and bookmarks while idle, until the agent or
-// the hub ends the stream.
-func (a *API) follow(r *http.Request, s *stream, wake <-chan struct{}, rv string) {
+// the hub ends the stream; ctx is the stream's (StreamContext).
+func (a *API) follow(ctx context.Context, r *http.Request, s *stream, wake <-chan struct{}, rv string) {
 	cluster := clusterFrom(r.Context())
 	interval := a.BookmarkInterval
 	if interval <= 0 {
@@ -84,12 +88,18 @@ func (a *API) follow(r *http.Request, s *stream, wake <-chan struct{}, rv string
 	for {
 		var err error
 		select {
-		case <-r.Context().Done():
-			a.Log.Debug("Watch ended", "cluster", cluster, "cause", context.Cause(r.Context()))
+		case <-ctx.Done():
+			if Draining(ctx) {
+				err = a.drain(r, s, rv)
+			}
+			a.Log.Debug("Watch ended", "cluster", cluster, "cause", context.Cause(ctx), "error", err)
 			return
 		case <-wake:
 			var changes []store.WatchChange
 			changes, rv, err = a.Store.DesiredChanges(r.Context(), cluster, rv)
+			if isCut(ctx) {
+				return // revoked during the read: nothing more
+			}
 			if err == nil {
 				err = s.send(changes, rv)
 			}
@@ -102,6 +112,24 @@ func (a *API) follow(r *http.Request, s *stream, wake <-chan struct{}, rv string
 			return
 		}
 	}
+}
+
+// drainTimeout bounds the last read and write of a deleted cluster's watch.
+const drainTimeout = 10 * time.Second
+
+// drain sends the changes of a deleted cluster's desired state after rv: the deletions of
+// its objects, which the store keeps as tombstones. It runs after the stream saw the
+// deletion's revocation, which follows a read that found the cluster gone, so the deletion
+// is committed and this read has it.
+func (a *API) drain(r *http.Request, s *stream, rv string) error {
+	ctx, cancel := context.WithTimeout(r.Context(), drainTimeout)
+	defer cancel()
+	_ = s.rc.SetWriteDeadline(time.Now().Add(drainTimeout)) // a stalled agent does not hold the stream
+	changes, rv, err := a.Store.DesiredChanges(ctx, clusterFrom(r.Context()), rv)
+	if err != nil {
+		return err
+	}
+	return s.send(changes, rv)
 }
 
 type stream struct {

@@ -113,8 +113,16 @@ func (r *Revocations) Holds(subject string) bool {
 }
 
 // Revoke ends the streams held with a credential of subject, except those whose key keep
-// accepts (nil keeps none), and returns how many it ended.
+// accepts (nil keeps none), and returns how many it ended. Their contexts end with the
+// cause ErrRevoked.
 func (r *Revocations) Revoke(subject string, keep func(key string) bool) int {
+	return r.RevokeWithCause(subject, keep, ErrRevoked)
+}
+
+// RevokeWithCause is Revoke with another cause for the ended contexts, one that wraps
+// ErrRevoked so that every holder still sees a revocation; a stream that knows the cause
+// may act on it (a watch of a deleted cluster first sends the deletions).
+func (r *Revocations) RevokeWithCause(subject string, keep func(key string) bool, cause error) int {
 	subject = strings.ToLower(subject)
 	r.mu.Lock()
 	var ended []*holder
@@ -129,7 +137,7 @@ func (r *Revocations) Revoke(subject string, keep func(key string) bool) int {
 	}
 	r.mu.Unlock()
 	for _, h := range ended {
-		h.cancel(ErrRevoked)
+		h.cancel(cause)
 	}
 	return len(ended)
 }
@@ -137,7 +145,7 @@ func (r *Revocations) Revoke(subject string, keep func(key string) bool) int {
 // RevokeForever revokes subject like Revoke and also ends the streams that hold it in the
 // next tombstoneTTL: for credentials that never come back, such as a revoked token.
 func (r *Revocations) RevokeForever(subject string) int {
-	now := time.Now()
+	now := r.now()
 	r.mu.Lock()
 	for s, at := range r.gone {
 		if now.Sub(at) > tombstoneTTL {

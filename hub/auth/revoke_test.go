@@ -17,6 +17,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -110,5 +111,35 @@ func TestARevokedTokenEndsItsStreamsAndLaterHolds(t *testing.T) {
 	defer releaseLate()
 	if err := ended(late, time.Second); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("a stream held after the revocation: %v, want ErrRevoked", err)
+	}
+}
+
+// TestRevokedForeverIsForgottenByTheRevocationsClock: the tombstones of subjects revoked
+// for good expire by the Revocations' clock, not the wall clock.
+func TestRevokedForeverIsForgottenByTheRevocationsClock(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := NewRevocations(func() time.Time { return now })
+	r.RevokeForever("token:old")
+	now = now.Add(tombstoneTTL + time.Minute)
+	r.RevokeForever("token:other") // purges the expired tombstones
+	ctx, release := r.Hold(t.Context(), Credential{Subject: "token:old"})
+	defer release()
+	if err := ended(ctx, 50*time.Millisecond); err != nil {
+		t.Fatalf("a stream held %s after the tombstone expired ended: %v", tombstoneTTL+time.Minute, err)
+	}
+}
+
+// TestRevokeWithCauseKeepsTheCause: the ended contexts carry the cause, which still is a
+// revocation.
+func TestRevokeWithCauseKeepsTheCause(t *testing.T) {
+	r := NewRevocations(nil)
+	ctx, release := r.Hold(t.Context(), Credential{Subject: "c"})
+	defer release()
+	cause := fmt.Errorf("the cluster was deleted: %w", ErrRevoked)
+	if n := r.RevokeWithCause("C", nil, cause); n != 1 {
+		t.Fatalf("revoked %d streams, want 1", n)
+	}
+	if err := ended(ctx, time.Second); err != cause || !errors.Is(err, ErrRevoked) { //nolint:errorlint // the very cause
+		t.Fatalf("cause = %v, want %v", err, cause)
 	}
 }

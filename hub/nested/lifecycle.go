@@ -78,7 +78,12 @@ func (s *Service[R, P, D]) forget(ctx context.Context, id string) error {
 	if err != nil || rec == nil || !rec.Base().Deleting {
 		return err
 	}
-	if err := s.store.DeleteResource(ctx, id, store.IfVersion(rec.Base().ETag)); err != nil && !lostRace(err) {
+	err = s.store.DeleteResource(ctx, id, store.IfVersion(rec.Base().ETag))
+	switch {
+	case lostRace(err):
+		s.log.Debug(s.names.Title+" changed while being forgotten; left alone", s.names.LogKey, id)
+		return nil
+	case err != nil:
 		return fmt.Errorf("removing the deleted %s %s: %w", s.names.Noun, id, err)
 	}
 	s.log.Info(s.names.Title+" deleted", s.names.LogKey, id)

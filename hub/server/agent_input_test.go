@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,5 +169,74 @@ func TestAgentLimitsHaveDefaults(t *testing.T) {
 	agent, _ := th.agent("c1")
 	if r := th.send(agent, http.MethodPost, protocol.PathStatus, "", clusterOwned("x", agentapi.DefaultMaxClusterOwned+1, "")); r.status != http.StatusBadRequest {
 		t.Fatalf("%d cluster-owned objects: %d %.300s, want 400", agentapi.DefaultMaxClusterOwned+1, r.status, r.raw)
+	}
+}
+
+// fabricated is a report of n extensions named prefix-0…: hub-owned ones (with an
+// observedResourceVersion) the cluster was never asked to run, or, with state Deleted,
+// cluster-owned ones reported removed.
+func fabricated(prefix string, n int, state string) protocol.StatusReport {
+	report := clusterOwned(prefix, n, state)
+	for i := range report.Items {
+		if state != protocol.ProvisioningDeleted {
+			report.Items[i].ObservedResourceVersion = fmt.Sprint(i + 1)
+		}
+	}
+	return report
+}
+
+// TestStatusesOfOneClusterAreBounded: statuses of hub-owned objects the cluster does not
+// run, and of removed objects, are not kept, so reports cannot grow the store; the
+// legitimate protocol still works: a desired extension's status is kept and shown, and
+// its Deleted status ends its deletion and leaves nothing stored.
+func TestStatusesOfOneClusterAreBounded(t *testing.T) {
+	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) { cfg.AgentLimits.MaxClusterOwned = 5 }})
+	agent, _ := th.agent("a")
+	th.do(http.MethodPut, extensionPath("a", "flux")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
+	obj, _ := th.desiredExtension(agent, "flux")
+	for i := range 5 {
+		for _, state := range []string{protocol.ProvisioningSucceeded, protocol.ProvisioningDeleted} {
+			r := th.send(agent, http.MethodPost, protocol.PathStatus, "", fabricated(fmt.Sprint("r", i), protocol.MaxReportItems, state))
+			if r.status != http.StatusNoContent {
+				t.Fatalf("report %d of %d %s objects: %d %.300s", i, protocol.MaxReportItems, state, r.status, r.raw)
+			}
+		}
+	}
+	th.report(agent, "flux", obj.ResourceVersion, protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningSucceeded})
+	wantStored(t, th, "a", "flux")
+	if p := testingProps(t, th.do(http.MethodGet, extensionPath("a", "flux")+apiExt, th.AdminToken, nil)); p["provisioningState"] != "Succeeded" {
+		t.Errorf("the desired extension after its status: %v, want Succeeded", p["provisioningState"])
+	}
+	if r := th.do(http.MethodDelete, extensionPath("a", "flux")+apiExt, th.AdminToken, nil); r.status >= 300 {
+		t.Fatalf("deleting the extension: %d %s", r.status, r.raw)
+	}
+	th.report(agent, "flux", obj.ResourceVersion, protocol.ExtensionStatus{ProvisioningState: protocol.ProvisioningDeleted})
+	if r := th.do(http.MethodGet, extensionPath("a", "flux")+apiExt, th.AdminToken, nil); r.status != http.StatusNotFound {
+		t.Errorf("the extension after the agent reported it removed: %d %.300s, want 404", r.status, r.raw)
+	}
+	wantStored(t, th, "a")
+}
+
+// TestStatusesPerClusterAreCapped: the statuses a cluster keeps are bounded as a whole too.
+func TestStatusesPerClusterAreCapped(t *testing.T) {
+	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) { cfg.AgentLimits.MaxStatuses = 3 }})
+	agent, _ := th.agent("a")
+	r := th.send(agent, http.MethodPost, protocol.PathStatus, "", clusterOwned("x", 4, protocol.ProvisioningSucceeded))
+	if r.status != http.StatusBadRequest || r.body["code"] != "TooManyStatuses" {
+		t.Fatalf("4 statuses over a limit of 3: %d %.300s, want 400 TooManyStatuses", r.status, r.raw)
+	}
+	wantStored(t, th, "a")
+}
+
+// wantStored checks the names of the statuses the hub keeps of a cluster.
+func wantStored(t *testing.T, th *testHub, cluster string, names ...string) {
+	t.Helper()
+	stored, err := th.Store().ListStatuses(t.Context(), clusterPath(sub, rg, cluster))
+	got := make([]string, len(stored))
+	for i, s := range stored {
+		got[i] = s.Name
+	}
+	if err != nil || !slices.Equal(got, names) {
+		t.Errorf("stored statuses of %s = %v, %v; want %v", cluster, got, err, names)
 	}
 }

@@ -196,8 +196,11 @@ func TestRecreatedClusterRevokesOldCertificates(t *testing.T) {
 func TestStatusReports(t *testing.T) {
 	th := newTestHub(t)
 	agent, _ := th.agent("c1")
+	// The hub keeps the status of a hub-owned object only while the cluster has it desired.
+	th.do(http.MethodPut, extensionPath("c1", "flux")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
+	obj, _ := th.desiredExtension(agent, "flux")
 	report := protocol.StatusReport{Items: []protocol.ObjectStatus{
-		{Kind: "Extension", Name: "flux", ObservedResourceVersion: "3", Status: json.RawMessage(`{"phase":"Installed"}`)},
+		{Kind: "Extension", Name: "flux", ObservedResourceVersion: obj.ResourceVersion, Status: json.RawMessage(`{"phase":"Installed"}`)},
 		{Kind: "Extension", Name: "local", Status: json.RawMessage(`{"phase":"Failed"}`)},
 	}}
 	if r := th.send(agent, http.MethodPost, protocol.PathStatus, "", report); r.status != http.StatusNoContent {

@@ -82,7 +82,7 @@ func (m *metrics) countTunnels(open func() int) {
 }
 
 // countAdmission reports, at scrape time, the connections that have not authenticated yet
-// and how many were closed to keep them within their cap.
+// and how many were closed, displaced or refused, to keep them within their limits.
 func (m *metrics) countAdmission(counts func() (int, int64)) {
 	m.registry.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -91,7 +91,7 @@ func (m *metrics) countAdmission(counts func() (int, int64)) {
 		}, func() float64 { n, _ := counts(); return float64(n) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "kubearc_hub_unauthenticated_connections_closed_total",
-			Help: "Unauthenticated connections closed because --max-unauthenticated-conns were open.",
+			Help: "Unauthenticated connections closed for their limits: displaced past --max-unauthenticated-conns, or refused.",
 		}, func() float64 { _, n := counts(); return float64(n) }),
 	)
 }

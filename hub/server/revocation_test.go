@@ -15,6 +15,9 @@
 package server_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"testing"
 	"time"
@@ -99,11 +102,70 @@ func TestRevocationEndsAnOpenWatch(t *testing.T) {
 
 // TestAnOpenWatchEndsWhenItsCertificateExpires: the stream ends at the certificate's
 // NotAfter, not at the agent's next request.
+// The lifetime leaves registering, listing and opening the watch ample time on a loaded
+// machine: the stream must be open before the certificate expires.
 func TestAnOpenWatchEndsWhenItsCertificateExpires(t *testing.T) {
-	const lifetime = 2 * time.Second
+	const lifetime = 10 * time.Second
 	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) { cfg.CertLifetime = lifetime }})
 	agent, _ := th.agent("c1")
 	w := th.openWatch(agent)
 	took := w.endsWithin(lifetime + 5*time.Second)
 	t.Logf("the watch ended %s after it opened; the certificate lived %s", took, lifetime)
+}
+
+// TestADeletedClustersWatchDeliversItsDeletions: the open watch of a deleted cluster sends
+// the deletion of every object of its desired state before it ends, so the agent removes
+// what the cluster ran (it removes nothing on silence). The revocation and the delivery
+// race, so it runs many times.
+func TestADeletedClustersWatchDeliversItsDeletions(t *testing.T) {
+	th := newTestHub(t)
+	for i := range 25 {
+		name := fmt.Sprint("c", i)
+		agent, _ := th.agent(name)
+		th.do(http.MethodPut, extensionPath(name, "flux")+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "flux"}))
+		want := desiredNames(th, agent)
+		w := th.openWatch(agent)
+		if r := th.do(http.MethodDelete, clusterPath(sub, rg, name)+api2024, th.AdminToken, nil); r.status >= 300 {
+			t.Fatalf("deleting %s: %d %s", name, r.status, r.raw)
+		}
+		if got := w.deletedUntilEnd(5 * time.Second); !maps.Equal(got, want) {
+			t.Fatalf("run %d: the deleted cluster's watch sent the deletions of %v before it ended, want %v", i, got, want)
+		}
+	}
+}
+
+// desiredNames lists the agent's desired state: kind/name of each object.
+func desiredNames(th *testHub, agent *http.Client) map[string]bool {
+	th.t.Helper()
+	r := th.send(agent, http.MethodGet, protocol.PathDesiredState, "", nil)
+	var state protocol.DesiredState
+	if r.status != http.StatusOK || json.Unmarshal([]byte(r.raw), &state) != nil || len(state.Items) == 0 {
+		th.t.Fatalf("listing the desired state: %d %s", r.status, r.raw)
+	}
+	names := map[string]bool{}
+	for _, o := range state.Items {
+		names[o.Kind+"/"+o.Name] = true
+	}
+	return names
+}
+
+// deletedUntilEnd collects the kind/name of the DELETED events until the stream ends; it
+// fails the test when the stream is still open after limit.
+func (w *watcher) deletedUntilEnd(limit time.Duration) map[string]bool {
+	w.t.Helper()
+	deleted := map[string]bool{}
+	deadline := time.After(limit)
+	for {
+		select {
+		case e, ok := <-w.events:
+			if !ok {
+				return deleted
+			}
+			if e.Type == protocol.Deleted && e.Object != nil {
+				deleted[e.Object.Kind+"/"+e.Object.Name] = true
+			}
+		case <-deadline:
+			w.t.Fatalf("the watch stream is still open %s after the cluster was deleted", limit)
+		}
+	}
 }

@@ -19,7 +19,6 @@ package server
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,8 +76,18 @@ type Config struct {
 	// BodyReadTimeout is how long a request may take to deliver its body (default 1m).
 	BodyReadTimeout time.Duration
 	// MaxUnauthenticatedConns caps the connections that have not authenticated yet (default
-	// 512); past it, a new connection displaces the oldest of them.
+	// 512); past it, a new connection displaces the oldest of them if that one is older than
+	// UnauthenticatedMinAge, and is closed otherwise.
 	MaxUnauthenticatedConns int
+	// MaxUnauthenticatedConnsPerIP caps those of one source address (an IPv4 address, an
+	// IPv6 /64; default 64); past it, a new connection from that address is closed.
+	MaxUnauthenticatedConnsPerIP int
+	// UnauthenticatedMinAge is how long a new connection has to authenticate before another
+	// may displace it (default 3s).
+	UnauthenticatedMinAge time.Duration
+	// MaxAgentConnsPerCluster caps the connections one cluster's client certificate
+	// authenticates (default 16); more count as unauthenticated.
+	MaxAgentConnsPerCluster int
 	// Log is the hub's logger.
 	Log *slog.Logger
 	// Ready, when set, receives the bound address once the hub serves.
@@ -114,6 +123,8 @@ type Hub struct {
 	kinds   *nested.Registry
 	// admission counts the connections not authenticated yet, against their cap.
 	admission *admission
+	// agents is the agent API; it tells which client certificates authenticate.
+	agents *agentapi.API
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -136,8 +147,22 @@ func (cfg Config) withDefaults() Config {
 	if cfg.BodyReadTimeout <= 0 {
 		cfg.BodyReadTimeout = time.Minute
 	}
+	return cfg.withAdmissionDefaults()
+}
+
+// withAdmissionDefaults fills in the limits of unauthenticated connections.
+func (cfg Config) withAdmissionDefaults() Config {
 	if cfg.MaxUnauthenticatedConns <= 0 {
 		cfg.MaxUnauthenticatedConns = 512
+	}
+	if cfg.MaxUnauthenticatedConnsPerIP <= 0 {
+		cfg.MaxUnauthenticatedConnsPerIP = 64
+	}
+	if cfg.UnauthenticatedMinAge <= 0 {
+		cfg.UnauthenticatedMinAge = 3 * time.Second
+	}
+	if cfg.MaxAgentConnsPerCluster <= 0 {
+		cfg.MaxAgentConnsPerCluster = 16
 	}
 	return cfg
 }
@@ -173,7 +198,8 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		_ = st.Close()
 		return nil, err
 	}
-	h.admission = newAdmission(cfg.MaxUnauthenticatedConns)
+	h.admission = newAdmission(admissionLimits{total: cfg.MaxUnauthenticatedConns, perSource: cfg.MaxUnauthenticatedConnsPerIP,
+		minAge: cfg.UnauthenticatedMinAge, perCluster: cfg.MaxAgentConnsPerCluster}, time.Now)
 	h.handler = h.routes()
 	return h, nil
 }
@@ -204,6 +230,7 @@ func (h *Hub) routes() http.Handler {
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,
 		StatusHook: h.kinds.StatusesReported, Limits: h.cfg.AgentLimits, Revocations: h.tokens.Revocations}
+	h.agents = agents
 	authn := &auth.Authenticator{Store: h.tokens, Now: h.cfg.Now}
 	m := newMetrics(h.tracker)
 
@@ -281,9 +308,7 @@ func (h *Hub) tlsConfig() *tls.Config {
 		// Certificate validity follows the hub's clock, the same one that issued them.
 		Time: h.cfg.Now,
 	}
-	cfg.GetConfigForClient = authenticateAtHandshake(cfg, func(chain []*x509.Certificate) error {
-		return h.authority.VerifyClientChain(chain, h.cfg.Now())
-	})
+	cfg.GetConfigForClient = authenticateAtHandshake(cfg, h.agents.AgentOf)
 	return cfg
 }
 

@@ -17,22 +17,35 @@ package server
 import (
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/tunnel"
 )
 
 // boundSlowClients is the hub's outermost handler. It gives every request with a body
 // bodyTimeout to deliver it (http.Server's ReadTimeout would also cut the long-lived watch,
 // tunnel and proxied streams), and asks a connection that has not authenticated to close
-// after its response, so that it gives its admission slot back at once.
+// after its response, so that it gives its admission slot back at once. Requests to the
+// cluster connect proxy have no body deadline: they are relayed only once their token is
+// accepted (the proxy reads no body before), and a user's slow upload to a cluster
+// (kubectl apply, cp) is legitimate.
 func boundSlowClients(bodyTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ac := admittedConnFrom(r.Context()); ac != nil && !ac.authenticated() {
 			w.Header().Set("Connection", "close") // HTTP/2: the server sends GOAWAY
 		}
-		limitBodyTime(w, r, bodyTimeout)
+		if !isProxied(r) {
+			limitBodyTime(w, r, bodyTimeout)
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isProxied reports whether r is for the cluster connect proxy.
+func isProxied(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, tunnel.ProxyPrefix+"/")
 }
 
 // limitBodyTime sets a read deadline for the request's body and clears it once the body is

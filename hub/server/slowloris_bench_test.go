@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/hubtest"
-	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -100,9 +99,7 @@ func freshRequest(h *hubtest.Hub, id string) int {
 
 // benchHub starts a hub with the slow-loris settings and a registered agent of cluster c1.
 func benchHub(b *testing.B) (*hubtest.Hub, *agentclient.Client) {
-	h, err := hubtest.Start(context.Background(), hubtest.Options{Configure: func(cfg *server.Config) {
-		cfg.MaxUnauthenticatedConns, cfg.BodyReadTimeout = slowlorisCap, slowlorisBodyTimeout
-	}})
+	h, err := hubtest.Start(context.Background(), hubtest.Options{Configure: slowlorisConfig})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -43,12 +43,18 @@ const (
 	slowlorisBodyTimeout = time.Second
 )
 
+// slowlorisConfig caps the unauthenticated connections at slowlorisCap, also those of one
+// address (the attacker and the test's clients all come from 127.0.0.1), and gives request
+// bodies slowlorisBodyTimeout.
+func slowlorisConfig(cfg *server.Config) {
+	cfg.MaxUnauthenticatedConns, cfg.MaxUnauthenticatedConnsPerIP = slowlorisCap, slowlorisCap
+	cfg.BodyReadTimeout = slowlorisBodyTimeout
+}
+
 // startSlowlorisHub starts a hub whose unauthenticated connections are capped at
 // slowlorisCap and whose request bodies must arrive within slowlorisBodyTimeout.
 func startSlowlorisHub(t *testing.T) *testHub {
-	return startHub(t, hubtest.Options{Configure: func(cfg *server.Config) {
-		cfg.MaxUnauthenticatedConns, cfg.BodyReadTimeout = slowlorisCap, slowlorisBodyTimeout
-	}})
+	return startHub(t, hubtest.Options{Configure: slowlorisConfig})
 }
 
 // openFDs is the number of file descriptors the process has open.
@@ -56,7 +62,7 @@ func openFDs(t testing.TB) int {
 	t.Helper()
 	entries, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
-		t.Skipf("counting file descriptors needs /proc: %v", err)
+		t.Fatalf("counting file descriptors needs /proc: %v", err)
 	}
 	return len(entries)
 }

@@ -151,8 +151,10 @@ type Store interface {
 	// ListRuntimes returns every stored runtime state, to warm the hub's memory at start.
 	ListRuntimes(ctx context.Context) ([]Runtime, error)
 
-	// PutStatuses stores the statuses an agent reported, replacing older ones per object.
-	PutStatuses(ctx context.Context, clusterID string, statuses []protocol.ObjectStatus) error
+	// PutStatuses applies an agent's status report to the cluster's stored statuses, in one
+	// transaction and in order (see StatusUpdate); ErrNotFound when the cluster does not
+	// exist, a *StatusLimitError, with nothing written, when it would pass a limit.
+	PutStatuses(ctx context.Context, clusterID string, u StatusUpdate) error
 	// ListStatuses returns a cluster's stored statuses.
 	ListStatuses(ctx context.Context, clusterID string) ([]protocol.ObjectStatus, error)
 

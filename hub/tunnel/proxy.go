@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -133,11 +134,26 @@ func (s *Server) reverseProxy(id armid.ClusterID, p auth.Principal, escapedPath 
 		FlushInterval: -1,
 		// A relayed stream cut by a revocation or a client going away is no hub error.
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			s.log.Info("Relaying through the tunnel failed", "cluster", id.String(), "error", err)
-			writeStatus(w, http.StatusBadGateway, "ServiceUnavailable",
-				"the request could not be relayed through the tunnel of cluster "+id.String()+"; retry")
+			writeRelayError(w, r, err, id)
 		},
+	}
+}
+
+// writeRelayError answers a request that could not be relayed to cluster id: 401 when its
+// token was revoked or expired meanwhile, 408 when its body did not arrive in time (a read
+// deadline), 502 when the tunnel failed.
+func writeRelayError(w http.ResponseWriter, r *http.Request, err error, id armid.ClusterID) {
+	cause := context.Cause(r.Context())
+	switch {
+	case errors.Is(cause, auth.ErrRevoked), errors.Is(cause, auth.ErrExpired):
+		writeStatus(w, http.StatusUnauthorized, "Unauthorized", "the hub token was revoked or expired during the request: "+cause.Error())
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeStatus(w, http.StatusRequestTimeout, "Timeout", "the request body did not arrive in time")
+	default:
+		writeStatus(w, http.StatusBadGateway, "ServiceUnavailable",
+			"the request could not be relayed through the tunnel of cluster "+id.String()+"; retry")
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/kubearc/kubearc/hub/store"
@@ -86,29 +87,94 @@ func scanRuntime(row scanner) (store.Runtime, error) {
 	return r, err
 }
 
-// PutStatuses stores a cluster's statuses, replacing older ones per kind and name;
-// store.ErrNotFound when the cluster does not exist.
-func (s *Store) PutStatuses(ctx context.Context, clusterID string, statuses []protocol.ObjectStatus) error {
+// PutStatuses applies a status report to a cluster's stored statuses in one transaction;
+// store.ErrNotFound when the cluster does not exist, a *store.StatusLimitError when the
+// cluster would hold more statuses than u allows (nothing is written then).
+func (s *Store) PutStatuses(ctx context.Context, clusterID string, u store.StatusUpdate) error {
 	return s.write(ctx, "put statuses of "+clusterID, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, clusterID); err != nil {
 			return err
 		}
+		before, err := countStatuses(ctx, tx, key(clusterID))
+		if err != nil {
+			return err
+		}
 		now := formatTime(s.now())
-		for _, st := range statuses {
-			if st.Kind == "" || st.Name == "" {
-				return fmt.Errorf("status %s/%s: kind and name are required", st.Kind, st.Name)
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO statuses (cluster_key, kind, name, observed_rv, status, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (cluster_key, kind, name) DO UPDATE SET observed_rv = excluded.observed_rv,
-					status = excluded.status, updated_at = excluded.updated_at`,
-				key(clusterID), st.Kind, st.Name, st.ObservedResourceVersion, string(st.Status), now)
-			if err != nil {
-				return fmt.Errorf("status %s/%s: %w", st.Kind, st.Name, err)
+		for _, w := range u.Writes {
+			if err := writeStatus(ctx, tx, key(clusterID), w, now); err != nil {
+				return fmt.Errorf("status %s/%s: %w", w.Status.Kind, w.Status.Name, err)
 			}
 		}
-		return nil
+		after, err := countStatuses(ctx, tx, key(clusterID))
+		if err != nil {
+			return err
+		}
+		return checkStatusLimits(u, before, after)
 	})
+}
+
+// statusCounts are how many statuses a cluster holds: all, and those of cluster-owned objects.
+type statusCounts struct{ total, clusterOwned int }
+
+// countStatuses counts a cluster's stored statuses.
+func countStatuses(ctx context.Context, tx *sql.Tx, clusterKey string) (statusCounts, error) {
+	var c statusCounts
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN observed_rv = '' THEN 1 ELSE 0 END), 0)
+		FROM statuses WHERE cluster_key = ?`, clusterKey).Scan(&c.total, &c.clusterOwned)
+	if err != nil {
+		return c, fmt.Errorf("count statuses: %w", err)
+	}
+	return c, nil
+}
+
+// checkStatusLimits refuses an update that left the cluster over a bound of u and with more
+// than it had before: a cluster already over a lowered bound may still update and shrink.
+func checkStatusLimits(u store.StatusUpdate, before, after statusCounts) error {
+	if over(u.MaxClusterOwned, before.clusterOwned, after.clusterOwned) {
+		return &store.StatusLimitError{ClusterOwned: true, Limit: u.MaxClusterOwned, Count: after.clusterOwned}
+	}
+	if over(u.MaxTotal, before.total, after.total) {
+		return &store.StatusLimitError{Limit: u.MaxTotal, Count: after.total}
+	}
+	return nil
+}
+
+// over reports whether a count grew past limit (0: none).
+func over(limit, before, after int) bool { return limit > 0 && after > limit && after > before }
+
+// writeStatus applies one write: a removal, a status of a hub-owned object that is no longer
+// desired (removed too), or a replacement.
+func writeStatus(ctx context.Context, tx *sql.Tx, clusterKey string, w store.StatusWrite, now any) error {
+	st := w.Status
+	if st.Kind == "" || st.Name == "" {
+		return errors.New("kind and name are required")
+	}
+	remove := w.Remove
+	if !remove && st.ObservedResourceVersion != "" {
+		live, err := isDesired(ctx, tx, clusterKey, st.Kind, st.Name)
+		if err != nil {
+			return err
+		}
+		remove = !live
+	}
+	if remove {
+		_, err := tx.ExecContext(ctx, "DELETE FROM statuses WHERE cluster_key = ? AND kind = ? AND name = ?", clusterKey, st.Kind, st.Name)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO statuses (cluster_key, kind, name, observed_rv, status, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (cluster_key, kind, name) DO UPDATE SET observed_rv = excluded.observed_rv,
+			status = excluded.status, updated_at = excluded.updated_at`,
+		clusterKey, st.Kind, st.Name, st.ObservedResourceVersion, string(st.Status), now)
+	return err
+}
+
+// isDesired reports whether the cluster has a live desired object of kind and name.
+func isDesired(ctx context.Context, tx *sql.Tx, clusterKey, kind, name string) (bool, error) {
+	var live bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM desired_objects
+		WHERE cluster_key = ? AND kind = ? AND name = ? AND deleted = 0)`, clusterKey, kind, name).Scan(&live)
+	return live, err
 }
 
 // ListStatuses returns a cluster's statuses ordered by kind and name; none for an unknown

@@ -87,7 +87,7 @@ func writeAndRead(ctx context.Context, s store.Store, shared *store.Resource, i 
 		return err
 	}
 	status := protocol.ObjectStatus{Kind: kindExtension, Name: name, Status: json.RawMessage(`{"phase":"Installed"}`)}
-	if err := s.PutStatuses(ctx, shared.ID, []protocol.ObjectStatus{status}); err != nil {
+	if err := s.PutStatuses(ctx, shared.ID, store.Puts(status)); err != nil {
 		return err
 	}
 	if err := s.CreateToken(ctx, newToken(fmt.Sprintf("t%02d", i), now, time.Time{})); err != nil {

@@ -61,7 +61,7 @@ func newCascadeFixture(t *testing.T, s store.Store) *cascadeFixture {
 	}
 	status := protocol.ObjectStatus{Kind: kindExtension, Name: "monitor", Status: json.RawMessage(`{"phase":"Installed"}`)}
 	for _, c := range []*store.Resource{f.doomed, f.kept} {
-		if err := s.PutStatuses(t.Context(), c.ID, []protocol.ObjectStatus{status}); err != nil {
+		if err := s.PutStatuses(t.Context(), c.ID, store.Puts(status)); err != nil {
 			t.Fatalf("PutStatuses = %v", err)
 		}
 	}

@@ -63,8 +63,8 @@ func testReopen(t *testing.T, open Opener) {
 		Heartbeat: protocol.Heartbeat{NodeCount: 2}}}); err != nil {
 		t.Fatalf("PutRuntimes = %v", err)
 	}
-	if err := s.PutStatuses(t.Context(), c.ID, []protocol.ObjectStatus{{Kind: kindExtension, Name: "monitor",
-		Status: json.RawMessage(`{"phase":"Installed"}`)}}); err != nil {
+	if err := s.PutStatuses(t.Context(), c.ID, store.Puts(protocol.ObjectStatus{Kind: kindExtension, Name: "monitor",
+		Status: json.RawMessage(`{"phase":"Installed"}`)})); err != nil {
 		t.Fatalf("PutStatuses = %v", err)
 	}
 	createToken(t, s, newToken("kept", moment(1), time.Time{}))

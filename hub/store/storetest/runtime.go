@@ -80,13 +80,10 @@ func inUTC(t time.Time) bool { return t.IsZero() || t.Location() == time.UTC }
 
 func testStatuses(t *testing.T, s store.Store) {
 	a, b := newCluster("sub", "rg", "a"), newCluster("sub", "rg", "b")
-	put(t, s, a)
-	put(t, s, b)
-	status := func(kind, name, rv, phase string) protocol.ObjectStatus {
-		return protocol.ObjectStatus{Kind: kind, Name: name, ObservedResourceVersion: rv,
-			Status: json.RawMessage(`{"phase":"` + phase + `"}`)}
-	}
-	err := s.PutStatuses(t.Context(), clusterID("sub", "rg", "absent"), []protocol.ObjectStatus{status(kindExtension, "x", "", "Failed")})
+	// The hub-owned objects reported below are desired (see testStatusesOfUndesiredObjects).
+	put(t, s, a, profile(a.ID, "1.0.0"), extensionObject(a.ID, "monitor", false))
+	put(t, s, b, extensionObject(b.ID, "monitor", false))
+	err := s.PutStatuses(t.Context(), clusterID("sub", "rg", "absent"), store.Puts(status(kindExtension, "x", "", "Failed")))
 	wantErrorIs(t, "PutStatuses of an absent cluster", err, store.ErrNotFound)
 	puts := []struct {
 		cluster  string
@@ -98,7 +95,7 @@ func testStatuses(t *testing.T, s store.Store) {
 		{a.ID, nil},
 	}
 	for _, p := range puts {
-		if err := s.PutStatuses(t.Context(), p.cluster, p.statuses); err != nil {
+		if err := s.PutStatuses(t.Context(), p.cluster, store.Puts(p.statuses...)); err != nil {
 			t.Fatalf("PutStatuses(%s) = %v", p.cluster, err)
 		}
 	}
@@ -117,6 +114,12 @@ func testStatuses(t *testing.T, s store.Store) {
 			t.Errorf("ListStatuses(%s) = %+v, %v; want, by kind and name, %+v", tt.cluster, got, err, tt.want)
 		}
 	}
+}
+
+// status is an ObjectStatus of kind and name with observedResourceVersion rv and a phase.
+func status(kind, name, rv, phase string) protocol.ObjectStatus {
+	return protocol.ObjectStatus{Kind: kind, Name: name, ObservedResourceVersion: rv,
+		Status: json.RawMessage(`{"phase":"` + phase + `"}`)}
 }
 
 func sameStatus(a, b protocol.ObjectStatus) bool {
