@@ -16,6 +16,7 @@ package controllers
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -29,6 +30,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/connection"
@@ -104,13 +106,43 @@ func extensionObject(name, rv, chartVersion string, protected map[string]string)
 // desired is the hub's desired state as the test wants it.
 var desiredState = map[string]protocol.DesiredObject{}
 
-// desire hands the agent the hub's whole desired state, as the mirror does.
+// desire hands the agent the hub's whole desired state, as the mirror does, and gives the
+// hub the same extensions (the hub keeps the statuses of its own objects only). The hub's
+// copy is written beside the running hub, so it wakes no watch: the agent sees the test's
+// objects, with the test's resourceVersions, and nothing else.
 func desire(objs ...protocol.DesiredObject) {
 	desiredState = map[string]protocol.DesiredObject{}
 	for _, o := range objs {
 		desiredState[o.Kind+"/"+o.Name] = o
 	}
+	hubDesire(objs)
 	agentConnector.Desired(desiredState)
+}
+
+// hubDesire makes objs the hub's desired extensions of the test's cluster, when it is
+// connected.
+func hubDesire(objs []protocol.DesiredObject) {
+	st, err := sqlite.Open(ctx, filepath.Join(hub.DataDir, "hub.db"))
+	Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = st.Close() }()
+	cluster, err := st.GetResource(ctx, connectedPath)
+	if errors.Is(err, store.ErrNotFound) {
+		return
+	}
+	Expect(err).NotTo(HaveOccurred())
+	state, err := st.DesiredState(ctx, connectedPath)
+	Expect(err).NotTo(HaveOccurred())
+	var changes []store.DesiredChange
+	for _, old := range state.Items {
+		if old.Kind == protocol.KindExtension {
+			changes = append(changes, store.DesiredChange{ClusterID: cluster.ID, Kind: old.Kind, Name: old.Name, Delete: true})
+		}
+	}
+	for _, o := range objs {
+		changes = append(changes, store.DesiredChange{ClusterID: cluster.ID, Kind: o.Kind, Name: o.Name, Spec: o.Spec})
+	}
+	_, err = st.PutResource(ctx, cluster, store.IfVersion(cluster.Version), changes...)
+	Expect(err).NotTo(HaveOccurred())
 }
 
 // eventually is Eventually for the effects of the test's desired state: it hands the state
