@@ -16,12 +16,14 @@ package server_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -78,10 +80,13 @@ func benchmarkServing(b *testing.B, attack bool) {
 	b.ReportMetric(100*float64(freshOK)/float64(fresh), "new-conn-ok-%")
 }
 
-// freshRequest sends an ARM GET on a new connection and returns 1 when it succeeded.
+// freshRequest sends an ARM GET on a new connection from 127.0.0.2, an address other than
+// the attacker's, and returns 1 when the hub answered it.
 func freshRequest(h *hubtest.Hub, id string) int {
 	c := h.HTTPClient()
 	defer c.CloseIdleConnections()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}
+	c.Transport.(*http.Transport).DialContext = d.DialContext
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, h.URL+id+"?api-version="+hubtest.APIVersion, nil)
 	if err != nil {
 		return 0
@@ -99,7 +104,10 @@ func freshRequest(h *hubtest.Hub, id string) int {
 
 // benchHub starts a hub with the slow-loris settings and a registered agent of cluster c1.
 func benchHub(b *testing.B) (*hubtest.Hub, *agentclient.Client) {
-	h, err := hubtest.Start(context.Background(), hubtest.Options{Configure: slowlorisConfig})
+	h, err := hubtest.Start(context.Background(), hubtest.Options{Configure: func(cfg *server.Config) {
+		slowlorisConfig(cfg)
+		cfg.MaxUnauthenticatedConnsPerIP = slowlorisCap / 2 // the attacker is one address
+	}})
 	if err != nil {
 		b.Fatal(err)
 	}
