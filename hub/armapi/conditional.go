@@ -23,10 +23,6 @@ import (
 	"github.com/kubearc/kubearc/pkg/armid"
 )
 
-// maxClusterAttempts bounds how often a cluster write that lost a race to another writer is
-// tried again on what that writer stored before the API answers 409.
-const maxClusterAttempts = 5
-
 // matchOf returns the request's conditional headers.
 func matchOf(r *http.Request) nested.Match {
 	return nested.Match{IfMatch: r.Header.Get("If-Match"), IfNoneMatch: r.Header.Get("If-None-Match")}
@@ -45,19 +41,15 @@ func tagged(body any) any {
 }
 
 // retryCluster runs fn, a read-modify-write of the cluster name whose store write is
-// conditional, again while it loses races to other writers; after maxClusterAttempts it
+// conditional, again while it loses races to other writers; when every attempt lost it
 // answers 409.
 func retryCluster(name string, fn func() error) error {
-	for i := 1; ; i++ {
-		err := fn()
-		if _, lost := store.FailedOn(err); !lost {
-			return err
-		}
-		if i == maxClusterAttempts {
-			return &armError{status: http.StatusConflict, code: codeConflict,
-				message: "The connectedCluster '" + name + "' was changed by other requests at the same time; read it again and retry."}
-		}
+	err := store.RetryRaces(fn)
+	if errors.Is(err, store.ErrRacesLost) {
+		return &armError{status: http.StatusConflict, code: codeConflict,
+			message: "The connectedCluster '" + name + "' was changed by other requests at the same time; read it again and retry."}
 	}
+	return err
 }
 
 // EntityTag returns the cluster's etag, for the ETag header.

@@ -26,10 +26,6 @@ import (
 // clusterType is the ARM type of the parent of every nested resource.
 const clusterType = "Microsoft.Kubernetes/connectedClusters"
 
-// maxAttempts bounds how often a write that lost a race to another writer is tried again
-// on what that writer stored before the hub answers 409.
-const maxAttempts = 5
-
 // Match is a request's conditional headers, as ARM honours them: If-Match (the resource
 // must exist with one of these etags, or "*" any) and If-None-Match ("*": it must not exist;
 // etags: it must not have one of them). Empty headers place no condition.
@@ -77,33 +73,31 @@ func FormatETag(version string) string {
 
 // attempt runs fn, a read-modify-write of the requested resource whose store write is
 // conditional, again on the current state while it loses races to other writers (a failed
-// store precondition), reloading the cluster first; after maxAttempts it answers 409. A
-// cluster deleted meanwhile is a NotFoundError of the cluster.
+// store precondition), reloading the cluster first; when every attempt lost it answers 409.
+// A cluster deleted meanwhile is a NotFoundError of the cluster.
 func (s *Service[R, P, D]) attempt(ctx context.Context, req Request, fn func(Request) error) error {
-	for i := 1; ; i++ {
+	err := store.RetryRaces(func() error {
 		err := fn(req)
-		failed, ok := store.FailedOn(err)
+		failed, lost := store.FailedOn(err)
 		switch {
-		case !ok:
+		case !lost:
 			return err
 		case strings.EqualFold(failed, req.Cluster.ID) && errors.Is(err, store.ErrNotFound):
 			return &NotFoundError{ResourceType: clusterType, ID: req.Cluster.ID}
-		case i == maxAttempts:
-			return conflict("The %s '%s' was changed by other requests at the same time; read it again and retry.", s.names.Noun, req.Name)
 		}
-		cluster, err := s.store.GetResource(ctx, req.Cluster.ID)
-		if errors.Is(err, store.ErrNotFound) {
+		cluster, rerr := s.store.GetResource(ctx, req.Cluster.ID)
+		if errors.Is(rerr, store.ErrNotFound) {
 			return &NotFoundError{ResourceType: clusterType, ID: req.Cluster.ID}
 		}
-		if err != nil {
-			return fmt.Errorf("reading cluster %s: %w", req.Cluster.ID, err)
+		if rerr != nil {
+			return fmt.Errorf("reading cluster %s: %w", req.Cluster.ID, rerr)
 		}
 		req.Cluster = cluster
+		return err
+	})
+	if errors.Is(err, store.ErrRacesLost) {
+		return conflict("The %s '%s' was changed by other requests at the same time; read it again and retry.", s.names.Noun, req.Name)
 	}
+	return err
 }
 
-// lostRace reports whether err is a store write that lost a race: its precondition failed.
-func lostRace(err error) bool {
-	_, failed := store.FailedOn(err)
-	return failed
-}

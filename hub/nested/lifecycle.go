@@ -80,7 +80,7 @@ func (s *Service[R, P, D]) forget(ctx context.Context, id string) error {
 	}
 	err = s.store.DeleteResource(ctx, id, store.IfVersion(rec.Base().ETag))
 	switch {
-	case lostRace(err):
+	case store.LostRace(err):
 		s.log.Debug(s.names.Title+" changed while being forgotten; left alone", s.names.LogKey, id)
 		return nil
 	case err != nil:

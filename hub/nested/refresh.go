@@ -39,7 +39,7 @@ func (s *Service[R, P, D]) Refresh(ctx context.Context, cluster *store.Resource)
 			continue
 		}
 		rec.Base().Phase = PhaseUpdating
-		if _, err := s.Save(ctx, cluster, rec); !lostRace(err) {
+		if _, err := s.Save(ctx, cluster, rec); !store.LostRace(err) {
 			errs = append(errs, err)
 		}
 	}

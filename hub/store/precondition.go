@@ -117,3 +117,28 @@ func FailedOn(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// MaxRaceAttempts bounds how often a read-modify-write whose write lost a race to another
+// writer is tried again on what that writer stored.
+const MaxRaceAttempts = 5
+
+// ErrRacesLost says a read-modify-write lost MaxRaceAttempts races in a row.
+var ErrRacesLost = errors.New("the write lost too many races to other writers")
+
+// RetryRaces runs write, a read-modify-write whose store write is conditional, again while
+// it loses races (a failed precondition), at most MaxRaceAttempts times; then ErrRacesLost.
+func RetryRaces(write func() error) error {
+	for range MaxRaceAttempts {
+		if err := write(); !LostRace(err) {
+			return err
+		}
+	}
+	return ErrRacesLost
+}
+
+// LostRace reports whether err is a conditional write that lost a race: its precondition
+// failed.
+func LostRace(err error) bool {
+	_, lost := FailedOn(err)
+	return lost
+}
