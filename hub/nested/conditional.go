@@ -100,4 +100,3 @@ func (s *Service[R, P, D]) attempt(ctx context.Context, req Request, fn func(Req
 	}
 	return err
 }
-
