@@ -38,6 +38,7 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the kubebuilder mark
 	cp config/crd/bases/*.yaml charts/kubearc-agent/crds/
 	hack/chart-rbac.sh
 	hack/flux-crds.sh $(CONTROLLER_GEN)
+	hack/gatekeeper-crds.sh $(CONTROLLER_GEN)
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the DeepCopy methods of the API types.
@@ -69,7 +70,7 @@ envtest: ## Build kube-apiserver, etcd and kubectl for the tests (cached under b
 FUZZ_TIME ?= 10s
 
 .PHONY: test
-test: verify ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
+test: verify gatekeeper ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile $(BIN)/cover.out
 	$(MAKE) test-race e2e fuzz
 
@@ -81,8 +82,12 @@ test-race: ## Run the hub's concurrency and crash suites under the race detector
 flux: ## Build the Flux source- and kustomize-controller for the e2e tests (cached under bin/flux).
 	hack/flux.sh
 
+.PHONY: gatekeeper
+gatekeeper: ## Build OPA Gatekeeper's manager for the tests (cached under bin/gatekeeper).
+	hack/gatekeeper.sh
+
 .PHONY: e2e
-e2e: build flux ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
+e2e: build flux gatekeeper ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
 
 .PHONY: fuzz

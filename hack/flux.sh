@@ -45,37 +45,12 @@ versions() {
     "${SOURCE_CONTROLLER_VERSION}" "${KUSTOMIZE_CONTROLLER_VERSION}"
 }
 
-# write_wrapper creates a module that builds the controller's main package: it requires the
-# controller and repeats the controller's replaces that point at other modules.
-write_wrapper() {
-  local controller="$1" version="$2" extra="$3"
-  local module="github.com/fluxcd/${controller}" dir="${WORK}/${controller}" gomod
-  mkdir -p "${dir}"
-  gomod="$(go mod download -json "${module}@v${version}" | sed -n 's/.*"GoMod": "\(.*\)",/\1/p')"
-  [[ -n "${gomod}" ]] || { log "the module proxy does not serve ${module}@v${version}"; exit 1; }
-  {
-    echo "module kubearc.local/flux-${controller}"
-    echo
-    sed -n 's/^go \(.*\)/go \1/p' "${gomod}"
-    echo
-    echo "require ${module} v${version}"
-    for req in ${extra}; do echo "require ${req%@*} ${req#*@}"; done
-    echo
-    # Single-line and block replaces, minus the local ones (./api).
-    awk '/^replace \(/{b=1; next} b&&/^\)/{b=0; next}
-         b{print "replace " $0; next} /^replace /{print}' "${gomod}" | grep -v '=> \.' || true
-  } > "${dir}/go.mod"
-  echo "${dir}"
-}
-
+# build builds a controller's main package through a wrapper module (hack/lib.sh).
 build() {
-  local controller="$1" version="$2" extra="$3" dir start
-  dir="$(write_wrapper "${controller}" "${version}" "${extra}")"
-  log "building ${controller} v${version} (the first build takes several minutes)"
-  start="$(date +%s)"
-  (cd "${dir}" && GOFLAGS=-mod=mod GOPROXY="${GOPROXY:-https://proxy.golang.org}" CGO_ENABLED=0 \
-    go build -trimpath -ldflags "-s -w" -o "${ASSETS}/${controller}" "github.com/fluxcd/${controller}")
-  log "built ${controller} in $(( $(date +%s) - start ))s"
+  local controller="$1" version="$2" extra="$3" dir="${WORK}/$1"
+  write_wrapper "${dir}" "kubearc.local/flux-${controller}" "github.com/fluxcd/${controller}" \
+    "v${version}" "${extra}"
+  build_main "${dir}" "github.com/fluxcd/${controller}" "${ASSETS}/${controller}"
 }
 
 build_all() {

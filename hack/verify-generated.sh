@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 generated() {
   find config/crd/bases config/rbac/role.yaml charts/kubearc-agent/crds \
-    charts/kubearc-agent/templates/_rbac-generated.tpl test/crds/flux -type f 2>/dev/null || true
+    charts/kubearc-agent/templates/_rbac-generated.tpl test/crds/flux test/crds/gatekeeper -type f 2>/dev/null || true
   find . -name 'zz_generated.*.go' -not -path './bin/*' 2>/dev/null
 }
 
