@@ -36,6 +36,7 @@ import (
 	"github.com/kubearc/kubearc/internal/agent/arcconnection"
 	"github.com/kubearc/kubearc/internal/agent/extension"
 	"github.com/kubearc/kubearc/internal/agent/gitops"
+	"github.com/kubearc/kubearc/internal/agent/policy"
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/desired"
@@ -51,6 +52,7 @@ func kinds() []agent.Kind {
 		arcconnection.Kind(),
 		extension.Kind(),
 		gitops.Kind(),
+		policy.Kind(),
 	}
 }
 

@@ -88,6 +88,7 @@ func serveCommand() *cobra.Command {
 	f.DurationVar(&cfg.UnauthenticatedMinAge, "unauthenticated-min-age", 3*time.Second, "how long a new connection has to authenticate before another may displace it")
 	f.IntVar(&cfg.MaxAgentConnsPerCluster, "max-agent-conns-per-cluster", 16, "connections one cluster's agent certificate authenticates; more count as unauthenticated")
 	f.StringVar(&cfg.CatalogFile, "catalog", "", "extension and agent catalog file (YAML, see docs/extensions.md); empty means the built-in catalog")
+	f.DurationVar(&cfg.PolicyResyncInterval, "policy-resync-interval", time.Minute, "how often the clusters written lately get their policy assignments repaired (docs/policy.md); every cluster at start-up")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd
 }

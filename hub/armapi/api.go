@@ -27,6 +27,8 @@ import (
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/nested"
+	"github.com/kubearc/kubearc/hub/policy"
+	"github.com/kubearc/kubearc/hub/policyinsights"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
@@ -49,6 +51,11 @@ type API struct {
 	// Catalog is the catalog of extension types and agent versions; nil serves no catalog
 	// and gives agent profiles without a target version.
 	Catalog *catalog.Catalog
+	// PolicyInsights answers Microsoft.PolicyInsights; nil serves none.
+	PolicyInsights *policyinsights.Service
+	// Policy keeps policy definitions and assignments and pushes them to clusters; nil serves
+	// no policy.
+	Policy *policy.Service
 }
 
 // Handler returns the API's routes. Bodies over the size limit are answered 413 before a
@@ -74,6 +81,11 @@ func (a *API) Handler() http.Handler {
 	if a.Catalog != nil {
 		a.registerCatalog(mux)
 	}
+	if a.Policy != nil {
+		a.registerPolicy(mux)
+		canonical.add(policy.DefinitionType, policy.AssignmentType)
+	}
+	a.registerPolicyInsights(mux, canonical)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})

@@ -21,25 +21,38 @@ import (
 	"github.com/kubearc/kubearc/hub/store"
 )
 
-// clusterChanges returns the desired-state changes stored with a cluster: its agent profile
-// and, when the agent key changed from oldKey, every kind's protected settings re-sealed for
-// the new key, with the precondition on the cluster's children under which the re-sealed
-// objects are current (nil when nothing was re-sealed).
-func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string) ([]store.DesiredChange, *store.Children, error) {
+// clusterChanges returns the desired-state changes stored with a cluster and the precondition
+// pre of its write completed for them: its agent profile; the PolicySyncs of the policy
+// assignments that apply to it, on the condition that those are unchanged since read; and,
+// when the agent key changed from oldKey, every kind's protected settings re-sealed for the
+// new key, on the condition that the cluster's children are those re-sealed.
+func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string, pre store.Precondition) ([]store.DesiredChange, store.Precondition, error) {
 	desired, auto := "", ""
 	if p := c.Properties.ArcAgentProfile; p != nil {
 		desired, auto = p.DesiredAgentVersion, p.AgentAutoUpgrade
 	}
 	profile, err := agentprofile.Change(a.Catalog, c.ID, desired, auto)
 	if err != nil {
-		return nil, nil, err
+		return nil, pre, err
+	}
+	changes := []store.DesiredChange{profile}
+	if a.Policy != nil {
+		policy, related, err := a.Policy.ClusterChanges(r.Context(), c.ID)
+		if err != nil {
+			return nil, pre, err
+		}
+		for id, v := range related {
+			pre = pre.With(id, v)
+		}
+		changes = append(changes, policy...)
 	}
 	if oldKey == c.Properties.AgentPublicKeyCertificate {
-		return []store.DesiredChange{profile}, nil, nil
+		return changes, pre, nil
 	}
 	reseal, children, err := a.Kinds.ResealChanges(r.Context(), c.ID, c.Properties.AgentPublicKeyCertificate)
 	if err != nil {
-		return nil, nil, err
+		return nil, pre, err
 	}
-	return append(reseal, profile), children, nil
+	pre.Children = children
+	return append(reseal, changes...), pre, nil
 }

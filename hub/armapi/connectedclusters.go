@@ -100,9 +100,22 @@ func (a *API) putCluster(r *http.Request) (int, any, error) {
 	case err != nil:
 		return 0, nil, err
 	case created:
+		a.clusterCreated(r, c.ID)
 		return http.StatusCreated, tagged(a.render(c, version)), nil
 	}
 	return http.StatusOK, tagged(a.render(c, version)), nil
+}
+
+// clusterCreated adds what the policy assignments that reach a new cluster need (Gatekeeper).
+// The cluster is stored already, so a failure is logged, not answered.
+func (a *API) clusterCreated(r *http.Request, id string) {
+	if a.Policy == nil {
+		return
+	}
+	p, _ := auth.PrincipalFrom(r.Context())
+	if err := a.Policy.ClusterCreated(r.Context(), id, p.Name); err != nil {
+		a.Log.Error("Adding Gatekeeper for the policy assignments of a new cluster failed", "cluster", id, "error", err)
+	}
 }
 
 // putClusterOnce is one attempt of putCluster with the PUT body c.
@@ -277,11 +290,10 @@ func (a *API) saveCluster(r *http.Request, c *connectedCluster, oldKey string, p
 		return false, err
 	}
 	id, _ := armid.ParseClusterID(c.ID)
-	changes, children, err := a.clusterChanges(r, c, oldKey)
+	changes, pre, err := a.clusterChanges(r, c, oldKey, pre)
 	if err != nil {
 		return false, err
 	}
-	pre.Children = children
 	res := &store.Resource{ID: c.ID, Type: typeConnectedClusters, Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Body: body}
 	created, err := a.Store.PutResource(r.Context(), res, pre, changes...)
 	if err != nil {
@@ -377,10 +389,9 @@ func (a *API) clusterPage(r *http.Request, version string) (*clusterList, error)
 	}
 }
 
-// nextLink is the URL of the page after the resource with ID after.
+// nextLink is the URL of the page after the resource with ID after, with the request's query.
 func nextLink(r *http.Request, after string) string {
-	q := url.Values{}
-	q.Set("api-version", r.URL.Query().Get("api-version"))
+	q := r.URL.Query()
 	q.Set("$skipToken", strings.ToLower(after))
 	return (&url.URL{Scheme: "https", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}).String()
 }

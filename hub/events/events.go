@@ -108,6 +108,15 @@ func (s NotifyingStore) DeleteResource(ctx context.Context, id string, pre store
 	return err
 }
 
+// PutDesired applies the changes and wakes the watchers of the clusters they changed.
+func (s NotifyingStore) PutDesired(ctx context.Context, related map[string]string, changes ...store.DesiredChange) error {
+	err := s.Store.PutDesired(ctx, related, changes...)
+	if err == nil {
+		s.notify(changes)
+	}
+	return err
+}
+
 func (s NotifyingStore) notify(changes []store.DesiredChange) {
 	for _, c := range changes {
 		s.Broadcaster.Notify(c.ClusterID)

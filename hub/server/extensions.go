@@ -27,6 +27,7 @@ import (
 	"github.com/kubearc/kubearc/hub/agentprofile"
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/nested"
+	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
@@ -39,9 +40,9 @@ const dataKeyFile = "data.key"
 // follow the catalog.
 const clusterType = "Microsoft.Kubernetes/connectedClusters"
 
-// setupKinds loads the catalog and the data key, registers the nested kinds, then applies the
-// catalog to what is stored (it may have changed since the last start): agent profiles and
-// auto-upgrades.
+// setupKinds loads the catalog and the data key, registers the nested kinds and builds the
+// policy service, then applies the catalog to what is stored (it may have changed since the
+// last start): agent profiles and auto-upgrades.
 func (h *Hub) setupKinds(ctx context.Context) error {
 	var err error
 	if h.catalog, err = loadCatalog(h.cfg.CatalogFile); err != nil {
@@ -52,7 +53,11 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 		return err
 	}
 	h.kinds = nested.NewRegistry(h.notifying, key, h.cfg.Log, h.cfg.Now)
-	registerKinds(h.kinds, h.catalog, h.cfg.Log)
+	ext := registerKinds(h.kinds, h.catalog, h.cfg.Log)
+	h.policy, err = policy.NewService(policy.Options{Store: h.notifying, Catalog: h.catalog, Extensions: ext, Log: h.cfg.Log, Now: h.cfg.Now})
+	if err != nil {
+		return err
+	}
 	// A cluster or extension the catalog cannot be applied to must not keep the hub down.
 	if err := h.applyCatalog(ctx); err != nil {
 		h.cfg.Log.Error("Applying the catalog to stored clusters and extensions failed", "error", err)

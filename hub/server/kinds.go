@@ -23,9 +23,11 @@ import (
 	"github.com/kubearc/kubearc/hub/nested"
 )
 
-// registerKinds registers the kinds nested under a connectedCluster, once at start-up; a new
-// kind adds its line here.
-func registerKinds(reg *nested.Registry, cat *catalog.Catalog, log *slog.Logger) {
+// registerKinds registers the kinds nested under a connectedCluster, once at start-up, and
+// returns the extensions' service, which kinds that depend on an extension use; a new kind adds
+// its line here.
+func registerKinds(reg *nested.Registry, cat *catalog.Catalog, log *slog.Logger) *extensions.Service {
 	ext := nested.Register(reg, &extensions.Kind{Catalog: cat, Log: log})
 	nested.Register(reg, &gitops.Kind{Catalog: cat, Extensions: ext, Log: log})
+	return ext
 }

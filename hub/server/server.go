@@ -37,6 +37,8 @@ import (
 	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/pki"
+	"github.com/kubearc/kubearc/hub/policy"
+	"github.com/kubearc/kubearc/hub/policyinsights"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
 	"github.com/kubearc/kubearc/hub/tunnel"
@@ -88,6 +90,9 @@ type Config struct {
 	// MaxAgentConnsPerCluster caps the connections one cluster's client certificate
 	// authenticates (default 16); more count as unauthenticated.
 	MaxAgentConnsPerCluster int
+	// PolicyResyncInterval is how often the clusters written lately get their policy
+	// assignments' PolicySyncs repaired (default 1m; every cluster's at start-up).
+	PolicyResyncInterval time.Duration
 	// Log is the hub's logger.
 	Log *slog.Logger
 	// Ready, when set, receives the bound address once the hub serves.
@@ -121,6 +126,7 @@ type Hub struct {
 	// catalog and kinds are built once at start-up.
 	catalog *catalog.Catalog
 	kinds   *nested.Registry
+	policy  *policy.Service
 	// admission counts the connections not authenticated yet, against their cap.
 	admission *admission
 	// agents is the agent API; it tells which client certificates authenticate.
@@ -146,6 +152,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.BodyReadTimeout <= 0 {
 		cfg.BodyReadTimeout = time.Minute
+	}
+	if cfg.PolicyResyncInterval <= 0 {
+		cfg.PolicyResyncInterval = time.Minute
 	}
 	return cfg.withAdmissionDefaults()
 }
@@ -226,7 +235,8 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 func (h *Hub) routes() http.Handler {
 	st, broadcaster := h.notifying, h.broadcaster
 	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
-		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog}
+		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog, Policy: h.policy,
+		PolicyInsights: &policyinsights.Service{Store: st, Evaluations: h.policy, Now: h.cfg.Now, PageSize: h.cfg.PageSize}}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,
 		StatusHook: h.kinds.StatusesReported, Limits: h.cfg.AgentLimits, Revocations: h.tokens.Revocations}
@@ -312,12 +322,13 @@ func (h *Hub) tlsConfig() *tls.Config {
 	return cfg
 }
 
-// background writes heartbeats behind and compacts the watch history until ctx ends; it
-// returns after the tracker's final flush.
+// background writes heartbeats behind, repairs the clusters' policy and compacts the watch
+// history until ctx ends; it returns after the tracker's final flush.
 func (h *Hub) background(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
+	wg.Go(func() { h.policy.Run(ctx, h.cfg.PolicyResyncInterval) })
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {

@@ -137,6 +137,12 @@ type Store interface {
 	DeleteResource(ctx context.Context, id string, pre Precondition, changes ...DesiredChange) error
 	// ListResources returns the matching resources ordered by case-folded ID.
 	ListResources(ctx context.Context, q ListQuery) ([]*Resource, error)
+	// PutDesired applies desired-state changes on their own, atomically, if every resource in
+	// related (ARM ID → version) still has the version it was read at: for a write computed
+	// from resources it does not change itself (policy assignments pushed to clusters). A
+	// related resource changed or missing, or a change for a cluster that does not exist, is
+	// a *ConditionError (ErrConflict or ErrNotFound) and writes nothing.
+	PutDesired(ctx context.Context, related map[string]string, changes ...DesiredChange) error
 
 	// DesiredState returns a cluster's whole desired state and its resourceVersion.
 	DesiredState(ctx context.Context, clusterID string) (protocol.DesiredState, error)

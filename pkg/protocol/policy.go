@@ -97,6 +97,9 @@ const MaxPolicyViolations = 1000
 
 // PolicySyncStatus is the status payload of a KindPolicySync ObjectStatus.
 type PolicySyncStatus struct {
+	// ProvisioningState is ProvisioningDeleted once the constraint is gone (the hub then
+	// forgets the object), else empty.
+	ProvisioningState string `json:"provisioningState,omitempty"`
 	// ComplianceState is one of the Policy* compliance constants: Unknown until Gatekeeper's
 	// first audit of the constraint, Error when the template or constraint cannot be
 	// enforced (ErrorMessage says why).

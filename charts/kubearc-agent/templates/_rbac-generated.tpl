@@ -31,6 +31,14 @@
   - patch
   - update
 - apiGroups:
+  - apiextensions.k8s.io
+  resources:
+  - customresourcedefinitions
+  verbs:
+  - get
+  - list
+  - watch
+- apiGroups:
   - arc.kubearc.io
   resources:
   - arcconnections
@@ -44,6 +52,7 @@
   - arcconnections/status
   - extensions/status
   - gitopsconfigurations/status
+  - policysyncs/status
   verbs:
   - get
   - patch
@@ -52,6 +61,7 @@
   - arc.kubearc.io
   resources:
   - extensions
+  - policysyncs
   verbs:
   - create
   - delete
@@ -65,6 +75,7 @@
   resources:
   - extensions/finalizers
   - gitopsconfigurations/finalizers
+  - policysyncs/finalizers
   verbs:
   - update
 - apiGroups:
@@ -72,6 +83,18 @@
   resources:
   - gitopsconfigurations
   verbs:
+  - get
+  - list
+  - patch
+  - update
+  - watch
+- apiGroups:
+  - constraints.gatekeeper.sh
+  resources:
+  - '*'
+  verbs:
+  - create
+  - delete
   - get
   - list
   - patch
@@ -100,6 +123,18 @@
   - source.toolkit.fluxcd.io
   resources:
   - gitrepositories
+  verbs:
+  - create
+  - delete
+  - get
+  - list
+  - patch
+  - update
+  - watch
+- apiGroups:
+  - templates.gatekeeper.sh
+  resources:
+  - constrainttemplates
   verbs:
   - create
   - delete

@@ -141,6 +141,18 @@ func (s *Store) CompactDesired(ctx context.Context, before time.Time) error {
 	})
 }
 
+// PutDesired applies changes on their own, atomically, if every resource of related is at its
+// version; otherwise, or when a change's cluster does not exist, it is a *store.ConditionError
+// and nothing is written.
+func (s *Store) PutDesired(ctx context.Context, related map[string]string, changes ...store.DesiredChange) error {
+	return s.write(ctx, "put desired state", func(tx *sql.Tx) error {
+		if err := checkRelated(ctx, tx, related); err != nil {
+			return err
+		}
+		return applyChanges(ctx, tx, changes, s.now())
+	})
+}
+
 // applyChanges applies desired-state changes in order, each under a fresh resourceVersion;
 // changes that change nothing take none. The clusters must exist.
 func applyChanges(ctx context.Context, tx *sql.Tx, changes []store.DesiredChange, now time.Time) error {

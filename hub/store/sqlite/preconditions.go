@@ -35,17 +35,25 @@ func checkPrecondition(ctx context.Context, tx *sql.Tx, id string, pre store.Pre
 	if err := checkOne(id, pre.Exists, pre.Version, version, exists); err != nil {
 		return err
 	}
-	for _, rid := range slices.Sorted(maps.Keys(pre.Related)) {
+	if err := checkRelated(ctx, tx, pre.Related); err != nil {
+		return err
+	}
+	if pre.Children != nil {
+		return checkChildren(ctx, tx, id, pre.Children)
+	}
+	return nil
+}
+
+// checkRelated checks that every resource of related (ID → version) exists at its version.
+func checkRelated(ctx context.Context, tx *sql.Tx, related map[string]string) error {
+	for _, rid := range slices.Sorted(maps.Keys(related)) {
 		version, exists, err := currentVersion(ctx, tx, rid)
 		if err != nil {
 			return err
 		}
-		if err := checkOne(rid, store.MustExist, pre.Related[rid], version, exists); err != nil {
+		if err := checkOne(rid, store.MustExist, related[rid], version, exists); err != nil {
 			return err
 		}
-	}
-	if pre.Children != nil {
-		return checkChildren(ctx, tx, id, pre.Children)
 	}
 	return nil
 }

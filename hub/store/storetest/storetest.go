@@ -82,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		{"PreconditionOfParent", testPreconditionOfParent},
 		{"PreconditionOfRelated", testPreconditionOfRelated},
 		{"PreconditionOfChildren", testPreconditionOfChildren},
+		{"PutDesired", testPutDesired},
 		{"CompareAndSwapRaces", testCompareAndSwapRaces},
 	}
 	for _, tt := range tests {
