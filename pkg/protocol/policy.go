@@ -138,18 +138,21 @@ type PolicyViolation struct {
 	EnforcementAction string `json:"enforcementAction,omitempty"`
 }
 
-// PolicySyncName is the name of an assignment's PolicySync object and constraint: a DNS label
-// from the assignment's name and a hash of its whole ID (case-insensitive, as ARM IDs are),
-// since assignments of one name may exist at several scopes.
-func PolicySyncName(assignmentID string) string {
-	id := strings.ToLower(assignmentID)
+// PolicySyncName is the name of an assignment's PolicySync object and constraint.
+func PolicySyncName(assignmentID string) string { return armObjectName("azurepolicy-", assignmentID) }
+
+// armObjectName is a DNS label for the object of an ARM resource: prefix, the resource's name
+// and a hash of its whole ID (case-insensitive, as ARM IDs are), since resources of one name
+// may exist at several scopes.
+func armObjectName(prefix, id string) string {
+	id = strings.ToLower(id)
 	sum := sha256.Sum256([]byte(id))
 	name := id[strings.LastIndex(id, "/")+1:]
 	name = strings.Trim(nonLabel.ReplaceAllString(name, "-"), "-")
 	if len(name) > 40 {
 		name = strings.TrimRight(name[:40], "-")
 	}
-	return "azurepolicy-" + name + "-" + hex.EncodeToString(sum[:5])
+	return prefix + name + "-" + hex.EncodeToString(sum[:5])
 }
 
 // nonLabel matches what a DNS label cannot hold.

@@ -69,6 +69,8 @@ type Heartbeat struct {
 	AgentCPUMillicores int64 `json:"agentCpuMillicores,omitempty"`
 	// AgentMemoryBytes is the agent's own resident memory.
 	AgentMemoryBytes int64 `json:"agentMemoryBytes,omitempty"`
+	// Features are the optional features enabled in the agent (Feature* constants).
+	Features []string `json:"features,omitempty"`
 }
 
 // HeartbeatResponse is the hub's answer to a heartbeat.

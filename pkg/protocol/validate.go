@@ -91,6 +91,14 @@ func (h *Heartbeat) Validate() error {
 			return invalid(f.name, "between 0 and %d", f.max)
 		}
 	}
+	if len(h.Features) > 8 {
+		return invalid("features", "at most 8")
+	}
+	for _, f := range h.Features {
+		if f != FeatureClusterConnect && f != FeatureCustomLocations {
+			return invalid("features", "only %q and %q", FeatureClusterConnect, FeatureCustomLocations)
+		}
+	}
 	return nil
 }
 

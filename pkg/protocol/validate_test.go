@@ -44,6 +44,7 @@ func TestHeartbeatValidate(t *testing.T) {
 		{"spaces in agentVersion", func(h *Heartbeat) { h.AgentVersion = "1.0 beta" }, "agentVersion"},
 		{"negative agent CPU", func(h *Heartbeat) { h.AgentCPUMillicores = -1 }, "agentCpuMillicores"},
 		{"more memory than a node has", func(h *Heartbeat) { h.AgentMemoryBytes = MaxAgentMemoryBytes + 1 }, "agentMemoryBytes"},
+		{"an unknown feature", func(h *Heartbeat) { h.Features = []string{FeatureCustomLocations, "<b>x</b>"} }, "features"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

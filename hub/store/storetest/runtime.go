@@ -16,6 +16,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func wantRuntimes(t *testing.T, s store.Store, want []store.Runtime) {
 	want = slices.Clone(want)
 	slices.SortFunc(want, byID)
 	same := func(a, b store.Runtime) bool {
-		return a.ClusterID == b.ClusterID && a.Heartbeat == b.Heartbeat && a.LastHeartbeat.Equal(b.LastHeartbeat) &&
+		return a.ClusterID == b.ClusterID && reflect.DeepEqual(a.Heartbeat, b.Heartbeat) && a.LastHeartbeat.Equal(b.LastHeartbeat) &&
 			a.CertificateNotAfter.Equal(b.CertificateNotAfter) && inUTC(a.LastHeartbeat) && inUTC(a.CertificateNotAfter)
 	}
 	if !slices.EqualFunc(got, want, same) {
