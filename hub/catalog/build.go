@@ -50,7 +50,26 @@ func build(f *file) (*Catalog, error) {
 		}
 		c.types = append(c.types, t)
 	}
-	return c, nil
+	return c, c.checkResourceTypes()
+}
+
+// checkResourceTypes refuses an ARM resource type served by two extension types: a resource
+// on a custom location must map to one custom resource.
+func (c *Catalog) checkResourceTypes() error {
+	servedBy := map[string]string{}
+	for _, t := range c.types {
+		if t.CustomLocations == nil {
+			continue
+		}
+		for _, rt := range t.CustomLocations.ResourceTypes {
+			key := strings.ToLower(rt.Type)
+			if other, ok := servedBy[key]; ok {
+				return fmt.Errorf("resource type %s is served by both %q and %q", rt.Type, other, t.Name)
+			}
+			servedBy[key] = t.Name
+		}
+	}
+	return nil
 }
 
 func buildType(e *typeEntry) (*ExtensionType, error) {
@@ -58,7 +77,12 @@ func buildType(e *typeEntry) (*ExtensionType, error) {
 		return nil, errors.New("an extension type has no name")
 	}
 	t := &ExtensionType{Name: e.Name, Aliases: e.Aliases, Description: e.Description,
-		DefaultScope: e.DefaultScope, DefaultReleaseNamespace: e.DefaultReleaseNamespace}
+		DefaultScope: e.DefaultScope, DefaultReleaseNamespace: e.DefaultReleaseNamespace, CustomLocations: e.CustomLocations}
+	if t.CustomLocations != nil {
+		if err := t.CustomLocations.validate(); err != nil {
+			return nil, fmt.Errorf("extension type %q: %w", e.Name, err)
+		}
+	}
 	if t.DefaultScope == "" {
 		t.DefaultScope = protocol.ScopeCluster
 	}

@@ -80,6 +80,8 @@ type ExtensionType struct {
 	DefaultScope string
 	// DefaultReleaseNamespace is the release namespace of a cluster-scoped extension that names none.
 	DefaultReleaseNamespace string
+	// CustomLocations is what the type offers on custom locations; nil for none.
+	CustomLocations *CustomLocations
 }
 
 // Train is a release train and its versions, oldest first.

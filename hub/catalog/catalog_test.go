@@ -120,6 +120,34 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// widgets offers Microsoft.Samples/widgets on custom locations.
+const widgets = "{clusterRole: widget-operator, resourceTypes: [{type: Microsoft.Samples/widgets, group: samples.example.com, version: v1alpha1, kind: Widget, resource: widgets}]}"
+
+// typeEntryWith is a valid extension type named name with customLocations cl.
+func typeEntryWith(name, cl string) string {
+	return "{name: " + name + ", chart: {repository: https://c.example, name: x}, releaseTrains: [{name: S, versions: [1.0.0]}], customLocations: " + cl + "}"
+}
+
+// typeWith is the extensionTypes of one type with customLocations cl.
+func typeWith(cl string) string { return "extensionTypes: [" + typeEntryWith("x", cl) + "]" }
+
+func TestCustomLocationResourceTypes(t *testing.T) {
+	doc := "agent: {chart: {repository: oci://r.example/c, name: a}, releaseTrains: [{name: Stable, versions: [0.1.0]}]}\n" +
+		"extensionTypes: [" + typeEntryWith("samples", widgets) + ", " + typeEntryWith("plain", "null") + "]"
+	c, err := Parse([]byte(doc), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, rt, ok := c.ResourceType("microsoft.samples/WIDGETS")
+	if !ok || typ.Name != "samples" || typ.CustomLocations.ClusterRole != "widget-operator" ||
+		*rt != (ResourceType{Type: "Microsoft.Samples/widgets", Group: "samples.example.com", Version: "v1alpha1", Kind: "Widget", Resource: "widgets"}) {
+		t.Fatalf("ResourceType = %v, %+v, %v", typ, rt, ok)
+	}
+	if _, _, ok := c.ResourceType("Microsoft.Samples/gadgets"); ok {
+		t.Fatal("a type no extension serves was found")
+	}
+}
+
 func TestInvalidCatalogs(t *testing.T) {
 	agent := "agent: {chart: {repository: oci://r.example/c, name: a}, releaseTrains: [{name: Stable, versions: [0.1.0]}]}\n"
 	tests := []struct{ name, doc, want string }{
@@ -141,6 +169,15 @@ func TestInvalidCatalogs(t *testing.T) {
 			"used twice"},
 		{"bad scope", agent + "extensionTypes: [{name: x, defaultScope: node, chart: {repository: https://c.example, name: x}, releaseTrains: [{name: S, versions: [1.0.0]}]}]",
 			"defaultScope \"node\" must be cluster or namespace"},
+		{"bad cluster role", agent + typeWith("{clusterRole: 'Not A Role'}"), "customLocations.clusterRole \"Not A Role\""},
+		{"bad resource type", agent + typeWith("{clusterRole: r, resourceTypes: [{type: widgets, group: s.example.com, version: v1, kind: Widget, resource: widgets}]}"),
+			"must be an ARM resource type"},
+		{"bad kind", agent + typeWith("{clusterRole: r, resourceTypes: [{type: A.B/widgets, group: s.example.com, version: v1, kind: widget, resource: widgets}]}"),
+			"kind \"widget\" must be a Kubernetes kind"},
+		{"core group", agent + typeWith("{clusterRole: r, resourceTypes: [{type: A.B/widgets, group: '', version: v1, kind: Widget, resource: widgets}]}"),
+			"must be a custom resource's API group"},
+		{"type served twice", agent + "extensionTypes: [" + typeEntryWith("x", widgets) + ", " + typeEntryWith("z", widgets) + "]",
+			"Microsoft.Samples/widgets is served by both \"x\" and \"z\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,6 +48,8 @@ type typeEntry struct {
 	Description             string   `json:"description,omitempty"`
 	DefaultScope            string   `json:"defaultScope,omitempty"`
 	DefaultReleaseNamespace string   `json:"defaultReleaseNamespace,omitempty"`
+	// CustomLocations is what the type offers on custom locations.
+	CustomLocations *CustomLocations `json:"customLocations,omitempty"`
 }
 
 // chartEntry is a (partial) chart reference; empty fields come from the enclosing level.
