@@ -27,6 +27,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/kubearc/kubearc/controllers"
+	"github.com/kubearc/kubearc/internal/agent"
 	"github.com/kubearc/kubearc/internal/version"
 )
 
@@ -42,6 +43,7 @@ type options struct {
 	releaseName             string
 	releaseNamespace        string
 	chartCacheDir           string
+	features                string
 	zap                     zap.Options
 }
 
@@ -63,6 +65,8 @@ func parseFlags() options {
 		"Namespace of the agent's Helm release; defaults to the agent's namespace.")
 	flag.StringVar(&o.chartCacheDir, "chart-cache-dir", filepath.Join(os.TempDir(), "kubearc-charts"),
 		"Directory where downloaded extension charts are cached.")
+	flag.StringVar(&o.features, "features", os.Getenv("KUBEARC_FEATURES"),
+		"Comma-separated optional features to turn on, as az connectedk8s enable-features names them: custom-locations.")
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
 	return o
@@ -80,6 +84,11 @@ func main() {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 	log := ctrl.Log.WithName("setup")
 
+	features, err := agent.ParseFeatures(o.features)
+	if err != nil {
+		log.Error(err, "Invalid --features")
+		os.Exit(1)
+	}
 	scheme, err := controllers.NewScheme()
 	if err != nil {
 		log.Error(err, "Unable to build the scheme")
@@ -109,7 +118,7 @@ func main() {
 		o.releaseNamespace = o.namespace
 	}
 	if _, err := controllers.Setup(mgr, o.namespace, controllers.WithChartCache(o.chartCacheDir),
-		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace)); err != nil {
+		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace), controllers.WithFeatures(features)); err != nil {
 		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}
@@ -122,7 +131,7 @@ func main() {
 		os.Exit(1)
 	}
 
-	log.Info("Starting the kubearc agent", "version", version.Version)
+	log.Info("Starting the kubearc agent", "version", version.Version, "features", features)
 	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
 		log.Error(err, "The manager stopped with an error")
 		os.Exit(1)

@@ -34,6 +34,7 @@ import (
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/agent"
 	"github.com/kubearc/kubearc/internal/agent/arcconnection"
+	"github.com/kubearc/kubearc/internal/agent/customlocation"
 	"github.com/kubearc/kubearc/internal/agent/extension"
 	"github.com/kubearc/kubearc/internal/agent/gitops"
 	"github.com/kubearc/kubearc/internal/agent/policy"
@@ -53,6 +54,7 @@ func kinds() []agent.Kind {
 		extension.Kind(),
 		gitops.Kind(),
 		policy.Kind(),
+		customlocation.Kind(),
 	}
 }
 
@@ -88,6 +90,12 @@ func WithChartCache(dir string) Option { return func(d *agent.Deps) { d.Charts.C
 // (the default) means the agent runs outside a Helm release.
 func WithAgentRelease(name, namespace string) Option {
 	return func(d *agent.Deps) { d.ReleaseName, d.ReleaseNamespace = name, namespace }
+}
+
+// WithFeatures turns on the agent's optional features (agent.ParseFeatures), which the
+// heartbeat reports.
+func WithFeatures(features []string) Option {
+	return func(d *agent.Deps) { d.Features, d.Connector.Features = features, features }
 }
 
 // Setup wires the agent to the manager: the Connector to the hub, every kind's reconciler,

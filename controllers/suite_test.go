@@ -36,6 +36,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/kubearc/kubearc/internal/localcluster"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // The suite shares one control plane: starting kube-apiserver and etcd takes seconds.
@@ -104,7 +105,7 @@ func startAgent(scheme *runtime.Scheme) {
 		Cache:   CacheOptions(agentNamespace),
 	})
 	Expect(err).NotTo(HaveOccurred())
-	connector, err := Setup(mgr, agentNamespace)
+	connector, err := Setup(mgr, agentNamespace, WithFeatures([]string{protocol.FeatureCustomLocations}))
 	Expect(err).NotTo(HaveOccurred())
 	clientset, recorder = connector.Clientset, connector.Recorder
 	agentConnector = connector

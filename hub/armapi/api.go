@@ -26,6 +26,8 @@ import (
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
+	"github.com/kubearc/kubearc/hub/customlocations"
+	"github.com/kubearc/kubearc/hub/locationresources"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/policyinsights"
@@ -53,9 +55,14 @@ type API struct {
 	Catalog *catalog.Catalog
 	// PolicyInsights answers Microsoft.PolicyInsights; nil serves none.
 	PolicyInsights *policyinsights.Service
+	// LocationResources keeps the resources on custom locations; nil serves none.
+	LocationResources *locationresources.Service
 	// Policy keeps policy definitions and assignments and pushes them to clusters; nil serves
 	// no policy.
 	Policy *policy.Service
+	// CustomLocations is the registered kind of custom locations, whose enabled resource
+	// types are listed from Catalog; nil serves no such listing.
+	CustomLocations *customlocations.Service
 }
 
 // Handler returns the API's routes. Bodies over the size limit are answered 413 before a
@@ -81,11 +88,18 @@ func (a *API) Handler() http.Handler {
 	if a.Catalog != nil {
 		a.registerCatalog(mux)
 	}
+	if a.CustomLocations != nil {
+		a.registerCustomLocations(mux, a.CustomLocations)
+		canonical.add("enabledResourceTypes", "listEnabledResourceTypes")
+	}
 	if a.Policy != nil {
 		a.registerPolicy(mux)
 		canonical.add(policy.DefinitionType, policy.AssignmentType)
 	}
 	a.registerPolicyInsights(mux, canonical)
+	if a.LocationResources != nil {
+		a.registerLocationResources(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
 			message: "No route matches " + r.Method + " " + r.URL.Path + "."})

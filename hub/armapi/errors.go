@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/kubearc/kubearc/hub/locationresources"
 	"github.com/kubearc/kubearc/hub/nested"
 )
 
@@ -94,6 +95,7 @@ func asARMError(err error) *armError {
 		conflict *nested.ConflictError
 		missing  *nested.NotFoundError
 		failed   *nested.PreconditionFailedError
+		located  *locationresources.Error
 	)
 	switch {
 	case errors.As(err, &ae):
@@ -108,6 +110,8 @@ func asARMError(err error) *armError {
 		return &armError{status: http.StatusNotFound, code: codeResourceNotFound, message: missing.Error()}
 	case errors.As(err, &failed):
 		return &armError{status: http.StatusPreconditionFailed, code: codePreconditionFailed, message: failed.Message}
+	case errors.As(err, &located):
+		return &armError{status: located.Status, code: located.Code, message: located.Message}
 	}
 	return nil
 }

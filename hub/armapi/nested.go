@@ -27,43 +27,71 @@ import (
 	"github.com/kubearc/kubearc/pkg/armid"
 )
 
-// nestedRequest is a checked request for a resource of a registered nested kind: its
-// api-version, IDs and authorization are checked and its cluster exists.
+// nestedRequest is a checked request for a resource of a registered kind: its api-version,
+// IDs and authorization are checked and, for a kind nested under a cluster, its cluster
+// exists.
 type nestedRequest struct {
 	*http.Request
 	kind nested.Served
 	// version is the request's api-version.
 	version string
-	// cluster is the parent connectedCluster.
-	cluster armid.ClusterID
+	// sub and rg are the resource's subscription and resource group.
+	sub, rg string
 	// req is what the kind needs of the request; req.Name is empty for a listing.
 	req nested.Request
 }
 
-// clusterKey is the cluster's ARM ID as stored (case preserved as first written).
-func (nr *nestedRequest) clusterKey() string { return nr.req.Cluster.ID }
+// clusterKey is the parent cluster's ARM ID as stored (case preserved as first written); ""
+// for a resource group's resource.
+func (nr *nestedRequest) clusterKey() string {
+	if nr.req.Cluster == nil {
+		return ""
+	}
+	return nr.req.Cluster.ID
+}
 
 // id is the ARM ID of the requested resource.
-func (nr *nestedRequest) id() string { return nr.kind.Names().ID(nr.clusterKey(), nr.req.Name) }
+func (nr *nestedRequest) id() string { return nr.kind.Names().ID(nr.req.Parent, nr.req.Name) }
 
 // decode reads the request body.
 func (nr *nestedRequest) decode(v any) error { return decodeBody(nr.Request, v) }
 
-// registerNested adds the routes of a registered kind to mux, under its cluster's providers.
+// registerNested adds the routes of a registered kind to mux: under its cluster's providers,
+// or a resource group's (registerHosted).
 func (a *API) registerNested(mux *http.ServeMux, k nested.Served) {
+	if k.Names().InResourceGroup {
+		a.registerHosted(mux, k)
+		return
+	}
 	base := clustersPath + "/{cluster}/providers/" + k.Names().ResourceType
 	mux.HandleFunc("GET "+base, a.nested(k, auth.Read, "read", a.listNested))
-	mux.HandleFunc("GET "+base+"/{name}", a.nested(k, auth.Read, "read", a.getNested))
-	mux.HandleFunc("PUT "+base+"/{name}", a.nested(k, auth.Write, "write", a.putNested))
-	mux.HandleFunc("PATCH "+base+"/{name}", a.nested(k, auth.Write, "write", a.patchNested))
-	mux.HandleFunc("DELETE "+base+"/{name}", a.nested(k, auth.Write, "delete", a.deleteNested))
-	mux.HandleFunc("GET "+base+"/{name}/operations/{operation}", a.nested(k, auth.Read, "read", a.nestedOperation))
+	a.registerResource(mux, base+"/{name}", k, a.nestedRequest)
 }
 
-// nested checks a request for a resource of kind k and hands it to fn.
+// checker checks a request for a resource of a kind.
+type checker func(r *http.Request, k nested.Served, action auth.Action, verb string) (*nestedRequest, error)
+
+// registerResource adds the routes of one resource of kind k at path, checked by check.
+func (a *API) registerResource(mux *http.ServeMux, path string, k nested.Served, check checker) {
+	route := func(action auth.Action, verb string, fn func(*nestedRequest) (int, any, error)) http.HandlerFunc {
+		return a.checked(k, check, action, verb, fn)
+	}
+	mux.HandleFunc("GET "+path, route(auth.Read, "read", a.getNested))
+	mux.HandleFunc("PUT "+path, route(auth.Write, "write", a.putNested))
+	mux.HandleFunc("PATCH "+path, route(auth.Write, "write", a.patchNested))
+	mux.HandleFunc("DELETE "+path, route(auth.Write, "delete", a.deleteNested))
+	mux.HandleFunc("GET "+path+"/operations/{operation}", route(auth.Read, "read", a.nestedOperation))
+}
+
+// nested checks a request for a resource of kind k nested under a cluster and hands it to fn.
 func (a *API) nested(k nested.Served, action auth.Action, verb string, fn func(*nestedRequest) (int, any, error)) http.HandlerFunc {
+	return a.checked(k, a.nestedRequest, action, verb, fn)
+}
+
+// checked checks a request for a resource of kind k with check and hands it to fn.
+func (a *API) checked(k nested.Served, check checker, action auth.Action, verb string, fn func(*nestedRequest) (int, any, error)) http.HandlerFunc {
 	return a.handle(func(r *http.Request) (int, any, error) {
-		nr, err := a.nestedRequest(r, k, action, verb)
+		nr, err := check(r, k, action, verb)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -81,7 +109,8 @@ func (a *API) nestedRequest(r *http.Request, k nested.Served, action auth.Action
 	if err := id.Validate(); err != nil {
 		return nil, badRequest(codeInvalidParameter, "The resource ID is invalid: %s.", err)
 	}
-	nr := &nestedRequest{Request: r, kind: k, version: version, cluster: id, req: nested.Request{Name: r.PathValue("name"), Match: matchOf(r)}}
+	nr := &nestedRequest{Request: r, kind: k, version: version, sub: id.Subscription, rg: id.ResourceGroup,
+		req: nested.Request{Name: r.PathValue("name"), Match: matchOf(r)}}
 	if nr.req.Name != "" {
 		if err := k.ValidateName(nr.req.Name); err != nil {
 			return nil, err
@@ -99,6 +128,7 @@ func (a *API) nestedRequest(r *http.Request, k nested.Served, action auth.Action
 	if err != nil {
 		return nil, fmt.Errorf("reading cluster %s: %w", id, err)
 	}
+	nr.req.Parent = nr.req.Cluster.ID
 	return nr, nil
 }
 
@@ -127,11 +157,15 @@ func (a *API) putNested(nr *nestedRequest) (int, any, error) {
 	return a.writeOperation(nr, status, doc)
 }
 
-// patchNested changes a resource: 202 with provisioningState Updating.
+// patchNested changes a resource: 202 with provisioningState Updating; a resource group's
+// resource answers 200 at once, as its SDKs' synchronous Update expects.
 func (a *API) patchNested(nr *nestedRequest) (int, any, error) {
 	doc, err := nr.kind.Patch(nr.Context(), nr.req, nr.decode)
-	if err != nil {
+	switch {
+	case err != nil:
 		return 0, nil, err
+	case nr.kind.Names().InResourceGroup:
+		return http.StatusOK, tagged(doc), nil
 	}
 	return a.writeOperation(nr, http.StatusAccepted, doc)
 }

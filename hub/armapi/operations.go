@@ -54,9 +54,10 @@ type operationStatus struct {
 	Error  *errorDetail `json:"error,omitempty"`
 }
 
-// startOperation records an operation on the requested nested resource and returns its ID.
-// Operations are children of the cluster, so they outlive a deleted resource (its delete
-// operation must still answer Succeeded) and go with the cluster.
+// startOperation records an operation on the requested resource and returns its ID.
+// Operations outlive a deleted resource (its delete operation must still answer Succeeded):
+// those of a nested resource are children of its cluster, and go with it; those of a
+// resource group's resource are stored in its resource group.
 func (a *API) startOperation(nr *nestedRequest, action string) (string, error) {
 	resourceType, resourceID := nr.kind.Names().ResourceType, nr.id()
 	opID := uuid.NewString()
@@ -65,7 +66,7 @@ func (a *API) startOperation(nr *nestedRequest, action string) (string, error) {
 		return "", err
 	}
 	_, err = a.Store.PutResource(nr.Context(), &store.Resource{ID: operationID(resourceID, opID),
-		Type: resourceType + operationsSuffix, Subscription: nr.cluster.Subscription, ResourceGroup: nr.cluster.ResourceGroup,
+		Type: resourceType + operationsSuffix, Subscription: nr.sub, ResourceGroup: nr.rg,
 		ParentID: nr.clusterKey(), Body: body}, store.IfAbsent())
 	if errors.Is(err, store.ErrNotFound) { // the cluster was deleted meanwhile, and the resource with it
 		return "", notFound(typeConnectedClusters, nr.clusterKey())
@@ -79,11 +80,12 @@ func (a *API) startOperation(nr *nestedRequest, action string) (string, error) {
 // operationRetention is how long operations can be polled after they started.
 const operationRetention = 24 * time.Hour
 
-// pruneOperations forgets the cluster's operations older than operationRetention.
+// pruneOperations forgets the operations of the cluster (or the resource group) of the
+// request older than operationRetention.
 func (a *API) pruneOperations(nr *nestedRequest, opType string) error {
-	ops, err := a.Store.ListResources(nr.Context(), store.ListQuery{Type: opType, ParentID: nr.clusterKey()})
+	ops, err := a.Store.ListResources(nr.Context(), store.ListQuery{Type: opType, Subscription: nr.sub, ResourceGroup: nr.rg, ParentID: nr.clusterKey()})
 	if err != nil {
-		return fmt.Errorf("listing operations of %s: %w", nr.clusterKey(), err)
+		return fmt.Errorf("listing operations of %s: %w", nr.id(), err)
 	}
 	before := a.now().Add(-operationRetention)
 	for _, op := range ops {

@@ -80,7 +80,7 @@ func (s *Service[R, P, D]) attempt(ctx context.Context, req Request, fn func(Req
 		err := fn(req)
 		failed, lost := store.FailedOn(err)
 		switch {
-		case !lost:
+		case !lost || req.Cluster == nil: // a resource group's resource reads its host each attempt
 			return err
 		case strings.EqualFold(failed, req.Cluster.ID) && errors.Is(err, store.ErrNotFound):
 			return &NotFoundError{ResourceType: clusterType, ID: req.Cluster.ID}

@@ -26,7 +26,7 @@ import (
 
 // removal is the desired-state change that removes rec's desired object.
 func (s *Service[R, P, D]) removal(clusterID string, rec P) store.DesiredChange {
-	return store.DesiredChange{ClusterID: clusterID, Kind: s.names.ObjectKind, Name: rec.Base().Name, Delete: true}
+	return store.DesiredChange{ClusterID: clusterID, Kind: s.names.ObjectKind, Name: s.objectName(rec), Delete: true}
 }
 
 // markDeleting stores rec as Deleting and removes its desired object, so the agent removes
@@ -57,16 +57,26 @@ func (s *Service[R, P, D]) forceDelete(ctx context.Context, clusterID string, re
 // StatusesReported removes the records being deleted whose resource the agent reports
 // Deleted. It is the agent API's status hook.
 func (s *Service[R, P, D]) StatusesReported(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error {
-	var errs []error
+	var gone []string
 	for _, st := range items {
 		var reported struct {
 			ProvisioningState string `json:"provisioningState"`
 		}
-		if st.Kind != s.names.ObjectKind || json.Unmarshal(st.Status, &reported) != nil ||
-			reported.ProvisioningState != protocol.ProvisioningDeleted {
-			continue
+		if st.Kind == s.names.ObjectKind && json.Unmarshal(st.Status, &reported) == nil &&
+			reported.ProvisioningState == protocol.ProvisioningDeleted {
+			gone = append(gone, st.Name)
 		}
-		errs = append(errs, s.forget(ctx, s.names.ID(clusterID, st.Name)))
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	ids, err := s.recordIDs(ctx, clusterID, gone)
+	if err != nil {
+		return err
+	}
+	errs := make([]error, 0, len(ids))
+	for _, id := range ids {
+		errs = append(errs, s.forget(ctx, id))
 	}
 	return errors.Join(errs...)
 }

@@ -12,8 +12,10 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package nested is the hub's registry of the kinds nested under a connectedCluster
-// (extensions, fluxConfigurations, …). A kind's own package implements Kind: its names, its
+// Package nested is the hub's registry of the kinds whose resources live on a connectedCluster:
+// those nested under it (extensions, fluxConfigurations, …) and those of a resource group
+// hosted by the cluster their body names (customLocations, see Hosted). A kind's own package
+// implements Kind: its names, its
 // validation and the mapping between its ARM documents, its stored record, the desired
 // object pushed to the agent and the view shown from the agent's status. The registry does
 // the rest, once for every kind: storage of the record and its desired object in one
@@ -50,11 +52,19 @@ type Names struct {
 	// FailureCode is the error code of a failed operation; FailureMessage its message when the
 	// agent gave none.
 	FailureCode, FailureMessage string
+	// InResourceGroup makes the kind's resources a resource group's
+	// (…/resourceGroups/{g}/providers/{ResourceType}/{name}), each hosted by the
+	// connectedCluster that the property HostProperty of its body names; the kind implements
+	// Hosted. Otherwise they are a cluster's children.
+	InResourceGroup bool
+	// HostProperty is the property naming the host cluster, e.g. properties.hostResourceId.
+	HostProperty string
 }
 
-// ID is the ARM ID of the resource name of this kind on the cluster clusterID.
-func (n Names) ID(clusterID, name string) string {
-	return clusterID + "/providers/" + n.ResourceType + "/" + name
+// ID is the ARM ID of the resource name of this kind under parent: its cluster, or its
+// resource group when InResourceGroup.
+func (n Names) ID(parent, name string) string {
+	return parent + "/providers/" + n.ResourceType + "/" + name
 }
 
 // Phases of a change the agent has not reported yet, as ARM shows them.
@@ -82,6 +92,8 @@ type Meta struct {
 	Phase string `json:"phase"`
 	// Deleting is set from DELETE until the agent reports the resource removed.
 	Deleting bool `json:"deleting,omitempty"`
+	// Host is the stored ID of the cluster hosting a resource group's resource (Hosted).
+	Host string `json:"host,omitempty"`
 	// Audit is who created and last changed the resource, and when.
 	Audit SystemData `json:"audit"`
 	// ETag is the stored version the record was read at ("" for one not stored yet): the

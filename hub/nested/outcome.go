@@ -46,7 +46,7 @@ func (s *Service[R, P, D]) Outcome(ctx context.Context, req Request, deletion bo
 	case rec == nil || rec.Base().Deleting:
 		return Outcome{Status: OperationCanceled}, nil
 	}
-	v, err := s.views(ctx, req.Cluster.ID)
+	v, err := s.views(ctx, s.clusterOf(req, rec))
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -33,6 +33,7 @@ type Served interface {
 	ValidateName(name string) error
 	Get(ctx context.Context, req Request) (any, error)
 	ListPage(ctx context.Context, clusterID string) (any, error)
+	ListIn(ctx context.Context, sc Scope) (page any, last string, err error)
 	Put(ctx context.Context, req Request, decode Decoder) (created bool, doc any, err error)
 	Patch(ctx context.Context, req Request, decode Decoder) (any, error)
 	Delete(ctx context.Context, req Request, force bool) (Deletion, error)
@@ -48,7 +49,7 @@ func (s *Service[R, P, D]) Names() Names { return s.names }
 // ValidateName checks a resource name.
 func (s *Service[R, P, D]) ValidateName(name string) error { return s.kind.ValidateName(name) }
 
-// Registry holds the hub's nested kinds, each registered once at start-up.
+// Registry holds the hub's kinds of resources on a cluster, each registered once at start-up.
 type Registry struct {
 	store  store.Store
 	sealer Sealer

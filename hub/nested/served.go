@@ -25,14 +25,19 @@ func (s *Service[R, P, D]) Get(ctx context.Context, req Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.views(ctx, req.Cluster.ID)
+	notFound := &NotFoundError{ResourceType: s.names.ResourceType, ID: s.id(req)}
+	clusterID := s.clusterOf(req, rec)
+	if clusterID == "" {
+		return nil, notFound
+	}
+	v, err := s.views(ctx, clusterID)
 	if err != nil {
 		return nil, err
 	}
 	if doc, ok := v.docOf(rec, req.Name); ok {
 		return doc, nil
 	}
-	return nil, &NotFoundError{ResourceType: s.names.ResourceType, ID: s.id(req)}
+	return nil, notFound
 }
 
 // ListPage returns the listing of the hub's resources of a cluster, then those applied in
@@ -74,8 +79,11 @@ func (s *Service[R, P, D]) mayWrite(ctx context.Context, req Request, old P) err
 }
 
 // clusterOwnedConflict is the conflict to answer when the name is taken by a resource
-// applied in the cluster, else nil.
+// applied in the cluster, else nil. A resource group's resources are never applied in one.
 func (s *Service[R, P, D]) clusterOwnedConflict(ctx context.Context, req Request) error {
+	if s.names.InResourceGroup {
+		return nil
+	}
 	v, err := s.views(ctx, req.Cluster.ID)
 	if err != nil {
 		return err
@@ -125,6 +133,9 @@ func (s *Service[R, P, D]) putOnce(ctx context.Context, req Request, change Chan
 	if old != nil {
 		m.Audit, m.Phase = old.Base().Audit, PhaseUpdating
 	}
+	if err := s.host(ctx, &req, old, rec); err != nil {
+		return false, nil, err
+	}
 	return s.write(ctx, req, rec, protected, old == nil)
 }
 
@@ -162,6 +173,9 @@ func (s *Service[R, P, D]) patchOnce(ctx context.Context, req Request, change Ch
 	etag := old.Base().ETag
 	rec, protected, err := change(old, protected)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.host(ctx, &req, old, rec); err != nil {
 		return nil, err
 	}
 	rec.Base().Phase, rec.Base().ETag = PhaseUpdating, etag
@@ -230,12 +244,13 @@ func (s *Service[R, P, D]) deleteOnce(ctx context.Context, req Request, force bo
 	if err := req.Match.Check(true, rec.Base().ETag); err != nil {
 		return Absent, err
 	}
+	clusterID := s.clusterOf(req, rec)
 	if force {
-		return Removed, s.forceDelete(ctx, req.Cluster.ID, rec)
+		return Removed, s.forceDelete(ctx, clusterID, rec)
 	}
 	if !rec.Base().Deleting {
 		s.touch(req, rec, false)
-		if err := s.markDeleting(ctx, req.Cluster.ID, rec); err != nil {
+		if err := s.markDeleting(ctx, clusterID, rec); err != nil {
 			return Deleting, err
 		}
 	}

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
-	"github.com/kubearc/kubearc/pkg/armid"
 )
 
 // Service keeps the resources of one registered kind: R is its record type, P the pointer to
@@ -39,18 +38,36 @@ type Service[R any, P Ptr[R], D any] struct {
 
 // Request is a user's request for one resource of a kind.
 type Request struct {
-	// Cluster is the parent connectedCluster as stored; its ID is the key of its resources.
+	// Cluster is the connectedCluster the resource is on, as stored: its parent, or the host
+	// of a resource group's resource, which the registry reads from the record (nil until then).
 	Cluster *store.Resource
+	// Parent is the ID of the resource's parent in its path: Cluster.ID, or its resource group.
+	Parent string
 	// Name is the resource's name.
 	Name string
 	// By is who asks, recorded as the resource's creator or last modifier.
 	By string
 	// Match is the request's If-Match and If-None-Match headers.
 	Match Match
+	// MayWrite returns why the caller may not write at a scope, nil when it may: the
+	// registry asks it of the cluster a resource group's resource is to be hosted by.
+	MayWrite func(scope string) error
 }
 
 // id is the ARM ID of the requested resource.
-func (s *Service[R, P, D]) id(req Request) string { return s.names.ID(req.Cluster.ID, req.Name) }
+func (s *Service[R, P, D]) id(req Request) string { return s.names.ID(req.Parent, req.Name) }
+
+// clusterOf is the ID of the cluster the requested resource rec (nil when there is none) is
+// on: its parent, or its host; "" for a resource group's resource that does not exist.
+func (s *Service[R, P, D]) clusterOf(req Request, rec P) string {
+	switch {
+	case !s.names.InResourceGroup:
+		return req.Cluster.ID
+	case rec == nil:
+		return ""
+	}
+	return rec.Base().Host
+}
 
 // Load returns the stored record id, or nil when there is none.
 func (s *Service[R, P, D]) Load(ctx context.Context, id string) (P, error) {
@@ -90,18 +107,19 @@ func (s *Service[R, P, D]) List(ctx context.Context, clusterID string) ([]P, err
 	return out, nil
 }
 
-// resource is rec as a stored resource under its cluster.
+// resource is rec as a stored resource in its resource group, a child of the cluster it is
+// on: it goes with the cluster, and the cluster's writes see it (store.Children).
 func (s *Service[R, P, D]) resource(clusterID string, rec P) (*store.Resource, error) {
 	id := rec.Base().ID
 	body, err := json.Marshal(rec)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s %s: %w", s.names.Noun, id, err)
 	}
-	cluster, err := armid.ParseClusterID(clusterID)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", s.names.Noun, id, err)
+	sub, rg, ok := scopeOf(id)
+	if !ok {
+		return nil, fmt.Errorf("%s %s: not in a resource group", s.names.Noun, id)
 	}
-	return &store.Resource{ID: id, Type: s.names.ResourceType, Subscription: cluster.Subscription, ResourceGroup: cluster.ResourceGroup,
+	return &store.Resource{ID: id, Type: s.names.ResourceType, Subscription: sub, ResourceGroup: rg,
 		ParentID: clusterID, Body: body}, nil
 }
 
@@ -147,7 +165,7 @@ func (s *Service[R, P, D]) desired(clusterID, agentKey string, rec P) (store.Des
 	if err != nil {
 		return store.DesiredChange{}, fmt.Errorf("encoding the spec of %s: %w", m.ID, err)
 	}
-	return store.DesiredChange{ClusterID: clusterID, Kind: s.names.ObjectKind, Name: m.Name, Spec: raw}, nil
+	return store.DesiredChange{ClusterID: clusterID, Kind: s.names.ObjectKind, Name: s.objectName(rec), Spec: raw}, nil
 }
 
 // Observe reads what the hub knows of a cluster's resources of this kind on the agent's side.

@@ -38,7 +38,7 @@ func (s *Service[R, P, D]) views(ctx context.Context, clusterID string) (*views[
 // render returns rec's document with its state and, for a kind whose document has one, its
 // etag.
 func (v *views[R, P, D]) render(rec P) D {
-	desiredRV, st := v.observed.Of(rec.Base().Name)
+	desiredRV, st := v.observed.Of(v.svc.objectName(rec))
 	doc := v.svc.kind.Render(rec, desiredRV, st)
 	if d, ok := any(doc).(interface{ SetETag(string) }); ok {
 		d.SetETag(FormatETag(rec.Base().ETag))
@@ -72,7 +72,7 @@ func (v *views[R, P, D]) all(recs []P) []D {
 	out := make([]D, 0, len(recs))
 	hubOwned := map[string]bool{}
 	for _, rec := range recs {
-		hubOwned[rec.Base().Name] = true
+		hubOwned[v.svc.objectName(rec)] = true
 		out = append(out, v.render(rec))
 	}
 	var names []string

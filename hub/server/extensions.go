@@ -53,7 +53,8 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 		return err
 	}
 	h.kinds = nested.NewRegistry(h.notifying, key, h.cfg.Log, h.cfg.Now)
-	ext := registerKinds(h.kinds, h.catalog, h.cfg.Log)
+	ext, locations := registerKinds(h.kinds, h.catalog, h.tracker, h.cfg.Log)
+	h.customLocations = locations
 	h.policy, err = policy.NewService(policy.Options{Store: h.notifying, Catalog: h.catalog, Extensions: ext, Log: h.cfg.Log, Now: h.cfg.Now})
 	if err != nil {
 		return err

@@ -18,16 +18,18 @@ import (
 	"log/slog"
 
 	"github.com/kubearc/kubearc/hub/catalog"
+	"github.com/kubearc/kubearc/hub/customlocations"
 	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/gitops"
 	"github.com/kubearc/kubearc/hub/nested"
 )
 
-// registerKinds registers the kinds nested under a connectedCluster, once at start-up, and
-// returns the extensions' service, which kinds that depend on an extension use; a new kind adds
-// its line here.
-func registerKinds(reg *nested.Registry, cat *catalog.Catalog, log *slog.Logger) *extensions.Service {
+// registerKinds registers the kinds of resources on a connectedCluster, once at start-up, and
+// returns the extensions' service, which kinds that depend on an extension use, and the
+// custom locations'; a new kind adds its line here.
+func registerKinds(reg *nested.Registry, cat *catalog.Catalog, heartbeats customlocations.Heartbeats, log *slog.Logger) (*extensions.Service, *customlocations.Service) {
 	ext := nested.Register(reg, &extensions.Kind{Catalog: cat, Log: log})
 	nested.Register(reg, &gitops.Kind{Catalog: cat, Extensions: ext, Log: log})
-	return ext
+	locations := nested.Register(reg, &customlocations.Kind{Catalog: cat, Extensions: ext, Heartbeats: heartbeats})
+	return ext, locations
 }

@@ -34,7 +34,9 @@ import (
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
+	"github.com/kubearc/kubearc/hub/customlocations"
 	"github.com/kubearc/kubearc/hub/events"
+	"github.com/kubearc/kubearc/hub/locationresources"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/policy"
@@ -93,6 +95,12 @@ type Config struct {
 	// PolicyResyncInterval is how often the clusters written lately get their policy
 	// assignments' PolicySyncs repaired (default 1m; every cluster's at start-up).
 	PolicyResyncInterval time.Duration
+	// LocationResourceTimeout is how long a resource on a custom location waits for its
+	// offline cluster before it fails (default 30m).
+	LocationResourceTimeout time.Duration
+	// Locations, when set, finds the custom locations that resources go on instead of the
+	// hub's customLocations (tests stand in for them).
+	Locations locationresources.Locations
 	// Log is the hub's logger.
 	Log *slog.Logger
 	// Ready, when set, receives the bound address once the hub serves.
@@ -126,11 +134,15 @@ type Hub struct {
 	// catalog and kinds are built once at start-up.
 	catalog *catalog.Catalog
 	kinds   *nested.Registry
-	policy  *policy.Service
+	// customLocations is the registered kind of custom locations.
+	customLocations *customlocations.Service
+	policy          *policy.Service
 	// admission counts the connections not authenticated yet, against their cap.
 	admission *admission
 	// agents is the agent API; it tells which client certificates authenticate.
 	agents *agentapi.API
+	// resources keeps the resources on custom locations.
+	resources *locationresources.Service
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -235,7 +247,7 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 func (h *Hub) routes() http.Handler {
 	st, broadcaster := h.notifying, h.broadcaster
 	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
-		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog, Policy: h.policy,
+		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog, Policy: h.policy, CustomLocations: h.customLocations,
 		PolicyInsights: &policyinsights.Service{Store: st, Evaluations: h.policy, Now: h.cfg.Now, PageSize: h.cfg.PageSize}}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,
@@ -249,7 +261,9 @@ func (h *Hub) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", ok)
 	mux.Handle("GET /metrics", m.handler())
 	mux.Handle("/agent/", m.instrument("agent", agents.Handler()))
-	tunnels := tunnel.New(tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now, Revocations: h.tokens.Revocations})
+	resources, tunnels := h.locationResources(st, tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now,
+		Revocations: h.tokens.Revocations})
+	h.resources, arm.LocationResources = resources, resources
 	m.countTunnels(tunnels.Open)
 	m.countAdmission(h.admission.counts)
 	mux.Handle("GET "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
@@ -329,6 +343,7 @@ func (h *Hub) background(ctx context.Context) {
 	defer wg.Wait()
 	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
 	wg.Go(func() { h.policy.Run(ctx, h.cfg.PolicyResyncInterval) })
+	wg.Go(func() { h.resources.Run(ctx, time.Minute) })
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {

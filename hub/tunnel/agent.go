@@ -83,6 +83,9 @@ func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
 		s.log.Debug("Tunnel ended", "cluster", key, "cause", context.Cause(ctx))
 	}()
 	s.log.Debug("Tunnel open", "cluster", key)
+	if s.onConnect != nil {
+		s.onConnect(key)
+	}
 	select {
 	case <-mux.CloseChan():
 	case <-ctx.Done():

@@ -28,13 +28,7 @@ import (
 // and Authorization (the hub token, which never leaves the hub). It then sets the identity
 // the agent acts as: the user's cluster token, when they sent one, or the principal.
 func setIdentity(h http.Header, clusterToken string, p auth.Principal) {
-	for name := range h {
-		lower := strings.ToLower(name)
-		if strings.HasPrefix(lower, "impersonate-") || strings.HasPrefix(lower, "x-kubearc-") ||
-			lower == "authorization" || lower == "proxy-authorization" {
-			delete(h, name)
-		}
-	}
+	clearIdentity(h)
 	if token := strings.TrimSpace(clusterToken); token != "" {
 		h.Set("Authorization", "Bearer "+token)
 		return
@@ -43,6 +37,18 @@ func setIdentity(h http.Header, clusterToken string, p auth.Principal) {
 	h.Set(protocol.HeaderRemoteUser, user)
 	for _, g := range groups {
 		h.Add(protocol.HeaderRemoteGroup, g)
+	}
+}
+
+// clearIdentity removes from h every header that could choose who a request runs as in the
+// cluster, and the hub's credentials.
+func clearIdentity(h http.Header) {
+	for name := range h {
+		lower := strings.ToLower(name)
+		if strings.HasPrefix(lower, "impersonate-") || strings.HasPrefix(lower, "x-kubearc-") ||
+			lower == "authorization" || lower == "proxy-authorization" {
+			delete(h, name)
+		}
 	}
 }
 

@@ -40,6 +40,7 @@ type Server struct {
 	now    func() time.Time
 
 	revocations *auth.Revocations
+	onConnect   func(string)
 	sessions    *sessions
 	transports  sync.Map // cluster key → *http.Transport
 }
@@ -54,6 +55,9 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock (default time.Now); certificates expire by it.
 	Now func() time.Time
+	// OnConnect, when set, is called with the cluster's ID (lower case) each time a tunnel
+	// opens, e.g. to apply what waited for the cluster.
+	OnConnect func(clusterID string)
 	// Revocations ends proxied requests (watches, exec) when the user's token is revoked or
 	// expires; share the hub's (auth.TokenCache's). Nil: its own, which ends them at expiry
 	// only. Agents' tunnels end through Agents.StreamContext.
@@ -62,7 +66,7 @@ type Options struct {
 
 // New returns a Server for o.
 func New(o Options) *Server {
-	s := &Server{agents: o.Agents, store: o.Store, log: o.Log, now: o.Now, sessions: newSessions()}
+	s := &Server{agents: o.Agents, store: o.Store, log: o.Log, now: o.Now, sessions: newSessions(), onConnect: o.OnConnect}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -24,6 +24,7 @@ package agent
 import (
 	"context"
 	"crypto"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
@@ -53,7 +54,12 @@ type Deps struct {
 	// ReleaseName and ReleaseNamespace name the agent's own Helm release; empty when the
 	// agent runs outside one.
 	ReleaseName, ReleaseNamespace string
+	// Features are the optional features turned on (ParseFeatures), sorted.
+	Features []string
 }
+
+// Enabled reports whether the optional feature is turned on.
+func (d Deps) Enabled(feature string) bool { return slices.Contains(d.Features, feature) }
 
 // Target is where a kind writes the hub's desired CRs.
 func (d Deps) Target() desired.Target {

@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -64,6 +65,9 @@ type Connector struct {
 	// AgentUpgrade, when set, returns the self-upgrade's AgentUpgrade condition (nil: none
 	// yet), which the ArcConnection's status shows.
 	AgentUpgrade func() *metav1.Condition
+	// Features are the optional features turned on in the agent, reported in every
+	// heartbeat beside cluster connect.
+	Features []string
 
 	mu       sync.Mutex
 	baseCtx  context.Context
@@ -222,7 +226,9 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 		return fmt.Errorf("collecting cluster metadata: %w", err)
 	}
 	cpu, mem := c.selfUsage()
-	resp, err := s.client.Heartbeat(ctx, metadata.ToHeartbeat(cluster, version.Version, cpu, mem))
+	beat := metadata.ToHeartbeat(cluster, version.Version, cpu, mem)
+	beat.Features = c.features(obj)
+	resp, err := s.client.Heartbeat(ctx, beat)
 	if mustRegisterAgain(err) {
 		s.setRefused(true) // register again on the next attempt
 	}
@@ -243,6 +249,17 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	reconcile.Set(obj, arcv1alpha1.ConnectedCondition, metav1.ConditionTrue, arcv1alpha1.HeartbeatSucceededReason,
 		"The hub accepted the last heartbeat")
 	return nil
+}
+
+// features are the features the heartbeat reports, sorted: cluster connect while the
+// ArcConnection enables the tunnel, and the optional features turned on.
+func (c *Connector) features(obj *arcv1alpha1.ArcConnection) []string {
+	out := slices.Clone(c.Features)
+	if obj.Spec.ClusterConnect.Enabled {
+		out = append(out, protocol.FeatureClusterConnect)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func (c *Connector) selfUsage() (cpuMillicores, memoryBytes int64) {

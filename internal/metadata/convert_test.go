@@ -15,6 +15,7 @@
 package metadata
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/kubearc/kubearc/api/v1alpha1"
@@ -34,7 +35,7 @@ func TestToHeartbeat(t *testing.T) {
 		KubernetesVersion: "v1.37.2+k3s1", NodeCount: 3, CoreCount: 8, AgentVersion: "v0.1.0",
 		Distribution: "k3s", Infrastructure: "generic", AgentCPUMillicores: 4, AgentMemoryBytes: 41943040,
 	}
-	if got := ToHeartbeat(collected, "v0.1.0", 4, 41943040); got != want {
+	if got := ToHeartbeat(collected, "v0.1.0", 4, 41943040); !reflect.DeepEqual(got, want) {
 		t.Errorf("ToHeartbeat = %+v, want %+v", got, want)
 	}
 }

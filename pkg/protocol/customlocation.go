@@ -60,6 +60,9 @@ type CustomLocationStatus struct {
 	ErrorMessage string `json:"errorMessage,omitempty"`
 	// Conditions are the CR's conditions.
 	Conditions []Condition `json:"conditions,omitempty"`
+	// ClusterOwned is the spec of a custom location applied in the cluster, not by the hub,
+	// whose spec the hub does not have.
+	ClusterOwned *CustomLocationSpec `json:"clusterOwned,omitempty"`
 }
 
 // CustomLocationName is the name of a custom location's CustomLocation object.

@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,4 +146,50 @@ func report(b *testing.B, what string, took []time.Duration) {
 	b.ReportMetric(ms(percentile(took, 99)), "p99-ms")
 	b.Logf("%s over %d runs: p50 %v, p99 %v, min %v, max %v", what, len(took),
 		percentile(took, 50), percentile(took, 99), took[0], took[len(took)-1])
+}
+
+// BenchmarkPolicyManyAssignments assigns policyAssignmentsPerCluster audit-mode policies to
+// one cluster with arcctl and measures the time until every PolicySync is Ready (Gatekeeper
+// enforcing its constraint) with none in error.
+// Run: make build gatekeeper && go test -tags e2e ./test/e2e -run '^$' -bench PolicyManyAssignments -benchtime 1x
+func BenchmarkPolicyManyAssignments(b *testing.B) {
+	e, _ := policyBench(b)
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		for i := range policyAssignmentsPerCluster {
+			params := fmt.Sprintf(`{"effect": {"value": "audit"}, "labelsList": {"value": ["label-%d"]}}`, i)
+			e.arcctl("policy", "assignment", "create", "-n", fmt.Sprintf("many-%d", i), "--scope", clusterScope(),
+				"--policy", nsLabels, "--params", params)
+		}
+		e.waitFor("every PolicySync Ready", 10*time.Minute, e.allPolicySyncsReady)
+		b.Logf("%d assignments Ready without errors %v after the first PUT", policyAssignmentsPerCluster, time.Since(start))
+	}
+}
+
+// policyAssignmentsPerCluster is how many assignments BenchmarkPolicyManyAssignments makes.
+const policyAssignmentsPerCluster = 500
+
+// allPolicySyncsReady checks that policyAssignmentsPerCluster PolicySyncs exist, all Ready
+// and none Error.
+func (e *env) allPolicySyncsReady() error {
+	out, err := e.kubectlRun("", "get", "policysyncs", "-A", "-o",
+		`jsonpath={range .items[*]}{.status.complianceState}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}`)
+	if err != nil {
+		return fmt.Errorf("%w: %s", err, out)
+	}
+	lines := strings.Fields(strings.ReplaceAll(out, " ", "/"))
+	ready := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Error") {
+			return fmt.Errorf("a PolicySync is in error: %s", l)
+		}
+		if strings.HasSuffix(l, "/True") {
+			ready++
+		}
+	}
+	if ready < policyAssignmentsPerCluster {
+		return fmt.Errorf("%d of %d PolicySyncs Ready", ready, policyAssignmentsPerCluster)
+	}
+	return nil
 }

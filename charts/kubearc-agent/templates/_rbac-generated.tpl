@@ -15,6 +15,9 @@
   - namespaces
   verbs:
   - create
+  - get
+  - list
+  - watch
 - apiGroups:
   - ""
   resources:
@@ -50,6 +53,7 @@
   - arc.kubearc.io
   resources:
   - arcconnections/status
+  - customlocations/status
   - extensions/status
   - gitopsconfigurations/status
   - policysyncs/status
@@ -60,6 +64,7 @@
 - apiGroups:
   - arc.kubearc.io
   resources:
+  - customlocations
   - extensions
   - policysyncs
   verbs:
@@ -73,6 +78,7 @@
 - apiGroups:
   - arc.kubearc.io
   resources:
+  - customlocations/finalizers
   - extensions/finalizers
   - gitopsconfigurations/finalizers
   - policysyncs/finalizers
@@ -118,6 +124,23 @@
   - list
   - patch
   - update
+  - watch
+- apiGroups:
+  - rbac.authorization.k8s.io
+  resources:
+  - clusterroles
+  verbs:
+  - get
+  - list
+  - watch
+- apiGroups:
+  - rbac.authorization.k8s.io
+  resources:
+  - rolebindings
+  verbs:
+  - delete
+  - get
+  - list
   - watch
 - apiGroups:
   - source.toolkit.fluxcd.io

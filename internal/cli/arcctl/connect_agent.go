@@ -36,6 +36,8 @@ const agentBinaryName = "kubearc-agent"
 // beside arcctl's configuration, agents/<cluster name>/.
 type localAgent struct {
 	dir string
+	// features are the agent's optional features (--features), e.g. custom-locations.
+	features []string
 }
 
 func (a localAgent) kubeconfig() string { return filepath.Join(a.dir, "kubeconfig") }
@@ -81,7 +83,7 @@ func (a localAgent) start(ctx context.Context, binary string) (pid int, exited <
 	// The agent outlives the command: its context is not cancelled with the command's.
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), binary, "--kubeconfig", a.kubeconfig(), "--namespace", agentNamespace, //nolint:gosec // the agent binary is the user's choice
 		"--leader-election-namespace", agentNamespace, "--metrics-bind-address", "0",
-		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(probePort))
+		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(probePort), "--features="+strings.Join(a.features, ","))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {

@@ -1,0 +1,118 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package locationresources
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/kubearc/kubearc/hub/catalog"
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+// Put creates or replaces the resource; created reports a new one. Its CR is applied at once
+// when the cluster is online, and the answer shows the outcome; when the cluster is offline
+// the resource stays Creating (or Updating) and Run applies it when the tunnel returns. A CR
+// the cluster refuses fails the resource and is answered with the cluster's message.
+func (s *Service) Put(ctx context.Context, req Request, in *Input) (bool, *Doc, error) {
+	ext, rt, err := s.resourceType(req)
+	if err != nil {
+		return false, nil, err
+	}
+	if err := validateInput(req.Name, in); err != nil {
+		return false, nil, err
+	}
+	loc, err := s.location(ctx, req, in.ExtendedLocation.Name, ext)
+	if err != nil {
+		return false, nil, err
+	}
+	res, old, err := s.load(ctx, req.ID())
+	if err != nil {
+		return false, nil, err
+	}
+	rec, err := s.putRecord(req, in, loc, rt, old)
+	if err != nil {
+		return false, nil, err
+	}
+	if res == nil {
+		res = &store.Resource{ID: req.ID(), Type: rt.Type, Subscription: req.Subscription, ResourceGroup: req.ResourceGroup, ParentID: loc.ID}
+	}
+	if res, err = s.save(ctx, res, rec); err != nil {
+		return false, nil, writeError(err, loc.ID)
+	}
+	applyCtx, cancel := context.WithTimeout(ctx, DefaultClusterTimeout)
+	defer cancel()
+	res, rec, err = s.applyPending(applyCtx, res, rec, rt)
+	if err != nil {
+		return false, nil, writeError(err, loc.ID)
+	}
+	return old == nil, rec.doc(res.ID), nil
+}
+
+// putRecord is the record a PUT of in on loc makes of the stored record old (nil: none).
+func (s *Service) putRecord(req Request, in *Input, loc *Location, rt *catalog.ResourceType, old *record) (*record, error) {
+	rec := &record{Name: req.Name, Type: rt.Type, ExtendedLocation: ExtendedLocation{Type: ExtendedLocationType, Name: in.ExtendedLocation.Name},
+		Location: in.Location, Tags: in.Tags, Spec: spec(in.Properties), Cluster: loc.Cluster, Namespace: loc.Namespace,
+		Phase: phasePending, Operation: StateCreating, PendingSince: s.now()}
+	if old == nil {
+		return rec, nil
+	}
+	switch {
+	case old.Phase == phaseDeleting:
+		return nil, conflict("The resource '%s' is being deleted; PUT it again once it is gone.", req.ID())
+	case !strings.EqualFold(old.ExtendedLocation.Name, rec.ExtendedLocation.Name):
+		return nil, invalid("The property 'extendedLocation' cannot change: the resource is on the custom location '%s'.", old.ExtendedLocation.Name)
+	}
+	rec.Operation, rec.Status = StateUpdating, old.Status
+	return rec, nil
+}
+
+// writeError is the answer of a store write that failed: another writer won (409), or the
+// custom location was deleted meanwhile (400).
+func writeError(err error, locationID string) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return invalid("The custom location '%s' named by 'extendedLocation.name' does not exist.", locationID)
+	case store.LostRace(err):
+		return conflict("The resource was changed by another request meanwhile; retry.")
+	}
+	return err
+}
+
+// applyPending applies rec's CR and stores the outcome: applied, or failed when the cluster
+// refused it (the refusal is returned too). It stays pending when the cluster is offline or
+// did not answer.
+func (s *Service) applyPending(ctx context.Context, res *store.Resource, rec *record, rt *catalog.ResourceType) (*store.Resource, *record, error) {
+	err := s.apply(ctx, res.ID, rec, rt)
+	refused, isRefusal := refusal(err)
+	switch {
+	case err == nil:
+		rec.Phase, rec.Error = phaseApplied, ""
+	case isRefusal:
+		rec.Phase, rec.Error = phaseFailed, refused.Message
+	default:
+		s.log.Debug("Applying a resource on a custom location waits for its cluster", "resource", res.ID, "error", err)
+		return res, rec, nil
+	}
+	saved, err := s.save(ctx, res, rec)
+	if err != nil {
+		return res, rec, err
+	}
+	if isRefusal {
+		return saved, rec, refused
+	}
+	return saved, rec, nil
+}
