@@ -15,6 +15,7 @@
 package customlocations
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -104,5 +105,19 @@ func TestSplitID(t *testing.T) {
 		if ok != tt.ok || (ok && (parent != tt.parent || name != tt.name)) {
 			t.Errorf("splitID(%q) = %q %q %v, want %q %q %v", tt.id, parent, name, ok, tt.parent, tt.name, tt.ok)
 		}
+	}
+}
+
+func TestALocationWithResourcesIsNotDeleted(t *testing.T) {
+	const loc = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ExtendedLocation/customLocations/l1"
+	on := map[string][]string{loc: {"/subscriptions/s/resourceGroups/g/providers/Microsoft.KubearcSamples/widgets/w1"}}
+	k := &Kind{ResourcesOn: func(_ context.Context, id string) ([]string, error) { return on[id], nil }}
+	var conflict *nested.ConflictError
+	if err := k.Deleting(t.Context(), nested.Request{}, loc); !errors.As(err, &conflict) || !strings.Contains(err.Error(), "widgets/w1") {
+		t.Fatalf("Deleting a location with a widget = %v, want a conflict naming the widget", err)
+	}
+	delete(on, loc)
+	if err := k.Deleting(t.Context(), nested.Request{}, loc); err != nil {
+		t.Fatalf("Deleting an empty location = %v", err)
 	}
 }

@@ -15,6 +15,7 @@
 package customlocations
 
 import (
+	"context"
 	"strings"
 
 	"github.com/kubearc/kubearc/hub/catalog"
@@ -39,6 +40,22 @@ type Kind struct {
 	Extensions *extensions.Service
 	// Heartbeats tell whether the host's agent has the custom-locations feature on.
 	Heartbeats Heartbeats
+	// ResourcesOn lists the IDs of the resources created on a location; a location with
+	// resources is not deleted. Nil: none are.
+	ResourcesOn func(ctx context.Context, locationID string) ([]string, error)
+}
+
+// Deleting refuses to delete a location that resources are still on: their custom resources
+// would stay in the cluster with nothing on the hub to manage them.
+func (k *Kind) Deleting(ctx context.Context, _ nested.Request, id string) error {
+	if k.ResourcesOn == nil {
+		return nil
+	}
+	ids, err := k.ResourcesOn(ctx, id)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return nested.Conflict("The custom location '%s' still has %d resources on it, e.g. '%s'; delete them first.", id, len(ids), ids[0])
 }
 
 // Names names custom locations.

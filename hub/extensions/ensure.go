@@ -41,6 +41,8 @@ type Required struct {
 	Name, Fallback string
 	// Namespace is its release namespace when the catalog names none.
 	Namespace string
+	// Settings are its configurationSettings (its chart's values).
+	Settings map[string]string
 }
 
 // Ensure adds an extension of r's type to the cluster, on the Stable train with minor
@@ -66,7 +68,7 @@ func (r Required) Ensure(ctx context.Context, svc *Service, cat *catalog.Catalog
 		Meta: nested.Meta{ID: ID(cluster.ID, name), Name: name, Phase: PhaseCreating,
 			Audit: nested.SystemData{CreatedBy: by, CreatedByType: nested.CreatedByUser, CreatedAt: now, LastModifiedBy: by, LastModifiedAt: now}},
 		Settings: Settings{ExtensionType: typ.Name, AutoUpgradeMinorVersion: true,
-			ReleaseTrain: catalog.DefaultReleaseTrain, Scope: protocol.ScopeCluster, Namespace: ns}}
+			ReleaseTrain: catalog.DefaultReleaseTrain, Scope: protocol.ScopeCluster, Namespace: ns, ConfigurationSettings: r.Settings}}
 	if err := Resolve(cat, rec, ""); err != nil {
 		return nil, LookupError(err)
 	}

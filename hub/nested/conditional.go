@@ -96,7 +96,7 @@ func (s *Service[R, P, D]) attempt(ctx context.Context, req Request, fn func(Req
 		return err
 	})
 	if errors.Is(err, store.ErrRacesLost) {
-		return conflict("The %s '%s' was changed by other requests at the same time; read it again and retry.", s.names.Noun, req.Name)
+		return Conflict("The %s '%s' was changed by other requests at the same time; read it again and retry.", s.names.Noun, req.Name)
 	}
 	return err
 }

@@ -44,7 +44,8 @@ type ConflictError struct {
 
 func (e *ConflictError) Error() string { return e.Message }
 
-func conflict(format string, args ...any) error {
+// Conflict returns a ConflictError.
+func Conflict(format string, args ...any) error {
 	return &ConflictError{Message: fmt.Sprintf(format, args...)}
 }
 

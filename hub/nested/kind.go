@@ -61,6 +61,12 @@ type Creator interface {
 	Creating(ctx context.Context, req Request, now time.Time) error
 }
 
+// Deleter is a kind that may refuse to delete one of its resources, e.g. while others depend
+// on it. Its errors are answered as they are.
+type Deleter interface {
+	Deleting(ctx context.Context, req Request, id string) error
+}
+
 // Refresher is a kind whose stored resources follow something that may change between two
 // starts of the hub, e.g. the catalog's newest version on a release train. At start-up the
 // registry calls Refresh on each of a cluster's resources that is not being deleted and

@@ -73,7 +73,7 @@ func (s *Service[R, P, D]) mayWrite(ctx context.Context, req Request, old P) err
 		return s.clusterOwnedConflict(ctx, req)
 	}
 	if old.Base().Deleting {
-		return conflict("The %s '%s' is being deleted; wait until the deletion finishes, or delete it with forceDelete=true.", s.names.Noun, req.Name)
+		return Conflict("The %s '%s' is being deleted; wait until the deletion finishes, or delete it with forceDelete=true.", s.names.Noun, req.Name)
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func (s *Service[R, P, D]) clusterOwnedConflict(ctx context.Context, req Request
 		return err
 	}
 	if _, owned := v.clusterOwned(req.Name); owned {
-		return conflict("The %s '%s' was created in the cluster (kubectl), not through this API, and is read-only here; "+
+		return Conflict("The %s '%s' was created in the cluster (kubectl), not through this API, and is read-only here; "+
 			"change or delete its %s resource in the cluster, or choose another name.", s.names.Noun, req.Name, s.names.ClusterKind)
 	}
 	return nil
@@ -243,6 +243,11 @@ func (s *Service[R, P, D]) deleteOnce(ctx context.Context, req Request, force bo
 	}
 	if err := req.Match.Check(true, rec.Base().ETag); err != nil {
 		return Absent, err
+	}
+	if d, ok := s.kind.(Deleter); ok {
+		if err := d.Deleting(ctx, req, rec.Base().ID); err != nil {
+			return Absent, err
+		}
 	}
 	clusterID := s.clusterOf(req, rec)
 	if force {

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"strconv"
 
 	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/store"
@@ -26,7 +27,10 @@ import (
 
 // gatekeeperExtension is the extension the first assignment that reaches a cluster adds, named
 // as Arc names its Azure Policy extension.
-var gatekeeperExtension = extensions.Required{Type: "gatekeeper", Name: "azurepolicy", Fallback: "gatekeeper", Namespace: "gatekeeper-system"}
+var gatekeeperExtension = extensions.Required{Type: "gatekeeper", Name: "azurepolicy", Fallback: "gatekeeper", Namespace: "gatekeeper-system",
+	// Gatekeeper's audit keeps 20 violating objects per constraint by default; the hub shows
+	// every one the agent reports, up to protocol.MaxPolicyViolations (docs/policy.md).
+	Settings: map[string]string{"constraintViolationsLimit": strconv.Itoa(protocol.MaxPolicyViolations)}}
 
 // hubWriter is who the hub records for what it writes on its own (a resync).
 const hubWriter = "kubearc-hub"

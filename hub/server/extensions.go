@@ -53,7 +53,10 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 		return err
 	}
 	h.kinds = nested.NewRegistry(h.notifying, key, h.cfg.Log, h.cfg.Now)
-	ext, locations := registerKinds(h.kinds, h.catalog, h.tracker, h.cfg.Log)
+	// The resources on custom locations are served once the tunnels are set up, before any
+	// request.
+	resourcesOn := func(ctx context.Context, id string) ([]string, error) { return h.resources.ResourcesOn(ctx, id) }
+	ext, locations := registerKinds(h.kinds, h.catalog, h.tracker, resourcesOn, h.cfg.Log)
 	h.customLocations = locations
 	h.policy, err = policy.NewService(policy.Options{Store: h.notifying, Catalog: h.catalog, Extensions: ext, Log: h.cfg.Log, Now: h.cfg.Now})
 	if err != nil {

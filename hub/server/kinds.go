@@ -15,6 +15,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/kubearc/kubearc/hub/catalog"
@@ -27,9 +28,10 @@ import (
 // registerKinds registers the kinds of resources on a connectedCluster, once at start-up, and
 // returns the extensions' service, which kinds that depend on an extension use, and the
 // custom locations'; a new kind adds its line here.
-func registerKinds(reg *nested.Registry, cat *catalog.Catalog, heartbeats customlocations.Heartbeats, log *slog.Logger) (*extensions.Service, *customlocations.Service) {
+func registerKinds(reg *nested.Registry, cat *catalog.Catalog, heartbeats customlocations.Heartbeats,
+	resourcesOn func(context.Context, string) ([]string, error), log *slog.Logger) (*extensions.Service, *customlocations.Service) {
 	ext := nested.Register(reg, &extensions.Kind{Catalog: cat, Log: log})
 	nested.Register(reg, &gitops.Kind{Catalog: cat, Extensions: ext, Log: log})
-	locations := nested.Register(reg, &customlocations.Kind{Catalog: cat, Extensions: ext, Heartbeats: heartbeats})
+	locations := nested.Register(reg, &customlocations.Kind{Catalog: cat, Extensions: ext, Heartbeats: heartbeats, ResourcesOn: resourcesOn})
 	return ext, locations
 }

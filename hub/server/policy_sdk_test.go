@@ -152,7 +152,7 @@ func TestAzureSDKAssignsPolicyToClusters(t *testing.T) {
 	eu3 := th.agentInGroup(rg, "eu3")
 	th.wantPolicySyncs(eu3, "a cluster created after the assignments", labelsID, *groupAudit.ID)
 	for _, name := range []string{"eu1", "eu2", "eu3"} {
-		if got := extensionsOf(t, th, rg, name); !slices.Equal(got, []string{"azurepolicy/gatekeeper"}) {
+		if got := extensionsOf(t, th, rg, name); !slices.Equal(got, []string{"azurepolicy/gatekeeper constraintViolationsLimit=1000"}) {
 			t.Errorf("extensions of %s = %v, want the Gatekeeper extension once", name, got)
 		}
 	}
@@ -251,7 +251,11 @@ func extensionsOf(t *testing.T, th *testHub, group, cluster string) []string {
 			t.Fatal(err)
 		}
 		for _, e := range page.Value {
-			out = append(out, *e.Name+"/"+*e.Properties.ExtensionType)
+			name := *e.Name + "/" + *e.Properties.ExtensionType
+			if limit := e.Properties.ConfigurationSettings["constraintViolationsLimit"]; limit != nil {
+				name += " constraintViolationsLimit=" + *limit
+			}
+			out = append(out, name)
 		}
 	}
 	return out
