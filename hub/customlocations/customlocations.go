@@ -103,6 +103,9 @@ type Properties struct {
 	ClusterExtensionIDs     []string `json:"clusterExtensionIds"`
 	DeleteNamespaceOnDelete bool     `json:"deleteNamespaceOnDelete,omitempty"`
 	ProvisioningState       string   `json:"provisioningState"`
+	// ProvisioningError is what the agent said when provisioningState is Failed (a kubearc
+	// addition; ARM clients ignore it).
+	ProvisioningError string `json:"provisioningError,omitempty"`
 }
 
 // List is a page of custom locations.

@@ -40,7 +40,7 @@ func (k *Kind) Render(rec *Record, desiredRV string, st *protocol.ObjectStatus) 
 		Identity: rec.Identity, SystemData: rec.Audit.Shown(), failure: failure,
 		Properties: &Properties{HostResourceID: rec.HostResourceID, HostType: HostTypeKubernetes, Namespace: rec.Namespace,
 			DisplayName: rec.DisplayName, ClusterExtensionIDs: ids, DeleteNamespaceOnDelete: rec.DeleteNamespaceOnDelete,
-			ProvisioningState: state}}
+			ProvisioningState: state, ProvisioningError: failure}}
 }
 
 // view is the location's provisioningState, and why it failed: the record's phase until the

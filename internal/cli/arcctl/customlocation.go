@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/extendedlocation/armextendedlocation"
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
@@ -99,7 +100,7 @@ func locationState(loc *armextendedlocation.CustomLocation) armkc.ProvisioningSt
 
 // locationKind is what the nested waits need to follow one custom location while the host
 // cluster's agent creates or removes its namespace and RoleBindings.
-func locationKind(ref armclient.CustomLocationRef) nestedKind[armextendedlocation.CustomLocation] {
+func locationKind(client *armclient.Client, ref armclient.CustomLocationRef) nestedKind[armextendedlocation.CustomLocation] {
 	return nestedKind[armextendedlocation.CustomLocation]{
 		noun: "custom location", title: "Custom location", nouns: "custom locations",
 		get: func(hub *armclient.Client, ctx context.Context, _ armid.ClusterID, _ string) (*armextendedlocation.CustomLocation, error) {
@@ -110,7 +111,12 @@ func locationKind(ref armclient.CustomLocationRef) nestedKind[armextendedlocatio
 			return "provisioning state " + orDash(string(locationState(loc)))
 		},
 		failure: func(*armextendedlocation.CustomLocation) string {
-			return "its provisioning state is Failed; 'arcctl customlocation show' and the cluster's CustomLocation object say why"
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if reason, err := client.CustomLocationFailure(ctx, ref); err == nil && reason != "" {
+				return reason
+			}
+			return "its provisioning state is Failed; the cluster's CustomLocation object in kubearc-system says why"
 		},
 		done: func(name string, loc *armextendedlocation.CustomLocation) string {
 			return fmt.Sprintf("Custom location '%s' is ready: namespace %s.", name, val(loc.Properties.Namespace))

@@ -137,7 +137,7 @@ func (l *locationCommands) create(cmd *cobra.Command, o *locationOptions) error 
 // location is provisioned, and prints it.
 func (l *locationCommands) writeAndWait(cmd *cobra.Command, client *armclient.Client, ref armclient.CustomLocationRef, host armid.ClusterID,
 	wait waitFlags, verb string, send func(ctx context.Context) (*armextendedlocation.CustomLocation, error)) error {
-	w := nestedWrite[armextendedlocation.CustomLocation]{kind: locationKind(ref), client: client, cluster: host, name: ref.Name,
+	w := nestedWrite[armextendedlocation.CustomLocation]{kind: locationKind(client, ref), client: client, cluster: host, name: ref.Name,
 		wait: wait, verb: verb, doing: "set up", progress: l.streams.Err}
 	loc, err := w.run(cmd.Context(), send)
 	if err != nil {

@@ -83,7 +83,7 @@ func (l *locationCommands) delete(cmd *cobra.Command, o locationDeleteOptions) e
 	if err != nil {
 		return err
 	}
-	watch := &nestedWatch[armextendedlocation.CustomLocation]{kind: locationKind(ref), hub: client, cluster: host, name: ref.Name, w: l.streams.Err}
+	watch := &nestedWatch[armextendedlocation.CustomLocation]{kind: locationKind(client, ref), hub: client, cluster: host, name: ref.Name, w: l.streams.Err}
 	if err := watch.untilDeleted(ctx, o.wait.timeout, "remove the RoleBindings of"); err != nil {
 		return err
 	}

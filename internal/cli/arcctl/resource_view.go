@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+
 	"github.com/spf13/cobra"
 
 	"github.com/kubearc/kubearc/internal/cli/armclient"
@@ -155,7 +157,7 @@ func writeResourceTable(w io.Writer, all []*armclient.Resource) error {
 		if res.ExtendedLocation != nil {
 			location = lastSegment(res.ExtendedLocation.Name)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", res.Name, orDash(resourceGroupOf(res.ID)), orDash(location), orDash(res.State().ProvisioningState))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", res.Name, orDash(groupOfResource(res.ID)), orDash(location), orDash(res.State().ProvisioningState))
 	}
 	return tw.Flush()
 }
@@ -167,4 +169,13 @@ func compactJSON(raw json.RawMessage) string {
 		return ""
 	}
 	return jsonText(v)
+}
+
+// groupOfResource is the resource group of any resource's ID, "" when it names none.
+func groupOfResource(id string) string {
+	parsed, err := arm.ParseResourceID(id)
+	if err != nil {
+		return ""
+	}
+	return parsed.ResourceGroupName
 }

@@ -62,6 +62,24 @@ func (c *Client) GetCustomLocation(ctx context.Context, ref CustomLocationRef) (
 	return customLocations().get(ctx, c, ref.scope(), ref.Name)
 }
 
+// CustomLocationFailure returns why the agent could not provision a custom location, the
+// hub's provisioningError, which the SDK's types do not hold; "" when there is none.
+func (c *Client) CustomLocationFailure(ctx context.Context, ref CustomLocationRef) (string, error) {
+	req, err := customLocations().request(ctx, c, http.MethodGet, ref.scope(), ref.Name)
+	if err != nil {
+		return "", err
+	}
+	doc, err := receive[struct {
+		Properties struct {
+			ProvisioningError string `json:"provisioningError"`
+		} `json:"properties"`
+	}](c, req, "the hub's answer", http.StatusOK)
+	if err != nil {
+		return "", err
+	}
+	return doc.Properties.ProvisioningError, nil
+}
+
 // PutCustomLocation creates or replaces a custom location and returns the hub's first
 // answer; the location is provisioned once its provisioningState is Succeeded.
 func (c *Client) PutCustomLocation(ctx context.Context, ref CustomLocationRef, body armextendedlocation.CustomLocation) (*armextendedlocation.CustomLocation, error) {
