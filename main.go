@@ -21,6 +21,8 @@ import (
 	"os"
 	"path/filepath"
 
+	uberzap "go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -28,7 +30,9 @@ import (
 
 	"github.com/kubearc/kubearc/controllers"
 	"github.com/kubearc/kubearc/internal/agent"
+	"github.com/kubearc/kubearc/internal/agentlog"
 	"github.com/kubearc/kubearc/internal/version"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // leaderElectionID is the Lease that makes sure only one agent replica speaks for the cluster.
@@ -44,6 +48,9 @@ type options struct {
 	releaseNamespace        string
 	chartCacheDir           string
 	features                string
+	logBufferBytes          int
+	logBufferLines          int
+	shippedLogLevel         string
 	zap                     zap.Options
 }
 
@@ -67,6 +74,12 @@ func parseFlags() options {
 		"Directory where downloaded extension charts are cached.")
 	flag.StringVar(&o.features, "features", os.Getenv("KUBEARC_FEATURES"),
 		"Comma-separated optional features to turn on, as az connectedk8s enable-features names them: custom-locations.")
+	flag.IntVar(&o.logBufferBytes, "log-buffer-bytes", 4<<20,
+		"Bytes of log lines held for the hub while it cannot be reached; past it the oldest lines are dropped and counted.")
+	flag.IntVar(&o.logBufferLines, "log-buffer-lines", 10_000,
+		"Log lines held for the hub while it cannot be reached; past it the oldest lines are dropped and counted.")
+	flag.StringVar(&o.shippedLogLevel, "shipped-log-level", protocol.LogLevelInfo,
+		"The least severe level of the log lines shipped to the hub: debug, info, warn or error.")
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
 	return o
@@ -81,8 +94,20 @@ func envOr(name, fallback string) string {
 
 func main() {
 	o := parseFlags()
+	ring := agentlog.NewRing(o.logBufferLines, o.logBufferBytes)
+	shipped, err := agentlog.ParseLevel(o.shippedLogLevel)
+	if err == nil {
+		// Every line is also teed, redacted, into the ring the hub is sent from.
+		o.zap.ZapOpts = append(o.zap.ZapOpts, uberzap.WrapCore(func(c zapcore.Core) zapcore.Core {
+			return zapcore.NewTee(c, agentlog.NewCore(ring, shipped))
+		}))
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 	log := ctrl.Log.WithName("setup")
+	if err != nil {
+		log.Error(err, "Invalid --shipped-log-level")
+		os.Exit(1)
+	}
 
 	features, err := agent.ParseFeatures(o.features)
 	if err != nil {
@@ -118,7 +143,8 @@ func main() {
 		o.releaseNamespace = o.namespace
 	}
 	if _, err := controllers.Setup(mgr, o.namespace, controllers.WithChartCache(o.chartCacheDir),
-		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace), controllers.WithFeatures(features)); err != nil {
+		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace), controllers.WithFeatures(features),
+		controllers.WithLogShipping(ring)); err != nil {
 		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}

@@ -21,6 +21,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -51,6 +52,7 @@ func setCapacity(n *corev1.Node, cpu string) {
 // onboard does what arcctl connectedk8s connect does: the key in the cluster, the cluster on
 // the hub with the key's public half, the hub CA, then the ArcConnection.
 func onboard(interval time.Duration) {
+	removeArcConnection() // whatever spec ran before, the cluster is onboarded afresh
 	status, body := putCluster()
 	Expect(status).To(BeElementOf(http.StatusCreated, http.StatusOK), "%v", body)
 	Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, &corev1.Secret{
@@ -106,7 +108,7 @@ var _ = Describe("ArcConnection controller", Ordered, func() {
 	})
 
 	AfterAll(func() {
-		Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, &arcv1alpha1.ArcConnection{ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName}}))).To(Succeed())
+		removeArcConnection()
 		for _, n := range nodes {
 			Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, n))).To(Succeed())
 		}
@@ -218,3 +220,13 @@ var _ = Describe("ArcConnection controller", Ordered, func() {
 			40*time.Second, 200*time.Millisecond).Should(Equal(metav1.ConditionTrue))
 	})
 })
+
+// removeArcConnection deletes the ArcConnection and waits until it is gone (its finalizer
+// runs first), so that the next spec starts without one, whatever the specs' order.
+func removeArcConnection() {
+	obj := &arcv1alpha1.ArcConnection{ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName}}
+	Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, obj))).To(Succeed())
+	Eventually(func() bool {
+		return apierrors.IsNotFound(k8sClient.Get(ctx, client.ObjectKeyFromObject(obj), obj))
+	}, 30*time.Second, 100*time.Millisecond).Should(BeTrue(), "the ArcConnection is still there")
+}

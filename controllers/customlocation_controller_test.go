@@ -254,6 +254,25 @@ var _ = Describe("CustomLocation", Ordered, func() {
 		}).Should(Succeed())
 	})
 
+	It("releases, and never deletes, a namespace it adopted, though the location asks for its deletion", func() {
+		const adopted = "cl-adopted"
+		Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: adopted}})).To(Succeed())
+		owner := protocol.CustomLocationName(locationsID + "adopter")
+		desire(locationObject("adopter", "6", adopted, true, lateRole))
+		eventually(func(g Gomega) {
+			g.Expect(hubLocation(g, owner).ProvisioningState).To(Equal(protocol.ProvisioningSucceeded))
+		}).Should(Succeed())
+		desire()
+		eventually(func(g Gomega) {
+			g.Expect(hubLocation(g, owner).ProvisioningState).To(BeEmpty(), "the agent's Deleted report removes the hub's status")
+		}).Should(Succeed())
+		namespace := &corev1.Namespace{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: adopted}, namespace)).To(Succeed())
+		Expect(namespace.DeletionTimestamp).To(BeNil())
+		Expect(namespace.Labels).NotTo(HaveKey(arcv1alpha1.CustomLocationLabel))
+		Expect(namespace.Annotations).NotTo(HaveKey(arcv1alpha1.CustomLocationIDAnnotation))
+	})
+
 	It("makes a location applied in the cluster and reports it to the hub as cluster-owned", func() {
 		local := &arcv1alpha1.CustomLocation{ObjectMeta: metav1.ObjectMeta{Name: "cl-local", Namespace: agentNamespace},
 			Spec: arcv1alpha1.CustomLocationSpec{LocationID: "local-team-a", Namespace: "cl-team-a", ClusterRoles: []string{operatorRole}}}

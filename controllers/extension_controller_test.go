@@ -207,7 +207,7 @@ var _ = Describe("Extension controller", Ordered, func() {
 			return len(list.Items)
 		}, 30*time.Second, 200*time.Millisecond).Should(BeZero())
 		if onboarded {
-			Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, &arcv1alpha1.ArcConnection{ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName}}))).To(Succeed())
+			removeArcConnection()
 			hub.cluster(http.MethodDelete, nil)
 		}
 		chartRepo.Close()

@@ -167,7 +167,7 @@ func expectHubSucceeded(version string, within time.Duration) {
 // disconnect removes the ArcConnection, the hub CA Secret and the client certificate of the
 // previous hub, so that the next onboard connects to the current hub.
 func disconnect() {
-	Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, &arcv1alpha1.ArcConnection{ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName}}))).To(Succeed())
+	removeArcConnection()
 	Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: agentNamespace, Name: "kubearc-hub-ca"}}))).To(Succeed())
 	Eventually(agentConnector.HubClient, 10*time.Second, 100*time.Millisecond).Should(BeNil())
 	key := &corev1.Secret{}

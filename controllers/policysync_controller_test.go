@@ -197,6 +197,8 @@ var _ = Describe("PolicySync", Ordered, func() {
 					"kinds":         []any{map[string]any{"apiGroups": []any{""}, "kinds": []any{"ConfigMap"}}},
 					"namespaces":    []any{denyNS},
 					"labelSelector": map[string]any{"matchExpressions": []any{map[string]any{"key": "exempt", "operator": "DoesNotExist"}}},
+					// The system namespaces are excluded whatever the assignment says.
+					"excludedNamespaces": []any{agentNamespace, "kube-system", "gatekeeper-system"},
 				},
 				"parameters": map[string]any{"labels": []any{"owner"}},
 			}))

@@ -39,6 +39,7 @@ import (
 	"github.com/kubearc/kubearc/internal/agent/gitops"
 	"github.com/kubearc/kubearc/internal/agent/policy"
 	"github.com/kubearc/kubearc/internal/agentkey"
+	"github.com/kubearc/kubearc/internal/agentlog"
 	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/desired"
 	"github.com/kubearc/kubearc/internal/helm"
@@ -98,6 +99,9 @@ func WithFeatures(features []string) Option {
 	return func(d *agent.Deps) { d.Features, d.Connector.Features = features, features }
 }
 
+// WithLogShipping ships the agent's log lines that ring holds to the hub.
+func WithLogShipping(ring *agentlog.Ring) Option { return func(d *agent.Deps) { d.LogRing = ring } }
+
 // Setup wires the agent to the manager: the Connector to the hub, every kind's reconciler,
 // the desired-state Mirror (hub → CRs) and the status Reporter (CRs → hub) with the kinds'
 // parts, and the cluster connect tunnel. namespace is the agent's own namespace.
@@ -125,11 +129,19 @@ func Setup(mgr ctrl.Manager, namespace string, opts ...Option) (*connection.Conn
 		}
 	}
 	mirror.Report, deps.Connector.Desired = reporter.Send, mirror.Set
-	err = errors.Join(mgr.Add(deps.Connector), mgr.Add(mirror), mgr.Add(reporter))
+	err = errors.Join(mgr.Add(deps.Connector), mgr.Add(mirror), mgr.Add(reporter), addLogShipper(mgr, deps))
 	if err != nil {
 		return nil, err
 	}
 	return deps.Connector, setupTunnel(mgr, deps.Connector)
+}
+
+// addLogShipper adds the Shipper of the agent's log when WithLogShipping gave a Ring.
+func addLogShipper(mgr ctrl.Manager, deps agent.Deps) error {
+	if deps.LogRing == nil {
+		return nil
+	}
+	return mgr.Add(&agentlog.Shipper{Ring: deps.LogRing, Hub: deps.Connector.HubClient, Log: ctrl.Log.WithName("agentlog")})
 }
 
 // newDeps builds what the kinds share.

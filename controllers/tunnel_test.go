@@ -21,7 +21,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
@@ -58,7 +57,7 @@ var _ = Describe("Cluster connect", Ordered, func() {
 	BeforeAll(func() { onboard(15 * time.Second) })
 
 	AfterAll(func() {
-		Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, &arcv1alpha1.ArcConnection{ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName}}))).To(Succeed())
+		removeArcConnection()
 		hub.cluster(http.MethodDelete, nil)
 	})
 

@@ -27,6 +27,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kubearc/kubearc/hub/diagnostics"
 	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/internal/version"
 )
@@ -81,6 +82,11 @@ func serveCommand() *cobra.Command {
 	f.DurationVar(&cfg.CertLifetime, "agent-cert-lifetime", 30*24*time.Hour, "lifetime of agent client certificates (renewed at two thirds)")
 	f.DurationVar(&cfg.FlushInterval, "heartbeat-flush-interval", 10*time.Second, "how often heartbeats held in memory are written to the store")
 	f.DurationVar(&cfg.WatchHistory, "watch-history", 24*time.Hour, "how long deletions are kept for agents resuming a watch")
+	f.DurationVar(&cfg.Diagnostics.LogAge, "agent-log-retention", diagnostics.DefaultLogAge, "how long the agents' log lines are kept")
+	f.Int64Var(&cfg.Diagnostics.LogBytes, "agent-log-max-bytes", diagnostics.DefaultLogBytes,
+		"the most bytes of log lines kept per cluster; the oldest go first")
+	f.DurationVar(&cfg.Diagnostics.UsageAge, "agent-usage-retention", diagnostics.DefaultUsageAge,
+		"how long the agents' CPU and memory samples are kept")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a graceful shutdown may take (and, after it, the final heartbeat flush)")
 	f.DurationVar(&cfg.BodyReadTimeout, "body-read-timeout", time.Minute, "how long a request may take to deliver its body (docs/hub-limits.md)")
 	f.IntVar(&cfg.MaxUnauthenticatedConns, "max-unauthenticated-conns", 512, "connections not yet authenticated held at once; past it a new one closes the oldest if older than --unauthenticated-min-age, else is closed")

@@ -33,6 +33,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/connectivity"
+	"github.com/kubearc/kubearc/hub/diagnostics"
 	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/store"
@@ -57,6 +58,8 @@ type API struct {
 	StatusHook func(ctx context.Context, clusterID string, items []protocol.ObjectStatus) error
 	// Limits bound what one agent may send.
 	Limits Limits
+	// Logs keeps the agents' own logs; nil serves no log endpoint.
+	Logs *diagnostics.Service
 
 	// Revocations ends the cluster's open streams when its credential stops being valid;
 	// share the hub's (auth.TokenCache's) so one signal serves every stream. Nil: its own.
@@ -91,6 +94,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+protocol.PathDesiredState, a.agentOnly(a.desiredState))
 	mux.Handle("GET "+protocol.PathWatch, a.agentOnly(a.watch))
 	mux.Handle("POST "+protocol.PathStatus, a.agentOnly(a.status))
+	if a.Logs != nil {
+		mux.Handle("POST "+protocol.PathLogs, a.agentOnly(a.logs))
+	}
 	mux.HandleFunc("/agent/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NotFound", "no agent API endpoint "+r.Method+" "+r.URL.Path)
 	})

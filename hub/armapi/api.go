@@ -27,6 +27,7 @@ import (
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/customlocations"
+	"github.com/kubearc/kubearc/hub/diagnostics"
 	"github.com/kubearc/kubearc/hub/locationresources"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/policy"
@@ -60,9 +61,14 @@ type API struct {
 	// Policy keeps policy definitions and assignments and pushes them to clusters; nil serves
 	// no policy.
 	Policy *policy.Service
+	// Diagnostics keeps the agents' logs and usage, served under /kubearc/v1; nil serves
+	// none.
+	Diagnostics *diagnostics.Service
 	// CustomLocations is the registered kind of custom locations, whose enabled resource
 	// types are listed from Catalog; nil serves no such listing.
 	CustomLocations *customlocations.Service
+	// SyncRules keeps the custom locations' resource sync rules; nil serves none.
+	SyncRules *customlocations.SyncRules
 }
 
 // Handler returns the API's routes. Bodies over the size limit are answered 413 before a
@@ -92,6 +98,10 @@ func (a *API) Handler() http.Handler {
 		a.registerCustomLocations(mux, a.CustomLocations)
 		canonical.add("enabledResourceTypes", "listEnabledResourceTypes")
 	}
+	if a.SyncRules != nil {
+		a.registerSyncRules(mux, a.SyncRules)
+		canonical.add("resourceSyncRules", "findTargetResourceGroup")
+	}
 	if a.Policy != nil {
 		a.registerPolicy(mux)
 		canonical.add(policy.DefinitionType, policy.AssignmentType)
@@ -99,6 +109,10 @@ func (a *API) Handler() http.Handler {
 	a.registerPolicyInsights(mux, canonical)
 	if a.LocationResources != nil {
 		a.registerLocationResources(mux)
+	}
+	if a.Diagnostics != nil {
+		a.registerDiagnostics(mux)
+		canonical.add("logs", "usage")
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",

@@ -53,7 +53,7 @@ func (a *API) hostedRequest(r *http.Request, k nested.Served, action auth.Action
 	}
 	sub, rg := r.PathValue("sub"), r.PathValue("rg")
 	nr := &nestedRequest{Request: r, kind: k, version: version, sub: sub, rg: rg, req: nested.Request{
-		Parent: "/subscriptions/" + sub + "/resourceGroups/" + rg, Name: r.PathValue("name"), Match: matchOf(r),
+		Parent: resourceGroupID(r), Name: r.PathValue("name"), Match: matchOf(r),
 		MayWrite: func(scope string) error {
 			_, err := a.authorize(r, auth.Write, typeConnectedClusters+"/write", scope)
 			return err

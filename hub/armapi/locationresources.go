@@ -16,6 +16,8 @@ package armapi
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/locationresources"
@@ -26,8 +28,12 @@ import (
 // more specific and win.
 const locationResourcesPath = "/subscriptions/{sub}/resourceGroups/{rg}/providers/{namespace}/{type}"
 
+// subscriptionLocationResourcesPath is the listing of a type's resources in a subscription.
+const subscriptionLocationResourcesPath = "/subscriptions/{sub}/providers/{namespace}/{type}"
+
 // registerLocationResources adds the routes of resources on custom locations.
 func (a *API) registerLocationResources(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+subscriptionLocationResourcesPath, a.locationResource(auth.Read, "read", a.listLocationResources))
 	mux.HandleFunc("GET "+locationResourcesPath, a.locationResource(auth.Read, "read", a.listLocationResources))
 	mux.HandleFunc("GET "+locationResourcesPath+"/{name}", a.locationResource(auth.Read, "read", a.getLocationResource))
 	mux.HandleFunc("PUT "+locationResourcesPath+"/{name}", a.locationResource(auth.Write, "write", a.putLocationResource))
@@ -46,11 +52,10 @@ func (a *API) locationResource(action auth.Action, verb string, fn func(*http.Re
 		if err := validateScopePath(r); err != nil {
 			return 0, nil, err
 		}
-		scope := req.ID()
 		if req.Name == "" {
-			scope = "/subscriptions/" + req.Subscription + "/resourceGroups/" + req.ResourceGroup
+			return a.listScope(r, req, fn)
 		}
-		p, err := a.authorize(r, action, req.ARMType()+"/"+verb, scope)
+		p, err := a.authorize(r, action, req.ARMType()+"/"+verb, req.ID())
 		if err != nil {
 			return 0, nil, err
 		}
@@ -59,11 +64,30 @@ func (a *API) locationResource(action auth.Action, verb string, fn func(*http.Re
 	})
 }
 
+// listScope checks a listing's scope, the resource group or the subscription (without
+// ResourceGroup): the caller may read it, or some scope within it, whose resources alone it
+// is shown (req.CanRead), as for the hub's own listings (listHosted).
+func (a *API) listScope(r *http.Request, req locationresources.Request, fn func(*http.Request, locationresources.Request) (int, any, error)) (int, any, error) {
+	scope := "/subscriptions/" + req.Subscription
+	if req.ResourceGroup != "" {
+		scope += "/resourceGroups/" + req.ResourceGroup
+	}
+	p, ok := auth.PrincipalFrom(r.Context())
+	if !ok || (!p.Can(auth.Read, scope) && !auth.Covers(scope, p.Scope)) {
+		return 0, nil, forbidden(p.Name, req.ARMType()+"/read", scope)
+	}
+	req.By = p.Name
+	req.CanWrite = func(scope string) bool { return p.Can(auth.Write, scope) }
+	return fn(r, req)
+}
+
 func (a *API) listLocationResources(r *http.Request, req locationresources.Request) (int, any, error) {
 	docs, err := a.LocationResources.List(r.Context(), req)
 	if err != nil {
 		return 0, nil, err
 	}
+	p, _ := auth.PrincipalFrom(r.Context())
+	docs = slices.DeleteFunc(docs, func(d *locationresources.Doc) bool { return !p.Can(auth.Read, d.ID) })
 	items, next, err := policyPage(r, a.PageSize, docs, func(d *locationresources.Doc) string { return d.ID })
 	return http.StatusOK, &locationresources.List{Value: items, NextLink: next}, err
 }
@@ -91,14 +115,23 @@ func (a *API) putLocationResource(r *http.Request, req locationresources.Request
 }
 
 // deleteLocationResource answers 200 once the CR is gone, 202 while it waits for an offline
-// cluster, 204 when there was no resource.
+// cluster, 204 when there was no resource. A resource deleted without its CR (which stays in
+// the cluster) is 200 with a Warning header saying why and what to do.
 func (a *API) deleteLocationResource(r *http.Request, req locationresources.Request) (int, any, error) {
-	done, err := a.LocationResources.Delete(r.Context(), req)
+	done, warning, err := a.LocationResources.Delete(r.Context(), req)
 	switch done {
 	case locationresources.Deleted:
 		return http.StatusOK, nil, err
+	case locationresources.Forgotten:
+		return http.StatusOK, &withHeaders{header: http.Header{"Warning": {warningHeader(warning)}}}, err
 	case locationresources.DeletePending:
 		return http.StatusAccepted, nil, err
 	}
 	return http.StatusNoContent, nil, err
+}
+
+// warningHeader is a Warning header (RFC 9111 5.5, as the Kubernetes API server sends them)
+// of message, a miscellaneous persistent warning (299).
+func warningHeader(message string) string {
+	return `299 kubearc-hub "` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", " ").Replace(message) + `"`
 }

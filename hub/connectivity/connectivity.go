@@ -150,6 +150,21 @@ func (t *Tracker) Counts() map[Status]int {
 	return counts
 }
 
+// Connected returns the last heartbeats of the clusters that are Connected now, for what
+// is reported per cluster (a deleted cluster, Forgotten, is not among them).
+func (t *Tracker) Connected() []store.Runtime {
+	now := t.opts.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var list []store.Runtime
+	for _, e := range t.state {
+		if t.status(e.rt, now) == Connected {
+			list = append(list, e.rt)
+		}
+	}
+	return list
+}
+
 // Flush writes every changed entry to the store in one batch.
 func (t *Tracker) Flush(ctx context.Context) error {
 	t.mu.Lock()

@@ -218,3 +218,24 @@ func TestShutdownFlushOutlivesTheServer(t *testing.T) {
 		t.Errorf("stored node count %d, want the last heartbeat's 2", got)
 	}
 }
+
+// TestConnectedListsOnlyConnectedClusters: a cluster is listed with its last heartbeat while
+// Connected, and neither once Offline nor once forgotten.
+func TestConnectedListsOnlyConnectedClusters(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(newStore(), Options{OfflineAfter: time.Minute, Now: c.now})
+	tr.SetCertificate(cluster+"-never-beat", c.t.Add(time.Hour))
+	tr.Heartbeat(cluster, protocol.Heartbeat{AgentCPUMillicores: 3})
+	if got := tr.Connected(); len(got) != 1 || got[0].ClusterID != cluster || got[0].Heartbeat.AgentCPUMillicores != 3 {
+		t.Errorf("Connected = %+v, want the one cluster that beat", got)
+	}
+	c.advance(2 * time.Minute)
+	if got := tr.Connected(); len(got) != 0 {
+		t.Errorf("Connected after the silence = %+v, want none", got)
+	}
+	tr.Heartbeat(cluster, protocol.Heartbeat{})
+	tr.Forget(cluster)
+	if got := tr.Connected(); len(got) != 0 {
+		t.Errorf("Connected after Forget = %+v, want none", got)
+	}
+}

@@ -19,8 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // ErrNotFound is what Lookup answers for a custom location that does not exist (or is not a
@@ -40,6 +38,9 @@ type Location struct {
 	ProvisioningState string
 	// Extensions are its clusterExtensionIds and their types.
 	Extensions []Extension
+	// Version is the stored version of the record read: a write conditional on it fails once
+	// the location changed, e.g. was marked Deleting (store.Precondition.With).
+	Version string
 }
 
 // Directory finds custom locations by ID.
@@ -48,17 +49,10 @@ type Directory struct {
 }
 
 // Lookup returns the custom location id; an error wrapping ErrNotFound when there is none.
+// The location is read once: its provisioningState is rendered from that record.
 func (d Directory) Lookup(ctx context.Context, id string) (*Location, error) {
-	parent, name, ok := splitID(id)
-	if !ok {
+	if _, _, ok := splitID(id); !ok {
 		return nil, fmt.Errorf("%w: %q is not a custom location's ID", ErrNotFound, id)
-	}
-	doc, err := d.Service.Get(ctx, nested.Request{Parent: parent, Name: name})
-	if _, absent := errors.AsType[*nested.NotFoundError](err); absent {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if err != nil {
-		return nil, err
 	}
 	rec, err := d.Service.Load(ctx, id)
 	if err != nil {
@@ -67,8 +61,12 @@ func (d Directory) Lookup(ctx context.Context, id string) (*Location, error) {
 	if rec == nil {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	return &Location{ID: rec.ID, Cluster: rec.Host, Namespace: rec.Namespace,
-		ProvisioningState: doc.(*Document).Properties.ProvisioningState, Extensions: rec.Extensions}, nil
+	doc, err := d.Service.Render(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	return &Location{ID: rec.ID, Cluster: rec.Host, Namespace: rec.Namespace, ProvisioningState: doc.Properties.ProvisioningState,
+		Extensions: rec.Extensions, Version: rec.ETag}, nil
 }
 
 // splitID splits a custom location's ID into its resource group's ID and its name.

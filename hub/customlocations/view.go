@@ -60,7 +60,9 @@ func view(rec *Record, desiredRV string, st *protocol.ObjectStatus) (state, fail
 	return rec.Phase, ""
 }
 
-// ClusterOwned is never true: custom locations are made through the API only.
+// ClusterOwned is never true: a custom location is an ARM resource, made through the API
+// only; the hub does not show the CustomLocations applied in a cluster, which the agent
+// reports (docs/custom-locations.md).
 func (k *Kind) ClusterOwned(string, protocol.ObjectStatus) (*Document, bool) { return nil, false }
 
 // State returns a document's provisioningState and the agent's reason when it failed.

@@ -35,21 +35,29 @@ func (s *Service) Wake(id string) {
 
 // Run converges the resources that wait for an offline cluster until ctx ends: a cluster's
 // when its tunnel opens (Wake), and every cluster's every interval, when those that waited
-// longer than the pending timeout fail.
+// longer than the pending timeout fail (a PUT) or are forgotten (a DELETE). Each round also
+// syncs the custom resources made in the clusters (syncClusters).
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
-	s.sweep(ctx, "")
+	s.round(ctx, "")
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case id := <-s.wake:
-			s.sweep(ctx, id)
+			s.round(ctx, id)
 		case <-ticker.C:
-			s.sweep(ctx, "")
+			s.round(ctx, "")
 		}
 	}
+}
+
+// round converges the pending resources of cluster (every cluster when empty), then shows
+// the custom resources made in its custom locations' namespaces.
+func (s *Service) round(ctx context.Context, cluster string) {
+	s.sweep(ctx, cluster)
+	s.syncClusters(ctx, cluster)
 }
 
 // sweep converges the pending resources of cluster (every cluster when empty).
@@ -72,7 +80,8 @@ func (s *Service) sweep(ctx context.Context, cluster string) {
 	}
 }
 
-// converge applies or deletes a pending resource's CR, or fails it once it waited too long.
+// converge applies or deletes a pending resource's CR; once it waited too long, a pending
+// apply fails and a pending deletion forgets the resource, leaving its CR in the cluster.
 func (s *Service) converge(ctx context.Context, res *store.Resource, rec *record) error {
 	_, rt, ok := s.catalog.ResourceType(rec.Type)
 	if !ok || (rec.Phase != phasePending && rec.Phase != phaseDeleting) {
@@ -81,8 +90,8 @@ func (s *Service) converge(ctx context.Context, res *store.Resource, rec *record
 	ctx, cancel := context.WithTimeout(ctx, DefaultClusterTimeout)
 	defer cancel()
 	switch {
-	case rec.Phase == phaseDeleting:
-		_, err := s.deletePending(ctx, res, rec, rt)
+	case rec.Phase == phaseDeleting: // deletePending forgets it after the pending timeout
+		_, _, err := s.deletePending(ctx, res, rec, rt)
 		return err
 	case s.now().Sub(rec.PendingSince) > s.timeout:
 		rec.Phase, rec.Error = phaseFailed, fmt.Sprintf(

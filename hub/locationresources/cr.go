@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubearc/kubearc/hub/catalog"
+	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // Labels and annotations of the CRs the hub applies, as Azure Arc names them on the objects it
@@ -128,6 +129,11 @@ func (rec *record) doc(id string) *Doc {
 	if len(rec.Status) > 0 {
 		props["status"] = rec.Status
 	}
-	return &Doc{ID: id, Name: rec.Name, Type: rec.Type, ExtendedLocation: rec.ExtendedLocation, Location: rec.Location,
+	doc := &Doc{ID: id, Name: rec.Name, Type: rec.Type, ExtendedLocation: rec.ExtendedLocation, Location: rec.Location,
 		Tags: rec.Tags, Properties: props}
+	if rec.Phase == phaseSynced {
+		doc.SystemData = &nested.SystemData{CreatedBy: "cluster", CreatedByType: nested.CreatedByCluster, CreatedAt: rec.PendingSince,
+			LastModifiedByType: nested.CreatedByCluster}
+	}
+	return doc
 }

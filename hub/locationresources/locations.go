@@ -34,6 +34,9 @@ type Location struct {
 	ProvisioningState string
 	// ExtensionTypes are the types of its clusterExtensionIds' extensions.
 	ExtensionTypes []string
+	// Version is the stored version of the location as looked up; a resource is stored only
+	// while the location is still at it (store.Precondition.With). Empty: no such condition.
+	Version string
 }
 
 // Locations finds custom locations.

@@ -17,6 +17,7 @@ package locationresources
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/kubearc/kubearc/hub/catalog"
@@ -27,6 +28,10 @@ import (
 // when the cluster is online, and the answer shows the outcome; when the cluster is offline
 // the resource stays Creating (or Updating) and Run applies it when the tunnel returns. A CR
 // the cluster refuses fails the resource and is answered with the cluster's message.
+//
+// The write is conditional on the location as looked up, so that a location deleted (marked
+// Deleting) meanwhile makes the PUT look again and be refused, rather than leave a resource
+// stored under a location that is going away.
 func (s *Service) Put(ctx context.Context, req Request, in *Input) (bool, *Doc, error) {
 	ext, rt, err := s.resourceType(req)
 	if err != nil {
@@ -35,31 +40,78 @@ func (s *Service) Put(ctx context.Context, req Request, in *Input) (bool, *Doc, 
 	if err := validateInput(req.Name, in); err != nil {
 		return false, nil, err
 	}
-	loc, err := s.location(ctx, req, in.ExtendedLocation.Name, ext)
-	if err != nil {
-		return false, nil, err
-	}
-	res, old, err := s.load(ctx, req.ID())
-	if err != nil {
-		return false, nil, err
-	}
-	rec, err := s.putRecord(req, in, loc, rt, old)
-	if err != nil {
-		return false, nil, err
-	}
-	if res == nil {
-		res = &store.Resource{ID: req.ID(), Type: rt.Type, Subscription: req.Subscription, ResourceGroup: req.ResourceGroup, ParentID: loc.ID}
-	}
-	if res, err = s.save(ctx, res, rec); err != nil {
-		return false, nil, writeError(err, loc.ID)
+	var (
+		res     *store.Resource
+		rec     *record
+		created bool
+	)
+	for attempt := 1; ; attempt++ {
+		var loc *Location
+		loc, res, rec, created, err = s.putOnce(ctx, req, in, ext, rt)
+		if id, lost := store.FailedOn(err); lost && loc != nil && strings.EqualFold(id, loc.ID) && attempt < store.MaxRaceAttempts {
+			continue // the location changed meanwhile: look it up again
+		}
+		if err != nil {
+			return false, nil, writeError(err, in.ExtendedLocation.Name)
+		}
+		break
 	}
 	applyCtx, cancel := context.WithTimeout(ctx, DefaultClusterTimeout)
 	defer cancel()
 	res, rec, err = s.applyPending(applyCtx, res, rec, rt)
 	if err != nil {
-		return false, nil, writeError(err, loc.ID)
+		return false, nil, writeError(err, rec.ExtendedLocation.Name)
 	}
-	return old == nil, rec.doc(res.ID), nil
+	return created, rec.doc(res.ID), nil
+}
+
+// putOnce is one attempt of a PUT's store write, conditional on the location as looked up
+// (loc), which it returns with the stored resource and record.
+func (s *Service) putOnce(ctx context.Context, req Request, in *Input, ext *catalog.ExtensionType, rt *catalog.ResourceType) (
+	loc *Location, res *store.Resource, rec *record, created bool, err error,
+) {
+	if loc, err = s.location(ctx, req, in.ExtendedLocation.Name, ext); err != nil {
+		return nil, nil, nil, false, err
+	}
+	res, old, err := s.load(ctx, req.ID())
+	if err != nil {
+		return loc, nil, nil, false, err
+	}
+	if rec, err = s.putRecord(req, in, loc, rt, old); err != nil {
+		return loc, nil, nil, false, err
+	}
+	if err := s.sameCR(ctx, req, loc, rt); err != nil {
+		return loc, nil, nil, false, err
+	}
+	if res == nil {
+		res = &store.Resource{ID: req.ID(), Type: rt.Type, Subscription: req.Subscription, ResourceGroup: req.ResourceGroup, ParentID: loc.ID}
+	}
+	pre := store.AsRead(res.Version)
+	if loc.Version != "" {
+		pre = pre.With(loc.ID, loc.Version)
+	}
+	if res, err = s.saveIf(ctx, res, rec, pre); err != nil {
+		return loc, nil, nil, false, err
+	}
+	return loc, res, rec, old == nil, nil
+}
+
+// sameCR refuses a resource whose CR would be another stored resource's: one of the same
+// type and name on the same location (in another resource group), since a CR is named as
+// its ARM resource in the location's namespace.
+func (s *Service) sameCR(ctx context.Context, req Request, loc *Location, rt *catalog.ResourceType) error {
+	list, err := s.store.ListResources(ctx, store.ListQuery{Type: rt.Type, ParentID: loc.ID})
+	if err != nil {
+		return fmt.Errorf("listing the resources on %s: %w", loc.ID, err)
+	}
+	for _, other := range list {
+		if strings.EqualFold(other.ID, req.ID()) || !strings.EqualFold(other.ID[strings.LastIndex(other.ID, "/")+1:], req.Name) {
+			continue
+		}
+		return conflict("The custom location '%s' already has the resource '%s' of type %s and name %s, whose custom resource is the %s %s in namespace %s: choose another name.",
+			loc.ID, other.ID, rt.Type, req.Name, rt.Kind, req.Name, loc.Namespace)
+	}
+	return nil
 }
 
 // putRecord is the record a PUT of in on loc makes of the stored record old (nil: none).
@@ -71,6 +123,8 @@ func (s *Service) putRecord(req Request, in *Input, loc *Location, rt *catalog.R
 		return rec, nil
 	}
 	switch {
+	case old.Phase == phaseSynced:
+		return nil, readOnly(req.ID(), rt)
 	case old.Phase == phaseDeleting:
 		return nil, conflict("The resource '%s' is being deleted; PUT it again once it is gone.", req.ID())
 	case !strings.EqualFold(old.ExtendedLocation.Name, rec.ExtendedLocation.Name):

@@ -42,7 +42,9 @@ type Options struct {
 	Catalog   *catalog.Catalog
 	Locations Locations
 	Clusters  Clusters
-	Log       *slog.Logger
+	// Rules place the custom resources made in a location's namespace; nil shows none.
+	Rules SyncRules
+	Log   *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// PendingTimeout is how long a PUT waits for an offline cluster before the resource
@@ -57,6 +59,7 @@ type Service struct {
 	catalog   *catalog.Catalog
 	locations Locations
 	clusters  Clusters
+	rules     SyncRules
 	log       *slog.Logger
 	now       func() time.Time
 	timeout   time.Duration
@@ -65,7 +68,7 @@ type Service struct {
 
 // New returns a Service for o.
 func New(o Options) *Service {
-	s := &Service{store: o.Store, catalog: o.Catalog, locations: o.Locations, clusters: o.Clusters, log: o.Log,
+	s := &Service{store: o.Store, catalog: o.Catalog, locations: o.Locations, clusters: o.Clusters, rules: o.Rules, log: o.Log,
 		now: o.Now, timeout: o.PendingTimeout, wake: make(chan string, 64)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -117,13 +120,18 @@ func (s *Service) load(ctx context.Context, id string) (*store.Resource, *record
 
 // save writes rec as res (whose Version is the precondition; empty: a create).
 func (s *Service) save(ctx context.Context, res *store.Resource, rec *record) (*store.Resource, error) {
+	return s.saveIf(ctx, res, rec, store.AsRead(res.Version))
+}
+
+// saveIf writes rec as res if pre holds.
+func (s *Service) saveIf(ctx context.Context, res *store.Resource, rec *record, pre store.Precondition) (*store.Resource, error) {
 	body, err := json.Marshal(rec)
 	if err != nil {
 		return nil, err
 	}
 	next := *res
 	next.Body = body
-	if _, err := s.store.PutResource(ctx, &next, store.AsRead(res.Version)); err != nil {
+	if _, err := s.store.PutResource(ctx, &next, pre); err != nil {
 		return nil, err
 	}
 	return s.store.GetResource(ctx, res.ID)
@@ -148,7 +156,8 @@ func (s *Service) Get(ctx context.Context, req Request) (*Doc, error) {
 	return rec.doc(res.ID), nil
 }
 
-// List returns the resources of the request's type in its resource group.
+// List returns the resources of the request's type in its resource group, or in its
+// subscription when ResourceGroup is empty.
 func (s *Service) List(ctx context.Context, req Request) ([]*Doc, error) {
 	if _, _, err := s.resourceType(req); err != nil {
 		return nil, err
@@ -170,16 +179,39 @@ func (s *Service) List(ctx context.Context, req Request) ([]*Doc, error) {
 
 // ResourcesOn returns the IDs of the resources on the custom location id: a location with
 // resources on it cannot be deleted (hub/customlocations answers 409).
+// Those made in the cluster and shown read-only do not count: they go with the location.
 func (s *Service) ResourcesOn(ctx context.Context, id string) ([]string, error) {
+	list, err := s.recordsOn(ctx, id)
 	var ids []string
+	for _, r := range list {
+		if r.rec.Phase != phaseSynced {
+			ids = append(ids, r.res.ID)
+		}
+	}
+	return ids, err
+}
+
+// stored is a stored resource and its record.
+type stored struct {
+	res *store.Resource
+	rec *record
+}
+
+// recordsOn returns the resources on the custom location id.
+func (s *Service) recordsOn(ctx context.Context, id string) ([]stored, error) {
+	var out []stored
 	for _, t := range armTypes(s.catalog) {
 		list, err := s.store.ListResources(ctx, store.ListQuery{Type: t, ParentID: id})
 		if err != nil {
 			return nil, fmt.Errorf("listing the resources on %s: %w", id, err)
 		}
 		for _, res := range list {
-			ids = append(ids, res.ID)
+			var rec record
+			if err := json.Unmarshal(res.Body, &rec); err != nil {
+				return nil, fmt.Errorf("decoding %s: %w", res.ID, err)
+			}
+			out = append(out, stored{res: res, rec: &rec})
 		}
 	}
-	return ids, nil
+	return out, nil
 }

@@ -24,6 +24,8 @@ package locationresources
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/nested"
 )
 
 // ExtendedLocationType is the only extendedLocation type resources on a custom location have.
@@ -65,6 +67,9 @@ type Doc struct {
 	// Properties are the stored spec, with provisioningState, the CR's status as status, and
 	// provisioningError when it failed.
 	Properties map[string]any `json:"properties"`
+	// SystemData marks a resource made in the cluster (createdByType Cluster); nil for one
+	// made through the API.
+	SystemData *nested.SystemData `json:"systemData,omitempty"`
 }
 
 // List is a listing.

@@ -40,6 +40,17 @@ func (s *Service[R, P, D]) Get(ctx context.Context, req Request) (any, error) {
 	return nil, notFound
 }
 
+// Render returns the document of rec, a stored record of a resource group's kind as Load
+// returned it, with the state its host's agent reported.
+func (s *Service[R, P, D]) Render(ctx context.Context, rec P) (D, error) {
+	v, err := s.views(ctx, rec.Base().Host)
+	if err != nil {
+		var none D
+		return none, err
+	}
+	return v.render(rec), nil
+}
+
 // ListPage returns the listing of the hub's resources of a cluster, then those applied in
 // the cluster.
 func (s *Service[R, P, D]) ListPage(ctx context.Context, clusterID string) (any, error) {

@@ -79,10 +79,7 @@ type Assignment struct {
 	// Location is echoed as the client wrote it.
 	Location   string               `json:"location,omitempty"`
 	Properties AssignmentProperties `json:"properties"`
-	// EvaluationRequest is the token of the last compliance scan asked of the clusters it
-	// applies to (RequestEvaluation); it is in every PolicySync of it.
-	EvaluationRequest string            `json:"evaluationRequest,omitempty"`
-	Audit             nested.SystemData `json:"audit"`
+	Audit      nested.SystemData    `json:"audit"`
 }
 
 // Name is the assignment's name.

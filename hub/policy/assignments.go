@@ -65,7 +65,7 @@ func (s *Service) putAssignmentOnce(ctx context.Context, req Request, in *putInp
 		if err != nil {
 			return nil, err
 		}
-		a.Version, a.EvaluationRequest, a.Audit = prev.Version, prev.EvaluationRequest, s.touch(req.By, &prev.Audit)
+		a.Version, a.Audit = prev.Version, s.touch(req.By, &prev.Audit)
 	}
 	if err := s.save(ctx, a, parent, store.AsRead(versionOf(old)), req.By); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ package policy
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,7 +85,7 @@ func TestParseDefinition(t *testing.T) {
 	}{
 		{"valid", definitionJSON(labelsTemplate), ""},
 		{"another mode is stored as it is", `{"mode": "All", "policyRule": {"if": {"field": "type", "equals": "x"}, "then": {"effect": "modify"}}}`, ""},
-		{"template in JSON", definitionJSON(`{"apiVersion": "templates.gatekeeper.sh/v1beta1", "kind": "ConstraintTemplate",
+		{"template in JSON", definitionJSON(`{"apiVersion": "templates.gatekeeper.sh/v1", "kind": "ConstraintTemplate",
 			"metadata": {"name": "k8sx"}, "spec": {"crd": {"spec": {"names": {"kind": "K8sX"}}},
 			"targets": [{"target": "admission.k8s.gatekeeper.sh", "rego": "package x"}]}}`), ""},
 		{"literal effect", definitionJSON(labelsTemplate, `"[parameters('effect')]"`, `"Audit"`), ""},
@@ -103,12 +104,20 @@ func TestParseDefinition(t *testing.T) {
 		{"not base64", definitionJSON(labelsTemplate, `"content": "`, `"content": "%%%`), "templateInfo.content"},
 		{"not YAML", definitionJSON("a: [b"), "not a Gatekeeper ConstraintTemplate"},
 		{"wrong apiVersion", definitionJSON(tmpl("templates.gatekeeper.sh/v1", "v1")), "apiVersion"},
-		{"wrong kind", definitionJSON(tmpl("kind: ConstraintTemplate", "kind: Template")), "kind is 'Template'"},
+		{"wrong kind", definitionJSON(tmpl("kind: ConstraintTemplate", "kind: Template")), "kind 'Template'"},
+		{"v1beta1, which the agent does not apply", definitionJSON(tmpl("templates.gatekeeper.sh/v1", "templates.gatekeeper.sh/v1beta1")), "set apiVersion: templates.gatekeeper.sh/v1"},
+		{"an unknown template field", definitionJSON(tmpl("  targets:", "  targetz: []\n  targets:")), `unknown field "targetz"`},
+		{"a constraint kind that is no kind", definitionJSON(strings.ReplaceAll(strings.ReplaceAll(labelsTemplate, "K8sRequiredLabels", "K8s_Labels"), "k8srequiredlabels", "k8s_labels")), "'K8s_Labels' is not a kind"},
+		{"a label selector with an unknown field", definitionJSON(labelsTemplate, `"[parameters('selector')]"`, `{"matchLabel": {"a": "b"}}`), "then.details.labelSelector"},
+		{"a label selector with an unknown operator", definitionJSON(labelsTemplate, `"[parameters('selector')]"`, `{"matchExpressions": [{"key": "tier", "operator": "Near"}]}`), "then.details.labelSelector"},
+		{"a label selector default that is none", definitionJSON(labelsTemplate, `"labels": {"type": "Array"}`, `"labels": {"type": "Array", "defaultValue": []}`,
+			`"selector": {"type": "Object", "defaultValue": {}}`, `"selector": {"type": "Object", "defaultValue": {"matchLabels": {"a": "not a value"}}}`), "then.details.labelSelector"},
+		{"a literal label selector", definitionJSON(labelsTemplate, `"[parameters('selector')]"`, `{"matchExpressions": [{"key": "tier", "operator": "Exists"}]}`), ""},
 		{"no constraint kind", definitionJSON(tmpl("kind: K8sRequiredLabels", "shortNames: [x]")), "spec.crd.spec.names.kind"},
 		{"name not the kind", definitionJSON(tmpl("name: k8srequiredlabels", "name: labels")), "metadata.name"},
 		{"no target", definitionJSON(noTargets), "spec.targets"},
 		{"other target", definitionJSON(tmpl("admission.k8s.gatekeeper.sh", "other")), "spec.targets[0].target"},
-		{"no rego", definitionJSON(tmpl("rego: |", "code: []\n      x: |")), "neither rego nor code"},
+		{"no rego", definitionJSON(strings.Split(labelsTemplate, "      rego: |")[0]), "neither rego nor code"},
 		{"long display name", strings.Replace(definitionJSON(labelsTemplate), `"mode"`, `"displayName": "`+strings.Repeat("x", 129)+`", "mode"`, 1), "properties.displayName"},
 		{"metadata not an object", strings.Replace(definitionJSON(labelsTemplate), `"mode"`, `"metadata": [], "mode"`, 1), "properties.metadata"},
 	} {
@@ -147,6 +156,9 @@ func TestResolve(t *testing.T) {
 			Parameters: json.RawMessage(`{"labels":["team"],"paths":["/var"]}`)}},
 		{name: "disabled", params: `{"labels": {"value": ["team"]}, "effect": {"value": "disabled"}}`},
 		{name: "property missing in the value", params: `{"labels": {"value": ["team"]}, "limits": {"value": {}}}`, wantErr: "no property 'paths'"},
+		{name: "a selector that is none", params: `{"labels": {"value": []}, "selector": {"value": {"matchLabel": {"a": "b"}}}}`, wantErr: "then.details.labelSelector"},
+		{name: "a selector the API server refuses", params: `{"labels": {"value": []}, "selector": {"value": {"matchExpressions": [{"key": "a", "operator": "In"}]}}}`,
+			wantErr: "then.details.labelSelector"},
 	} {
 		a := &Assignment{ID: id, Properties: AssignmentProperties{EnforcementMode: tt.mode, NonComplianceMessages: []NonComplianceMessage{{Message: "label it"}}}}
 		_ = json.Unmarshal([]byte(tt.params), &a.Properties.Parameters)
@@ -174,6 +186,36 @@ func TestBuiltinsLoad(t *testing.T) {
 	for _, d := range defs {
 		if !d.Kubernetes() || d.Properties.PolicyType != PolicyTypeBuiltIn || d.Properties.DisplayName == "" || !strings.HasPrefix(d.ID, builtinPrefix) {
 			t.Errorf("built-in %s: Kubernetes %v, policyType %q, displayName %q", d.ID, d.Kubernetes(), d.Properties.PolicyType, d.Properties.DisplayName)
+		}
+	}
+}
+
+// TestBuiltinsExcludeKubearcsNamespace: the built-ins' default excludedNamespaces name
+// kubearc's agent namespace (not Azure's azure-arc, which kubearc does not run in), with
+// kube-system and gatekeeper-system, as their descriptions say.
+func TestBuiltinsExcludeKubearcsNamespace(t *testing.T) {
+	defs, err := loadBuiltins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range defs {
+		p := d.Properties.Parameters["excludedNamespaces"]
+		if p == nil {
+			t.Errorf("%s has no excludedNamespaces parameter", d.ID)
+			continue
+		}
+		var defaults []string
+		if err := json.Unmarshal(p.DefaultValue, &defaults); err != nil {
+			t.Fatalf("%s: %v", d.ID, err)
+		}
+		desc, _ := json.Marshal(p.Metadata)
+		for _, ns := range []string{"kube-system", "gatekeeper-system", "kubearc-system"} {
+			if !slices.Contains(defaults, ns) || !strings.Contains(string(desc), ns) {
+				t.Errorf("%s: excludedNamespaces defaults to %v, described %s; want %s in both", d.ID, defaults, desc, ns)
+			}
+		}
+		if slices.Contains(defaults, "azure-arc") || strings.Contains(string(desc), "azure-arc") {
+			t.Errorf("%s: excludedNamespaces defaults to %v, described %s; want no azure-arc", d.ID, defaults, desc)
 		}
 	}
 }

@@ -16,53 +16,22 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/google/uuid"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
-
-// AssignmentInfo is what the PolicyInsights API needs of an assignment.
-type AssignmentInfo struct {
-	ID, Name, DefinitionID string
-	// Scope and NotScopes say which clusters it applies to (Applies).
-	Scope     string
-	NotScopes []string
-	// DisplayName is the assignment's displayName.
-	DisplayName string
-	// Pushed says a PolicySync of it reaches the clusters it applies to: its definition is of
-	// mode Microsoft.Kubernetes.Data and its effect is not disabled.
-	Pushed bool
-}
-
-// Assignments returns the assignments that may apply to clusters within scope (a
-// subscription, resource group or cluster ID): those at the scope, above it or below it, as an
-// unfiltered Azure listing at the scope, sorted by ID.
-func (s *Service) Assignments(ctx context.Context, scope string) ([]AssignmentInfo, error) {
-	sc, err := ParseScope(scope)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.loadState(ctx, sc.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	var out []AssignmentInfo
-	for _, a := range st.assignments {
-		p := a.Properties
-		if !(ListFilter{}).keeps(p.Scope, p.PolicyDefinitionID, scope) {
-			continue
-		}
-		out = append(out, AssignmentInfo{ID: a.ID, Name: a.Name(), DefinitionID: p.PolicyDefinitionID, Scope: p.Scope,
-			NotScopes: p.NotScopes, DisplayName: p.DisplayName, Pushed: st.entry(a).spec != nil})
-	}
-	return out, nil
-}
 
 // RequestEvaluation asks the agents of the clusters within scope (a subscription, resource
 // group or cluster ID) to report the compliance of the assignments that apply to them again at
-// once: every such assignment gets a new EvaluationRequest token, the same for all, in its
-// PolicySync on every cluster it applies to (those outside scope report again too).
+// once: each of those clusters' PolicySyncs gets a new EvaluationRequest token, the same for
+// all. The token is written as desired changes of those clusters only, computed from the
+// assignments as read and on the condition that they are unchanged (as the resync writes);
+// the assignments themselves are never written, so a caller that may trigger an evaluation in
+// one resource group changes nothing of a subscription's assignment or its other clusters.
 func (s *Service) RequestEvaluation(ctx context.Context, scope string) error {
 	sc, err := ParseScope(scope)
 	if err != nil {
@@ -77,41 +46,60 @@ func (s *Service) RequestEvaluation(ctx context.Context, scope string) error {
 		return err
 	}
 	token := uuid.NewString()
-	for _, a := range st.assignments {
-		if e := st.entry(a); e.spec == nil || !appliesToAny(e, clusters) {
-			continue
-		}
-		if err := retry("policy assignment", a.Name(), func() error { return s.requestOnce(ctx, a.ID, token) }); err != nil {
+	for _, c := range clusters {
+		err := retry("connected cluster", c.ID, func() error {
+			err := s.requestOnce(ctx, st, c.ID, token)
+			if store.LostRace(err) {
+				// An assignment changed meanwhile: read the policy again for the next try.
+				if fresh, loadErr := s.loadState(ctx, sc.Subscription); loadErr == nil {
+					st = fresh
+				}
+			}
+			return err
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// requestOnce sets the evaluation token of the assignment id and pushes it.
-func (s *Service) requestOnce(ctx context.Context, id, token string) error {
-	a, err := s.loadAssignment(ctx, id)
-	if err != nil || a == nil {
-		return err
+// requestOnce writes the PolicySyncs of the assignments that apply to the cluster, with the
+// evaluation token, if those assignments are unchanged since st was read.
+func (s *Service) requestOnce(ctx context.Context, st *state, clusterID, token string) error {
+	p := &plan{related: map[string]string{}}
+	for _, e := range st.applying(clusterID) {
+		if e.spec == nil {
+			continue
+		}
+		p.relate(e.versions)
+		p.changes = append(p.changes, store.DesiredChange{ClusterID: clusterID, Kind: protocol.KindPolicySync, Name: e.name,
+			Spec: withEvaluationRequest(e.spec, token)})
 	}
-	sc, err := ParseScope(a.Properties.Scope)
-	if err != nil {
-		return err
+	if len(p.changes) == 0 {
+		return nil
 	}
-	parent, err := s.parentCluster(ctx, sc)
-	if err != nil {
-		return err
+	if err := s.store.PutDesired(ctx, p.related, p.changes...); err != nil {
+		return fmt.Errorf("requesting an evaluation of %s: %w", clusterID, err)
 	}
-	a.EvaluationRequest = token
-	return s.save(ctx, a, parent, store.IfVersion(a.Version), hubWriter)
+	return nil
 }
 
-// appliesToAny reports whether e applies to one of the clusters.
-func appliesToAny(e *entry, clusters []*store.Resource) bool {
-	for _, c := range clusters {
-		if e.applies(c.ID) {
-			return true
-		}
+// evaluationRequestOf returns the evaluation token of a PolicySync spec, "" for none.
+func evaluationRequestOf(spec json.RawMessage) string {
+	var ps protocol.PolicySyncSpec
+	if len(spec) == 0 || json.Unmarshal(spec, &ps) != nil {
+		return ""
 	}
-	return false
+	return ps.EvaluationRequest
+}
+
+// withEvaluationRequest returns spec with the evaluation token set.
+func withEvaluationRequest(spec json.RawMessage, token string) json.RawMessage {
+	var ps protocol.PolicySyncSpec
+	if err := json.Unmarshal(spec, &ps); err != nil {
+		return spec
+	}
+	ps.EvaluationRequest = token
+	return encodeSpec(&ps)
 }

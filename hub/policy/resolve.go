@@ -45,7 +45,7 @@ func Resolve(def *Definition, a *Assignment) (*protocol.PolicySyncSpec, error) {
 		AssignmentID: a.ID, DefinitionID: def.ID, DisplayName: a.Properties.DisplayName,
 		EnforcementAction: enforcementAction(r, a.Properties.EnforcementMode), Template: def.rule.template,
 		Match:   match(&r.details),
-		Message: a.message(), EvaluationRequest: a.EvaluationRequest,
+		Message: a.message(),
 	}
 	if present(r.details.Values) && string(r.details.Values) != "{}" {
 		spec.Parameters = r.details.Values
@@ -128,6 +128,9 @@ func (kr *kubernetesRule) resolve(values map[string]any) (*resolvedRule, error) 
 		if sh, used := detailShapes[name]; used && !sh.fits(details[name]) {
 			return nil, fmt.Errorf("%s.then.details.%s must be %s, not %s", ruleField, name, sh.noun, describe(details[name]))
 		}
+	}
+	if err := checkLabelSelector(details["labelSelector"]); err != nil {
+		return nil, fmt.Errorf("%s.then.details.labelSelector: %w", ruleField, err)
 	}
 	raw, _ := json.Marshal(details)
 	r := &resolvedRule{effect: strings.ToLower(effect)}

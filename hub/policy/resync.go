@@ -122,8 +122,17 @@ func (s *Service) reconcile(ctx context.Context, st *state, cluster *store.Resou
 	for _, e := range st.applying(cluster.ID) {
 		p.relate(e.versions)
 		keep[e.name] = e.spec != nil || e.broken
-		if e.spec != nil && !sameJSON(current[e.name], e.spec) {
-			p.changes = append(p.changes, store.DesiredChange{ClusterID: cluster.ID, Kind: protocol.KindPolicySync, Name: e.name, Spec: e.spec})
+		if e.spec == nil {
+			continue
+		}
+		// The evaluation token is the cluster's (RequestEvaluation), not the assignment's:
+		// keep the one the cluster has.
+		want := e.spec
+		if token := evaluationRequestOf(current[e.name]); token != "" {
+			want = withEvaluationRequest(e.spec, token)
+		}
+		if !sameJSON(current[e.name], want) {
+			p.changes = append(p.changes, store.DesiredChange{ClusterID: cluster.ID, Kind: protocol.KindPolicySync, Name: e.name, Spec: want})
 		}
 	}
 	for name, spec := range current {

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/kubearc/kubearc/hub/nested"
+	"github.com/kubearc/kubearc/pkg/policytemplate"
 )
 
 // Effects of a Kubernetes definition that kubearc enforces, lower case.
@@ -171,7 +172,35 @@ func checkDetail(parent, name string, v any, params parameters) error {
 	if !sh.fits(v) {
 		return nested.Invalid("The property '%s' must be %s, or [parameters('name')] of one.", field, sh.noun)
 	}
+	if name == "labelSelector" && !hasExpression(v) {
+		if err := checkLabelSelector(v); err != nil {
+			return nested.Invalid("The property '%s' is invalid: %v.", field, err)
+		}
+	}
 	return nil
+}
+
+// hasExpression reports whether v holds a parameter expression anywhere.
+func hasExpression(v any) bool {
+	found := false
+	_, _ = walk(v, "", func(_, s string) (any, error) {
+		if e, _, err := parseString(s); e != nil || err != nil {
+			found = true
+		}
+		return s, nil
+	})
+	return found
+}
+
+// checkLabelSelector checks a labelSelector (as decoded JSON) as the agent will: a
+// Kubernetes label selector, strictly; an empty one is left out of the constraint.
+func checkLabelSelector(v any) error {
+	raw, _ := json.Marshal(v) // decoded JSON: cannot fail
+	if !present(raw) || string(raw) == "{}" {
+		return nil
+	}
+	_, err := policytemplate.LabelSelector(raw)
+	return err
 }
 
 // checkExpressionOf checks that s, when an expression, is one kubearc evaluates and names a

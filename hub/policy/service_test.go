@@ -15,10 +15,10 @@
 package policy
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -70,8 +70,14 @@ func newFixture(t testing.TB) *fixture {
 // written at the same moment as an assignment may be.
 func (f *fixture) cluster(name string) *store.Resource {
 	f.t.Helper()
-	res := &store.Resource{ID: rgScope + "/providers/Microsoft.Kubernetes/connectedClusters/" + name, Type: clusterType,
-		Subscription: testSub, ResourceGroup: "edge", Body: json.RawMessage(`{"properties": {}}`)}
+	return f.clusterIn("edge", name)
+}
+
+// clusterIn stores the cluster name of the resource group group.
+func (f *fixture) clusterIn(group, name string) *store.Resource {
+	f.t.Helper()
+	res := &store.Resource{ID: subScope + "/resourceGroups/" + group + "/providers/Microsoft.Kubernetes/connectedClusters/" + name, Type: clusterType,
+		Subscription: testSub, ResourceGroup: group, Body: json.RawMessage(`{"properties": {}}`)}
 	if _, err := f.st.PutResource(f.t.Context(), res, store.Always()); err != nil {
 		f.t.Fatal(err)
 	}
@@ -191,39 +197,55 @@ func TestClusterChangesOfANewCluster(t *testing.T) {
 	}
 }
 
-// TestRequestEvaluation: a new token reaches the PolicySyncs of the assignments that apply to
-// clusters of the scope; others keep theirs.
+// TestRequestEvaluation: a new token reaches the PolicySyncs of the clusters of the scope
+// only; the assignments are not written (a subscription's keeps its version), the clusters
+// outside the scope are untouched, and the resync keeps the clusters' tokens.
 func TestRequestEvaluation(t *testing.T) {
 	f := newFixture(t)
 	c := f.cluster("c1")
+	outside := f.clusterIn("other", "c2")
 	a := f.assign(subScope, "no-privilege", noPrivilegeInput)
-	other := f.assign(subScope+"/resourceGroups/other", "elsewhere", noPrivilegeInput)
+	disabled := f.assign(rgScope, "off", `{"properties": {"policyDefinitionId": "`+noPrivilegeID+`", "parameters": {"effect": {"value": "disabled"}}}}`)
+	before, err := f.svc.loadAssignment(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := protocol.PolicySyncName(a.ID)
+	outsideSpec := f.syncs(outside)[name]
 	tokens := make([]string, 0, 2)
 	for range 2 {
 		if err := f.svc.RequestEvaluation(t.Context(), rgScope); err != nil {
 			t.Fatal(err)
 		}
-		tokens = append(tokens, f.syncs(c)[protocol.PolicySyncName(a.ID)].EvaluationRequest)
+		tokens = append(tokens, f.syncs(c)[name].EvaluationRequest)
 	}
 	if tokens[0] == "" || tokens[0] == tokens[1] {
 		t.Errorf("evaluation tokens %q, want a new one each time", tokens)
 	}
-	if got, err := f.svc.loadAssignment(t.Context(), other.ID); err != nil || got.EvaluationRequest != "" {
-		t.Errorf("an assignment of another resource group got a token: %+v, %v", got, err)
+	if got, ok := f.syncs(c)[protocol.PolicySyncName(disabled.ID)]; ok {
+		t.Errorf("a disabled assignment got a PolicySync with the evaluation: %+v", got)
 	}
-}
-
-// TestAssignmentsOfAScope lists what may apply within a scope, for PolicyInsights.
-func TestAssignmentsOfAScope(t *testing.T) {
-	f := newFixture(t)
-	_ = f.assign(subScope, "sub", noPrivilegeInput)
-	_ = f.assign(rgScope, "rg", `{"properties": {"policyDefinitionId": "`+noPrivilegeID+`", "parameters": {"effect": {"value": "disabled"}}}}`)
-	_ = f.assign(subScope+"/resourceGroups/other", "other", noPrivilegeInput)
-	infos, err := f.svc.Assignments(context.Background(), rgScope)
-	if err != nil || len(infos) != 2 {
-		t.Fatalf("Assignments = %+v, %v; want the subscription's and the resource group's", infos, err)
+	if after, err := f.svc.loadAssignment(t.Context(), a.ID); err != nil || after.Version != before.Version {
+		t.Errorf("the subscription's assignment went from version %s to %+v, %v; want it not written", before.Version, after, err)
 	}
-	if infos[0].Name != "sub" || !infos[0].Pushed || infos[0].DefinitionID != noPrivilegeID || infos[0].Scope != subScope || infos[1].Name != "rg" || infos[1].Pushed {
-		t.Errorf("Assignments = %+v", infos)
+	if got := f.syncs(outside)[name]; got.EvaluationRequest != "" || !reflect.DeepEqual(got, outsideSpec) {
+		t.Errorf("the PolicySync of a cluster outside the scope became %+v, want it untouched", got)
+	}
+	if fixed, err := f.svc.Resync(t.Context(), []*store.Resource{c, outside}); err != nil || fixed != 0 {
+		t.Errorf("Resync = %d, %v; want nothing to repair", fixed, err)
+	}
+	if got := f.syncs(c)[name].EvaluationRequest; got != tokens[1] {
+		t.Errorf("after a resync the token is %q, want the cluster's %q", got, tokens[1])
+	}
+	// A resync that must rewrite the PolicySync (here: lost) keeps the token too.
+	if err := f.st.PutDesired(t.Context(), nil, store.DesiredChange{ClusterID: c.ID, Kind: protocol.KindPolicySync, Name: name,
+		Spec: withEvaluationRequest(encodeSpec(&protocol.PolicySyncSpec{AssignmentID: a.ID, Template: "stale"}), tokens[1])}); err != nil {
+		t.Fatal(err)
+	}
+	if fixed, err := f.svc.Resync(t.Context(), []*store.Resource{c}); err != nil || fixed != 1 {
+		t.Errorf("Resync = %d, %v; want the stale PolicySync repaired", fixed, err)
+	}
+	if got := f.syncs(c)[name]; got.EvaluationRequest != tokens[1] || got.Template == "stale" {
+		t.Errorf("after a repair the PolicySync is %+v, want the assignment's with the cluster's token %q", got, tokens[1])
 	}
 }

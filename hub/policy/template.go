@@ -16,14 +16,10 @@ package policy
 
 import (
 	"encoding/base64"
-	"fmt"
-	"slices"
 	"strings"
 
-	templatesv1 "github.com/open-policy-agent/frameworks/constraint/pkg/apis/templates/v1"
-	"sigs.k8s.io/yaml"
-
 	"github.com/kubearc/kubearc/hub/nested"
+	"github.com/kubearc/kubearc/pkg/policytemplate"
 )
 
 // Template sources of a Kubernetes definition's templateInfo.sourceType.
@@ -35,12 +31,6 @@ const (
 // MaxTemplateBytes bounds a ConstraintTemplate: it travels to every cluster an assignment of
 // its definition applies to.
 const MaxTemplateBytes = 256 << 10
-
-// gatekeeperTarget is the one target Gatekeeper enforces templates for.
-const gatekeeperTarget = "admission.k8s.gatekeeper.sh"
-
-// templateAPIVersions are the ConstraintTemplate versions Gatekeeper serves.
-var templateAPIVersions = []string{"templates.gatekeeper.sh/v1", "templates.gatekeeper.sh/v1beta1"}
 
 // templateInfo is where a Kubernetes definition's ConstraintTemplate comes from.
 type templateInfo struct {
@@ -74,43 +64,15 @@ func (ti *templateInfo) content(fetched string) (string, error) {
 	return "", nested.Invalid("The property '%s.sourceType' is '%s'; it must be %s or %s.", templateField, ti.SourceType, SourceBase64, SourcePublic)
 }
 
-// checkTemplate checks that content is a Gatekeeper ConstraintTemplate (YAML or JSON), as
-// Gatekeeper would take it; from names where it came from in messages.
+// checkTemplate checks that content is a Gatekeeper ConstraintTemplate (YAML or JSON) that
+// the agent applies, with the agent's own check (policytemplate); from names where it came
+// from in messages.
 func checkTemplate(content, from string) error {
 	if len(content) > MaxTemplateBytes {
 		return nested.Invalid("The ConstraintTemplate of %s is larger than %d bytes.", from, MaxTemplateBytes)
 	}
-	var ct templatesv1.ConstraintTemplate
-	if err := yaml.Unmarshal([]byte(content), &ct); err != nil {
-		return nested.Invalid("The ConstraintTemplate of %s is not a Gatekeeper ConstraintTemplate in YAML or JSON: %v.", from, err)
-	}
-	if err := templateProblem(&ct); err != nil {
+	if _, err := policytemplate.Parse(content); err != nil {
 		return nested.Invalid("The ConstraintTemplate of %s is invalid: %v.", from, err)
-	}
-	return nil
-}
-
-// templateProblem returns what Gatekeeper would refuse in ct, naming the field.
-func templateProblem(ct *templatesv1.ConstraintTemplate) error {
-	kind := ct.Spec.CRD.Spec.Names.Kind
-	switch {
-	case !slices.Contains(templateAPIVersions, ct.APIVersion):
-		return fmt.Errorf("apiVersion is '%s'; it must be %s", ct.APIVersion, strings.Join(templateAPIVersions, " or "))
-	case ct.Kind != "ConstraintTemplate":
-		return fmt.Errorf("kind is '%s'; it must be ConstraintTemplate", ct.Kind)
-	case kind == "":
-		return fmt.Errorf("spec.crd.spec.names.kind, the constraint kind, is required")
-	case ct.Name != strings.ToLower(kind):
-		return fmt.Errorf("metadata.name is '%s'; Gatekeeper requires the lower-case spec.crd.spec.names.kind, '%s'", ct.Name, strings.ToLower(kind))
-	case len(ct.Spec.Targets) != 1:
-		return fmt.Errorf("spec.targets has %d targets; Gatekeeper requires exactly one", len(ct.Spec.Targets))
-	}
-	t := ct.Spec.Targets[0]
-	switch {
-	case t.Target != gatekeeperTarget:
-		return fmt.Errorf("spec.targets[0].target is '%s'; it must be %s", t.Target, gatekeeperTarget)
-	case strings.TrimSpace(t.Rego) == "" && len(t.Code) == 0:
-		return fmt.Errorf("spec.targets[0] has neither rego nor code")
 	}
 	return nil
 }

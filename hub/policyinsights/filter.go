@@ -72,10 +72,21 @@ type predicate[R any] func(R) bool
 // filterForms says what $filter supports, for error messages.
 const filterForms = "comparisons 'Field eq value' and 'Field ne value' (a quoted string, or true or false), combined with and, or, not and parentheses"
 
+// maxFilterBytes and maxFilterDepth bound a $filter, so that a request cannot make the
+// recursive-descent parser use unbounded memory and stack; the filters the Azure SDK and
+// arcctl send are far below both.
+const (
+	maxFilterBytes = 4 << 10
+	maxFilterDepth = 32
+)
+
 // parseFilter compiles an OData $filter over fields; an empty filter matches everything.
 func parseFilter[R any](s string, f fields[R]) (predicate[R], error) {
 	if strings.TrimSpace(s) == "" {
 		return func(R) bool { return true }, nil
+	}
+	if len(s) > maxFilterBytes {
+		return nil, queryError("The $filter is %d bytes long; the hub takes at most %d (4 KiB).", len(s), maxFilterBytes)
 	}
 	toks, err := tokenize(s)
 	if err != nil {
@@ -93,7 +104,7 @@ func parseFilter[R any](s string, f fields[R]) (predicate[R], error) {
 }
 
 func filterError[R any](filter, why string, f fields[R]) error {
-	return queryError("The $filter '%s' is not supported: %s. The hub supports %s, on the fields %s.", filter, why, filterForms, f.names())
+	return queryError("The $filter '%s' is not supported: %s. The hub supports %s, on the fields %s.", excerpt(filter), why, filterForms, f.names())
 }
 
 // parser is a recursive-descent parser of a $filter:
@@ -106,6 +117,8 @@ type parser[R any] struct {
 	toks   []token
 	pos    int
 	fields fields[R]
+	// depth is how many "not" and "(" enclose the current position.
+	depth int
 }
 
 func (p *parser[R]) peek() token { return p.toks[p.pos] }
@@ -132,7 +145,7 @@ func (p *parser[R]) unexpected(want string) error {
 	if t.kind == tokEnd {
 		return syntaxError("expected %s at the end", want)
 	}
-	return syntaxError("expected %s at '%s' (character %d)", want, t.text, t.pos+1)
+	return syntaxError("expected %s at '%s' (character %d)", want, excerpt(t.text), t.pos+1)
 }
 
 func (p *parser[R]) or() (predicate[R], error) {
@@ -156,6 +169,11 @@ func (p *parser[R]) chain(kw string, operand func() (predicate[R], error), join 
 }
 
 func (p *parser[R]) unary() (predicate[R], error) {
+	if p.depth > maxFilterDepth {
+		return nil, syntaxError("'not' and parentheses nest deeper than %d (character %d)", maxFilterDepth, p.peek().pos+1)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	switch {
 	case p.keyword("not"):
 		inner, err := p.unary()
@@ -185,7 +203,7 @@ func (p *parser[R]) comparison() (predicate[R], error) {
 	}
 	fl, ok := p.fields.lookup(name.text)
 	if !ok {
-		return nil, syntaxError("unknown field '%s'", name.text)
+		return nil, syntaxError("unknown field '%s'", excerpt(name.text))
 	}
 	p.next()
 	var negate bool

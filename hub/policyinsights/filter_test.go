@@ -106,3 +106,38 @@ func TestParseFilterRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFilterBounds: a $filter longer than 4 KiB, or nested deeper than 32, is refused
+// before it costs the hub memory or stack, and an error quotes only the start of the input.
+func TestParseFilterBounds(t *testing.T) {
+	const cmp = "isCompliant eq true"
+	for _, tt := range []struct {
+		filter string
+		why    string // "" when the filter is taken
+	}{
+		{strings.Repeat("(", 32) + cmp + strings.Repeat(")", 32), ""},
+		{strings.Repeat("not ", 32) + cmp, ""},
+		{strings.Repeat("(", 33) + cmp + strings.Repeat(")", 33), "nest deeper than 32"},
+		{strings.Repeat("not (", 17) + cmp + strings.Repeat(")", 17), "nest deeper than 32"},
+		{strings.Repeat("(", 1<<20), "is 1048576 bytes long; the hub takes at most 4096 (4 KiB)"},
+		{cmp + strings.Repeat(" or "+cmp, 300), "the hub takes at most 4096"},
+		{"complianceState eq 'A' " + strings.Repeat("x", 3000), "expected 'and', 'or' or the end at 'xxx"},
+		{strings.Repeat("y", 3000) + " eq 'A'", "unknown field 'yyy"},
+	} {
+		_, err := parseFilter(tt.filter, testFields)
+		if tt.why == "" {
+			if err != nil {
+				t.Errorf("%.40q…: %v", tt.filter, err)
+			}
+			continue
+		}
+		var qe *QueryError
+		if !errors.As(err, &qe) || !strings.Contains(err.Error(), tt.why) {
+			t.Errorf("%.40q…: %v, want a QueryError saying %q", tt.filter, err, tt.why)
+			continue
+		}
+		if len(err.Error()) > 1000 {
+			t.Errorf("%.40q…: the error is %d bytes long, want the filter quoted in part", tt.filter, len(err.Error()))
+		}
+	}
+}

@@ -73,5 +73,5 @@ func parseOrderBy[R any](orderBy string, f fields[R], timestamp func(R) time.Tim
 func isDirection(s string) bool { return strings.EqualFold(s, "asc") || strings.EqualFold(s, "desc") }
 
 func orderByError[R any](orderBy string, f fields[R]) error {
-	return queryError("The $orderby '%s' is not supported. The hub orders by comma-separated fields, each with asc or desc (desc when left out), among Timestamp, %s.", orderBy, f.names())
+	return queryError("The $orderby '%s' is not supported. The hub orders by comma-separated fields, each with asc or desc (desc when left out), among Timestamp, %s.", excerpt(orderBy), f.names())
 }

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Query holds the OData options of a request.
@@ -77,7 +78,7 @@ func count(opts map[string]string, name string, low int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < low {
-		return 0, queryError("The query option %s must be a whole number of at least %d, not '%s'.", name, low, s)
+		return 0, queryError("The query option %s must be a whole number of at least %d, not '%s'.", name, low, excerpt(s))
 	}
 	return n, nil
 }
@@ -90,7 +91,7 @@ func instant(opts map[string]string, name string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, queryError("The query option %s must be a time in RFC 3339 form such as 2026-01-02T15:04:05Z, not '%s'.", name, s)
+		return time.Time{}, queryError("The query option %s must be a time in RFC 3339 form such as 2026-01-02T15:04:05Z, not '%s'.", name, excerpt(s))
 	}
 	return t, nil
 }
@@ -118,4 +119,20 @@ func page[T any](all []T, q *Query, size int) ([]T, string) {
 		return all[start:stop], strconv.Itoa(stop)
 	}
 	return all[start:stop], ""
+}
+
+// maxQuoteBytes is how much of a user's input an error message quotes.
+const maxQuoteBytes = 100
+
+// excerpt returns s, or its first maxQuoteBytes bytes (cut at a character boundary) and an
+// ellipsis when it is longer, for quoting user input in an error message.
+func excerpt(s string) string {
+	if len(s) <= maxQuoteBytes {
+		return s
+	}
+	cut := maxQuoteBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

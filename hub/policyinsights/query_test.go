@@ -49,11 +49,15 @@ func TestParseQueryRefuses(t *testing.T) {
 		{url.Values{"$apply": {"groupby((ResourceId))"}}, "$apply is not supported; the hub answers $filter, $top, $orderby, $from, $to and $skiptoken"},
 		{url.Values{"$Select": {"ResourceId"}}, "$select is not supported"},
 		{url.Values{"$expand": {"PolicyEvaluationDetails"}}, "$expand is not supported"},
+		{url.Values{"$top": {strings.Repeat("9x", 5000)}}, "$top must be a whole number of at least 1, not '9x9x"},
 	} {
 		_, err := ParseQuery(tt.values)
 		var qe *QueryError
 		if !errors.As(err, &qe) || !strings.Contains(err.Error(), tt.why) {
-			t.Errorf("%v: %v, want a QueryError saying %q", tt.values, err, tt.why)
+			t.Errorf("%.80v: %v, want a QueryError saying %q", tt.values, err, tt.why)
+		}
+		if len(err.Error()) > 1000 {
+			t.Errorf("%.80v: the error is %d bytes long, want the input quoted in part", tt.values, len(err.Error()))
 		}
 	}
 }

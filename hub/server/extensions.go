@@ -26,6 +26,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/agentprofile"
 	"github.com/kubearc/kubearc/hub/catalog"
+	"github.com/kubearc/kubearc/hub/customlocations"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/store"
@@ -57,8 +58,9 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 	// request.
 	resourcesOn := func(ctx context.Context, id string) ([]string, error) { return h.resources.ResourcesOn(ctx, id) }
 	ext, locations := registerKinds(h.kinds, h.catalog, h.tracker, resourcesOn, h.cfg.Log)
-	h.customLocations = locations
-	h.policy, err = policy.NewService(policy.Options{Store: h.notifying, Catalog: h.catalog, Extensions: ext, Log: h.cfg.Log, Now: h.cfg.Now})
+	h.customLocations, h.syncRules = locations, customlocations.NewSyncRules(h.notifying, h.cfg.Now)
+	h.policy, err = policy.NewService(policy.Options{Store: h.notifying, Catalog: h.catalog, Extensions: ext, Log: h.cfg.Log, Now: h.cfg.Now,
+		Fetcher: h.cfg.PolicyFetcher})
 	if err != nil {
 		return err
 	}

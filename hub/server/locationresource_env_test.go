@@ -157,7 +157,7 @@ func (l *storeLocations) Lookup(ctx context.Context, id string) (*locationresour
 		return nil, err
 	}
 	loc := &locationresources.Location{ID: res.ID, Cluster: doc.Properties.HostResourceID, Namespace: doc.Properties.Namespace,
-		ProvisioningState: doc.Properties.ProvisioningState}
+		ProvisioningState: doc.Properties.ProvisioningState, Version: res.Version}
 	for _, ext := range doc.Properties.ClusterExtensionIDs {
 		extRes, err := l.store.GetResource(ctx, ext)
 		if err != nil {
@@ -186,13 +186,14 @@ type locationWorld struct {
 }
 
 // newLocationWorld sets up a locationWorld; bind makes the RoleBinding the agent would, for
-// the custom-location identity in the location's namespace.
-func newLocationWorld(t testing.TB, bind bool) *locationWorld {
+// the custom-location identity in the location's namespace; configure changes the hub's
+// configuration (startResourceHub).
+func newLocationWorld(t testing.TB, bind bool, configure ...func(*server.Config)) *locationWorld {
 	t.Helper()
 	cfg := kubeConfig(t)
 	w := &locationWorld{t: t, admin: kubernetes.NewForConfigOrDie(cfg), dyn: dynamic.NewForConfigOrDie(cfg)}
 	w.namespace = fmt.Sprintf("loc-%d", worlds.Add(1))
-	w.hub = startResourceHub(t)
+	w.hub = startResourceHub(t, configure...)
 	w.cluster = armid.ClusterID{Subscription: "00000000-0000-0000-0000-00000000000b", ResourceGroup: "rg-b", Name: "cluster-1"}
 	forwarder, err := tunnel.NewForwarder(cfg, logr.Discard())
 	if err != nil {
@@ -222,8 +223,9 @@ func (w *locationWorld) waitForTunnel() {
 	w.t.Fatalf("the cluster's tunnel did not open: %v", err)
 }
 
-// startResourceHub starts a hub with the tests' catalog and storeLocations.
-func startResourceHub(t testing.TB) *hubtest.Hub {
+// startResourceHub starts a hub with the tests' catalog and storeLocations, then what
+// configure changes.
+func startResourceHub(t testing.TB, configure ...func(*server.Config)) *hubtest.Hub {
 	t.Helper()
 	catalogFile := filepath.Join(t.TempDir(), "catalog.yaml")
 	if err := os.WriteFile(catalogFile, []byte(locationCatalog), 0o600); err != nil {
@@ -232,6 +234,9 @@ func startResourceHub(t testing.TB) *hubtest.Hub {
 	locations := &storeLocations{}
 	h, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: t.TempDir(), Configure: func(cfg *server.Config) {
 		cfg.CatalogFile, cfg.Locations = catalogFile, locations
+		for _, c := range configure {
+			c(cfg)
+		}
 	}})
 	if err != nil {
 		t.Fatalf("starting hub: %v", err)

@@ -35,7 +35,7 @@ func (h *Hub) locationResources(st store.Store, o tunnel.Options) (*locationreso
 		locations = directory{customlocations.Directory{Service: h.customLocations}}
 	}
 	resources = locationresources.New(locationresources.Options{Store: st, Catalog: h.catalog, Locations: locations,
-		Clusters: tunnels, Log: h.cfg.Log, Now: h.cfg.Now, PendingTimeout: h.cfg.LocationResourceTimeout})
+		Clusters: tunnels, Rules: h.syncRules, Log: h.cfg.Log, Now: h.cfg.Now, PendingTimeout: h.cfg.LocationResourceTimeout})
 	return resources, tunnels
 }
 
@@ -55,5 +55,5 @@ func (d directory) Lookup(ctx context.Context, id string) (*locationresources.Lo
 		types = append(types, ext.Type)
 	}
 	return &locationresources.Location{ID: loc.ID, Cluster: loc.Cluster, Namespace: loc.Namespace,
-		ProvisioningState: loc.ProvisioningState, ExtensionTypes: types}, nil
+		ProvisioningState: loc.ProvisioningState, ExtensionTypes: types, Version: loc.Version}, nil
 }

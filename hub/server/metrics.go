@@ -44,6 +44,7 @@ func newMetrics(tracker *connectivity.Tracker) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests,
 		clusterCollector{tracker: tracker},
+		agentUsageCollector{tracker: tracker},
 	)
 	return m
 }

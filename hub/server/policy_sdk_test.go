@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -28,13 +29,19 @@ import (
 	armkc "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armpolicy"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/policy"
+	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // TestAzureSDKManagesPolicyDefinitions drives policy definitions with armpolicy v1.0.0,
 // unchanged: the built-ins, and custom definitions with an inline and a PublicURL template.
 func TestAzureSDKManagesPolicyDefinitions(t *testing.T) {
-	th := newTestHub(t)
+	// The template server listens on loopback over http, which the hub refuses unless told.
+	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) {
+		cfg.PolicyFetcher = &policy.Fetcher{AllowLoopback: true, AllowHTTP: true}
+	}})
 	ctx := context.Background()
 	c := sdkClient(th, armpolicy.NewDefinitionsClient)
 
@@ -259,4 +266,35 @@ func extensionsOf(t *testing.T, th *testHub, group, cluster string) []string {
 		}
 	}
 	return out
+}
+
+// TestPolicyPublicURLNeverReachesTheHubsNetwork: as configured in production, the hub refuses
+// a PublicURL template on loopback (here the hub itself, and a server beside it) with a 400
+// naming templateInfo.url that says why, and never reaches it.
+func TestPolicyPublicURLNeverReachesTheHubsNetwork(t *testing.T) {
+	th := newTestHub(t)
+	ctx := context.Background()
+	c := sdkClient(th, armpolicy.NewDefinitionsClient)
+	var hits atomic.Int32
+	beside := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte(namespaceLabelsTemplate))
+	}))
+	defer beside.Close()
+	for _, u := range []string{
+		th.URL + "/subscriptions/" + sub + "/providers/Microsoft.Authorization/policyDefinitions?api-version=2025-03-01",
+		beside.URL + "/template.yaml",
+		"https://169.254.169.254/metadata/instance",
+	} {
+		_, err := c.CreateOrUpdate(ctx, "internal", labelsDefinition(map[string]any{"sourceType": "PublicURL", "url": u}), nil)
+		wantBadRequest(t, u, err, "templateInfo.url")
+		if err == nil || !strings.Contains(err.Error(), "resolves to an address the hub does not fetch from") {
+			t.Errorf("%s: %v, want the 400 to say the address is refused", u, err)
+		}
+	}
+	_, err := c.CreateOrUpdate(ctx, "plain-http", labelsDefinition(map[string]any{"sourceType": "PublicURL", "url": "http://example.com/t.yaml"}), nil)
+	wantBadRequest(t, "plain http", err, "must be an https URL")
+	if hits.Load() != 0 {
+		t.Errorf("the server beside the hub was reached %d times, want none", hits.Load())
+	}
 }

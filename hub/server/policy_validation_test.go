@@ -100,13 +100,17 @@ func TestPolicyDefinitionValidation(t *testing.T) {
 		def   armpolicy.Definition
 		field string
 	}{
-		{"not a ConstraintTemplate", template("kind: ConstraintTemplate", "kind: ConfigMap"), "kind is 'ConfigMap'"},
+		{"not a ConstraintTemplate", template("kind: ConstraintTemplate", "kind: ConfigMap"), "kind 'ConfigMap'"},
+		{"v1beta1, which the agent does not apply", template("templates.gatekeeper.sh/v1", "templates.gatekeeper.sh/v1beta1"), "set apiVersion: templates.gatekeeper.sh/v1"},
+		{"a label selector the agent refuses", details(good(), "labelSelector", map[string]any{"matchExpressions": []any{map[string]any{"key": "a", "operator": "Near"}}}),
+			"then.details.labelSelector"},
+		{"a label selector with an unknown field", details(good(), "labelSelector", map[string]any{"matchLabel": map[string]any{"a": "b"}}), "then.details.labelSelector"},
 		{"name is not the kind", template("name: k8snamespacelabels", "name: labels"), "metadata.name"},
 		{"other apiVersion", template("templates.gatekeeper.sh/v1", "templates.gatekeeper.sh/v2"), "apiVersion"},
-		{"no rego", template("rego: |", "engine: |"), "spec.targets[0]"},
+		{"an unknown template field (no rego)", template("rego: |", "engine: |"), "unknown field"},
 		{"not base64", labelsDefinition(map[string]any{"sourceType": "Base64Encoded", "content": "%%%"}), "templateInfo.content"},
 		{"no templateInfo", labelsDefinition(nil), "templateInfo"},
-		{"a URL that is not http", labelsDefinition(map[string]any{"sourceType": "PublicURL", "url": "file:///etc/passwd"}), "templateInfo.url"},
+		{"a URL that is not https", labelsDefinition(map[string]any{"sourceType": "PublicURL", "url": "file:///etc/passwd"}), "templateInfo.url"},
 		{"undefined parameter", details(good(), "namespaces", "[parameters('nope')]"), "the parameter 'nope'"},
 		{"wrong parameter type", details(good(), "namespaces", "[parameters('effect')]"), "then.details.namespaces"},
 		{"unsupported expression", details(good(), "namespaces", "[concat('a')]"), "then.details.namespaces"},

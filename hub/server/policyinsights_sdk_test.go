@@ -357,12 +357,17 @@ func TestPolicyInsightsRefusesWhatItCannotAnswer(t *testing.T) {
 		{&pi.QueryOptions{Filter: to.Ptr("isCompliant eq 'yes'")}, "compared with true or false"},
 		{&pi.QueryOptions{Apply: to.Ptr("groupby((ResourceId))")}, "$apply is not supported"},
 		{&pi.QueryOptions{OrderBy: to.Ptr("owner desc")}, "$orderby 'owner desc' is not supported"},
+		{&pi.QueryOptions{Filter: to.Ptr(strings.Repeat("(", 5000))}, "the hub takes at most 4096 (4 KiB)"},
+		{&pi.QueryOptions{Filter: to.Ptr(strings.Repeat("not ", 40) + "isCompliant eq true")}, "nest deeper than 32"},
 	} {
 		_, err := c.NewListQueryResultsForSubscriptionPager(latestStates, sub, tc.opts, nil).NextPage(context.Background())
 		var respErr *azcore.ResponseError
 		if !errors.As(err, &respErr) || respErr.StatusCode != http.StatusBadRequest || respErr.ErrorCode != "InvalidQueryParameterValue" ||
 			!strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want a 400 saying %q", tc.opts, err, tc.want)
+		}
+		if respErr != nil && len(respErr.Error()) > 4096 {
+			t.Errorf("%+v: the 400 is %d bytes long, want the user's input cut short", tc.opts, len(respErr.Error()))
 		}
 	}
 

@@ -35,6 +35,7 @@ import (
 	"github.com/kubearc/kubearc/hub/catalog"
 	"github.com/kubearc/kubearc/hub/connectivity"
 	"github.com/kubearc/kubearc/hub/customlocations"
+	"github.com/kubearc/kubearc/hub/diagnostics"
 	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/locationresources"
 	"github.com/kubearc/kubearc/hub/nested"
@@ -72,6 +73,9 @@ type Config struct {
 	CatalogFile string
 	// BookmarkInterval is how often an idle watch stream carries a bookmark (default 30s).
 	BookmarkInterval time.Duration
+	// Diagnostics is the retention of the agents' logs and usage (zero fields: the
+	// defaults of diagnostics.Retention).
+	Diagnostics diagnostics.Retention
 	// AgentLimits bound what one agent may send (report size, statuses per report,
 	// cluster-owned objects per cluster); zero fields take agentapi's defaults.
 	AgentLimits agentapi.Limits
@@ -95,6 +99,9 @@ type Config struct {
 	// PolicyResyncInterval is how often the clusters written lately get their policy
 	// assignments' PolicySyncs repaired (default 1m; every cluster's at start-up).
 	PolicyResyncInterval time.Duration
+	// PolicyFetcher fetches policy definitions' PublicURL templates; nil reaches public https
+	// URLs only (policy.Fetcher). Tests whose template servers listen on loopback opt in here.
+	PolicyFetcher *policy.Fetcher
 	// LocationResourceTimeout is how long a resource on a custom location waits for its
 	// offline cluster before it fails (default 30m).
 	LocationResourceTimeout time.Duration
@@ -136,13 +143,17 @@ type Hub struct {
 	kinds   *nested.Registry
 	// customLocations is the registered kind of custom locations.
 	customLocations *customlocations.Service
-	policy          *policy.Service
+	// syncRules are the custom locations' resource sync rules.
+	syncRules *customlocations.SyncRules
+	policy    *policy.Service
 	// admission counts the connections not authenticated yet, against their cap.
 	admission *admission
 	// agents is the agent API; it tells which client certificates authenticate.
 	agents *agentapi.API
 	// resources keeps the resources on custom locations.
 	resources *locationresources.Service
+	// diagnostics keeps the agents' logs and usage.
+	diagnostics *diagnostics.Service
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -248,11 +259,15 @@ func (h *Hub) routes() http.Handler {
 	st, broadcaster := h.notifying, h.broadcaster
 	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
 		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog, Policy: h.policy, CustomLocations: h.customLocations,
+		SyncRules:      h.syncRules,
 		PolicyInsights: &policyinsights.Service{Store: st, Evaluations: h.policy, Now: h.cfg.Now, PageSize: h.cfg.PageSize}}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,
 		StatusHook: h.kinds.StatusesReported, Limits: h.cfg.AgentLimits, Revocations: h.tokens.Revocations}
 	h.agents = agents
+	h.diagnostics = &diagnostics.Service{Store: st, Retention: h.cfg.Diagnostics, Log: h.cfg.Log,
+		Revocations: h.tokens.Revocations, Now: h.cfg.Now}
+	arm.Diagnostics, agents.Logs = h.diagnostics, h.diagnostics
 	authn := &auth.Authenticator{Store: h.tokens, Now: h.cfg.Now}
 	m := newMetrics(h.tracker)
 
@@ -344,6 +359,7 @@ func (h *Hub) background(ctx context.Context) {
 	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
 	wg.Go(func() { h.policy.Run(ctx, h.cfg.PolicyResyncInterval) })
 	wg.Go(func() { h.resources.Run(ctx, time.Minute) })
+	wg.Go(func() { h.diagnostics.Run(ctx, time.Minute) })
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {

@@ -132,8 +132,8 @@ type Store interface {
 	// *ConditionError (ErrConflict or ErrNotFound) and writes nothing.
 	PutResource(ctx context.Context, r *Resource, pre Precondition, changes ...DesiredChange) (created bool, err error)
 	// DeleteResource deletes a resource, its children and, when it is a connectedCluster,
-	// its desired state, runtime and statuses, if pre holds; ErrNotFound when it does not
-	// exist.
+	// its desired state, runtime, statuses, log and usage series, if pre holds; ErrNotFound
+	// when it does not exist.
 	DeleteResource(ctx context.Context, id string, pre Precondition, changes ...DesiredChange) error
 	// ListResources returns the matching resources ordered by case-folded ID.
 	ListResources(ctx context.Context, q ListQuery) ([]*Resource, error)
@@ -152,7 +152,9 @@ type Store interface {
 	// CompactDesired forgets deletions older than before; watches from before them get ErrGone.
 	CompactDesired(ctx context.Context, before time.Time) error
 
-	// PutRuntimes writes a batch of agent-reported runtime states.
+	// PutRuntimes writes a batch of agent-reported runtime states, and adds the usage of each
+	// one's last heartbeat (agentCpuMillicores, agentMemoryBytes at LastHeartbeat) to its
+	// cluster's usage series, once per heartbeat time. Runtimes of missing clusters are skipped.
 	PutRuntimes(ctx context.Context, rs []Runtime) error
 	// ListRuntimes returns every stored runtime state, to warm the hub's memory at start.
 	ListRuntimes(ctx context.Context) ([]Runtime, error)
@@ -163,6 +165,18 @@ type Store interface {
 	PutStatuses(ctx context.Context, clusterID string, u StatusUpdate) error
 	// ListStatuses returns a cluster's stored statuses.
 	ListStatuses(ctx context.Context, clusterID string) ([]protocol.ObjectStatus, error)
+
+	// AppendLogs stores a batch of a cluster's agent log in one transaction and removes the
+	// cluster's oldest batches past r; ErrNotFound when the cluster does not exist.
+	AppendLogs(ctx context.Context, clusterID string, b LogBatch, r LogRetention) error
+	// ListLogs returns a cluster's stored log batches selected by q, oldest first; none for
+	// an unknown cluster.
+	ListLogs(ctx context.Context, clusterID string, q LogQuery) ([]LogBatch, error)
+	// ListUsage returns a cluster's usage samples from since on, oldest first.
+	ListUsage(ctx context.Context, clusterID string, since time.Time) ([]UsageSample, error)
+	// PruneDiagnostics removes the log batches received before logsBefore and the usage
+	// samples taken before usageBefore, of every cluster.
+	PruneDiagnostics(ctx context.Context, logsBefore, usageBefore time.Time) error
 
 	// CreateToken stores a new token.
 	CreateToken(ctx context.Context, t *Token) error

@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 
+	"github.com/kubearc/kubearc/internal/agentlog"
 	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/desired"
 	"github.com/kubearc/kubearc/internal/helm"
@@ -56,6 +57,8 @@ type Deps struct {
 	ReleaseName, ReleaseNamespace string
 	// Features are the optional features turned on (ParseFeatures), sorted.
 	Features []string
+	// LogRing, when set, holds the agent's log lines to ship to the hub.
+	LogRing *agentlog.Ring
 }
 
 // Enabled reports whether the optional feature is turned on.

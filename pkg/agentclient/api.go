@@ -16,6 +16,7 @@ package agentclient
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -46,6 +47,30 @@ func (c *Client) ReportStatus(ctx context.Context, statuses []protocol.ObjectSta
 	return c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathStatus, protocol.StatusReport{Items: statuses}, nil)
 }
 
+// SendLogs ships a batch of the agent's own log, gzip-compressed.
+func (c *Client) SendLogs(ctx context.Context, b protocol.LogBatch) error {
+	return c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathLogs, gzipped{b}, nil)
+}
+
+// gzipped is a request body sent as gzip-compressed JSON (Content-Encoding: gzip).
+type gzipped struct{ v any }
+
+// encodeBody returns in as JSON, compressed when it is gzipped, and its Content-Encoding.
+func encodeBody(in any) ([]byte, string, error) {
+	g, compress := in.(gzipped)
+	if !compress {
+		data, err := json.Marshal(in)
+		return data, "", err
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(g.v); err != nil {
+		return nil, "", err
+	}
+	err := zw.Close()
+	return buf.Bytes(), "gzip", err
+}
+
 // call sends in (nil: no body) as JSON and decodes a 2xx answer into out (nil: ignored).
 // Other answers become a *HubError.
 func (c *Client) call(ctx context.Context, hc *http.Client, method, path string, in, out any) error {
@@ -72,12 +97,13 @@ func (c *Client) call(ctx context.Context, hc *http.Client, method, path string,
 // send makes one request; the caller closes the answer's body.
 func (c *Client) send(ctx context.Context, hc *http.Client, method, path string, in any) (*http.Response, error) {
 	var body io.Reader
+	encoding := ""
 	if in != nil {
-		data, err := json.Marshal(in)
+		data, enc, err := encodeBody(in)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: encoding the request: %w", method, path, err)
 		}
-		body = bytes.NewReader(data)
+		body, encoding = bytes.NewReader(data), enc
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
 	if err != nil {
@@ -87,6 +113,9 @@ func (c *Client) send(ctx context.Context, hc *http.Client, method, path string,
 	req.Header.Set("Accept", "application/json")
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if encoding != "" {
+		req.Header.Set("Content-Encoding", encoding)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

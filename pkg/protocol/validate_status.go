@@ -87,30 +87,30 @@ func (s *ObjectStatus) Validate() error {
 	case !resourceVersionRE.MatchString(s.ObservedResourceVersion):
 		return invalid("observedResourceVersion", "the decimal resourceVersion of a desired object, or empty")
 	}
-	if err := checkPayload(s.Status); err != nil {
+	if err := checkPayload("status", s.Status, MaxStatusBytes); err != nil {
 		return err
 	}
 	return s.validateKind()
 }
 
-// checkPayload checks a status payload's size, that it is an object (or absent), and every
-// value in it.
-func checkPayload(raw json.RawMessage) error {
+// checkPayload checks a JSON object payload (a status, a log line's fields) named field: its
+// size of at most maxBytes, that it is an object (or absent), and every value in it.
+func checkPayload(field string, raw json.RawMessage, maxBytes int) error {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return nil
 	}
-	if len(raw) > MaxStatusBytes {
-		return invalid("status", "at most %d bytes of JSON", MaxStatusBytes)
+	if len(raw) > maxBytes {
+		return invalid(field, "at most %d bytes of JSON", maxBytes)
 	}
 	if !utf8.Valid(raw) {
-		return invalid("status", "valid UTF-8")
+		return invalid(field, "valid UTF-8")
 	}
 	var v any
 	if raw[0] != '{' || json.Unmarshal(raw, &v) != nil {
-		return invalid("status", "a JSON object")
+		return invalid(field, "a JSON object")
 	}
-	return checkValue("status", v, 1)
+	return checkValue(field, v, 1)
 }
 
 // checkValue checks one decoded JSON value at path and what it holds.

@@ -44,18 +44,32 @@ func (s *Store) PutRuntimes(ctx context.Context, rs []store.Runtime) error {
 			return err
 		}
 		defer func() { _ = stmt.Close() }()
+		usage, err := tx.PrepareContext(ctx, insertUsage)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = usage.Close() }()
 		for _, r := range rs {
-			heartbeat, err := json.Marshal(r.Heartbeat)
-			if err != nil {
-				return fmt.Errorf("encode heartbeat of %s: %w", r.ClusterID, err)
-			}
-			if _, err := stmt.ExecContext(ctx, key(r.ClusterID), r.ClusterID, string(heartbeat),
-				formatTime(r.LastHeartbeat), formatTime(r.CertificateNotAfter)); err != nil {
+			if err := putRuntime(ctx, stmt, usage, r); err != nil {
 				return fmt.Errorf("runtime of %s: %w", r.ClusterID, err)
 			}
 		}
 		return nil
 	})
+}
+
+// putRuntime writes one runtime and, after a heartbeat, its usage sample.
+func putRuntime(ctx context.Context, runtime, usage *sql.Stmt, r store.Runtime) error {
+	heartbeat, err := json.Marshal(r.Heartbeat)
+	if err != nil {
+		return fmt.Errorf("encode heartbeat: %w", err)
+	}
+	if _, err := runtime.ExecContext(ctx, key(r.ClusterID), r.ClusterID, string(heartbeat),
+		formatTime(r.LastHeartbeat), formatTime(r.CertificateNotAfter)); err != nil || r.LastHeartbeat.IsZero() {
+		return err
+	}
+	_, err = usage.ExecContext(ctx, key(r.ClusterID), formatTime(r.LastHeartbeat), r.Heartbeat.AgentCPUMillicores, r.Heartbeat.AgentMemoryBytes)
+	return err
 }
 
 // ListRuntimes returns every stored runtime, ordered by case-folded cluster ID.

@@ -34,6 +34,7 @@ func TestCheckRefusesNamespacesNoLocationMayTake(t *testing.T) {
 		{name: "no id", spec: protocol.CustomLocationSpec{Namespace: "apps"}, wantErr: "locationId"},
 		{name: "not a DNS label", spec: protocol.CustomLocationSpec{LocationID: "id", Namespace: "Apps_1"}, wantErr: "not a DNS label"},
 		{name: "system namespace", spec: protocol.CustomLocationSpec{LocationID: "id", Namespace: "kube-system"}, wantErr: "system namespace"},
+		{name: "default namespace", spec: protocol.CustomLocationSpec{LocationID: "id", Namespace: "default"}, wantErr: "system namespace"},
 		{name: "the agent's", spec: protocol.CustomLocationSpec{LocationID: "id", Namespace: agentNS}, wantErr: "the agent's own"},
 		{name: "bad role", spec: protocol.CustomLocationSpec{LocationID: "id", Namespace: "apps", ClusterRoles: []string{"a/b"}}, wantErr: `"a/b"`},
 	}

@@ -30,7 +30,12 @@ import (
 )
 
 // reservedNamespaces are the system namespaces no location may take.
-var reservedNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
+var reservedNamespaces = []string{"kube-system", "kube-public", "kube-node-lease", "default"}
+
+// createdAnnotation marks a namespace the agent created for a custom location (its value is
+// the location's ARM ID): only such a namespace is deleted with its location
+// (deleteNamespaceOnDelete). A namespace that existed before is adopted, and only released.
+const createdAnnotation = "arc.kubearc.io/created-for-custom-location"
 
 // checkNamespace says why namespace cannot be a location's, agentNamespace being the
 // agent's own; nil when it can.
@@ -69,9 +74,11 @@ func (r *Reconciler) claimNamespace(ctx context.Context, cl *arcv1alpha1.CustomL
 	return r.labelNamespace(ctx, cl, ns)
 }
 
-// createNamespace creates the location's namespace, labelled for it.
+// createNamespace creates the location's namespace, labelled for it and marked as the
+// agent's (createdAnnotation).
 func (r *Reconciler) createNamespace(ctx context.Context, cl *arcv1alpha1.CustomLocation) error {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: cl.Spec.Namespace}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: cl.Spec.Namespace,
+		Annotations: map[string]string{createdAnnotation: cl.Spec.LocationID}}}
 	markNamespace(ns, cl)
 	if err := r.Create(ctx, ns); err != nil {
 		return rbacFailed("Creating the namespace "+cl.Spec.Namespace+" failed", err)
@@ -114,9 +121,10 @@ func markNamespace(ns *corev1.Namespace, cl *arcv1alpha1.CustomLocation) {
 	metav1.SetMetaDataAnnotation(&ns.ObjectMeta, arcv1alpha1.CustomLocationIDAnnotation, cl.Spec.LocationID)
 }
 
-// leaveNamespace deletes the location's namespace when the spec asks, else removes the
-// label and annotation that name the location. A namespace another location holds, or none
-// holds, is left alone.
+// leaveNamespace deletes the location's namespace when the spec asks and the agent created
+// it (createdAnnotation), else removes the label and annotation that name the location: a
+// namespace the location adopted is never deleted with it. A namespace another location
+// holds, or none holds, is left alone.
 func (r *Reconciler) leaveNamespace(ctx context.Context, cl *arcv1alpha1.CustomLocation) error {
 	ns := &corev1.Namespace{}
 	err := r.APIReader.Get(ctx, client.ObjectKey{Name: cl.Spec.Namespace}, ns)
@@ -126,7 +134,7 @@ func (r *Reconciler) leaveNamespace(ctx context.Context, cl *arcv1alpha1.CustomL
 	if err != nil {
 		return err
 	}
-	if cl.Spec.DeleteNamespace {
+	if cl.Spec.DeleteNamespace && ns.Annotations[createdAnnotation] != "" {
 		return client.IgnoreNotFound(r.Delete(ctx, ns))
 	}
 	patch := client.MergeFromWithOptions(ns.DeepCopy(), client.MergeFromWithOptimisticLock{})

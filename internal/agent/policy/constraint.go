@@ -16,6 +16,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/open-policy-agent/gatekeeper/v3/pkg/mutation/match"
 	"github.com/open-policy-agent/gatekeeper/v3/pkg/wildcard"
@@ -24,13 +25,19 @@ import (
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/pkg/policytemplate"
 )
 
 // renderConstraint builds ps's constraint of kind, named after ps: spec.match from
 // Gatekeeper's own Match type, spec.enforcementAction and spec.parameters, labelled with ps
 // and annotated with the assignment it enforces.
 func renderConstraint(ps *arcv1alpha1.PolicySync, kind string) (*unstructured.Unstructured, error) {
-	matchSpec, err := runtime.DefaultUnstructuredConverter.ToUnstructured(gatekeeperMatch(ps.Spec.Match))
+	if sel := ps.Spec.Match.LabelSelector; sel != nil {
+		if err := policytemplate.CheckLabelSelector(sel); err != nil {
+			return nil, fmt.Errorf("spec.match.labelSelector: %w", err)
+		}
+	}
+	matchSpec, err := runtime.DefaultUnstructuredConverter.ToUnstructured(gatekeeperMatch(ps.Spec.Match, systemNamespaces(ps.Namespace)))
 	if err != nil {
 		return nil, fmt.Errorf("converting spec.match: %w", err)
 	}
@@ -49,10 +56,24 @@ func renderConstraint(ps *arcv1alpha1.PolicySync, kind string) (*unstructured.Un
 	return u, nil
 }
 
-// gatekeeperMatch is spec.match as Gatekeeper's constraints take it.
-func gatekeeperMatch(in arcv1alpha1.PolicyMatch) *match.Match {
+// systemNamespaces are the namespaces no constraint ever matches, whatever the assignment
+// says: the agent's own (a policy must not stop the agent that would remove it), Kubernetes'
+// and Gatekeeper's.
+func systemNamespaces(agentNamespace string) []string {
+	return []string{agentNamespace, "kube-system", "gatekeeper-system"}
+}
+
+// gatekeeperMatch is spec.match as Gatekeeper's constraints take it, with the system
+// namespaces always among the excluded ones.
+func gatekeeperMatch(in arcv1alpha1.PolicyMatch, system []string) *match.Match {
+	excluded := slices.Clone(in.ExcludedNamespaces)
+	for _, ns := range system {
+		if ns != "" && !slices.Contains(excluded, ns) {
+			excluded = append(excluded, ns)
+		}
+	}
 	out := &match.Match{
-		Namespaces: wildcards(in.Namespaces), ExcludedNamespaces: wildcards(in.ExcludedNamespaces),
+		Namespaces: wildcards(in.Namespaces), ExcludedNamespaces: wildcards(excluded),
 		LabelSelector: in.LabelSelector,
 	}
 	for _, k := range in.Kinds {

@@ -46,7 +46,7 @@ func TestRenderConstraint(t *testing.T) {
 		"match": map[string]any{
 			"kinds":              []any{map[string]any{"apiGroups": []any{""}, "kinds": []any{"Namespace"}}},
 			"namespaces":         []any{"team-*"},
-			"excludedNamespaces": []any{"kube-system"},
+			"excludedNamespaces": []any{"kube-system", ns, "gatekeeper-system"},
 			"labelSelector":      map[string]any{"matchLabels": map[string]any{"policy": "on"}},
 		},
 		"parameters": map[string]any{"labels": []any{"owner"}},
@@ -72,9 +72,11 @@ func TestRenderConstraintDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"enforcementAction": "deny", "match": map[string]any{}}
+	want := map[string]any{"enforcementAction": "deny", "match": map[string]any{
+		"excludedNamespaces": []any{ns, "kube-system", "gatekeeper-system"},
+	}}
 	if !reflect.DeepEqual(u.Object["spec"], want) {
-		t.Errorf("spec = %#v, want deny, an empty match and no parameters", u.Object["spec"])
+		t.Errorf("spec = %#v, want deny, a match of all but the system namespaces and no parameters", u.Object["spec"])
 	}
 	if _, ok := u.GetAnnotations()[AnnotationDefinition]; ok {
 		t.Errorf("annotations = %v, want no empty definition", u.GetAnnotations())
@@ -86,5 +88,41 @@ func TestRenderConstraintRefusesParametersThatAreNoObject(t *testing.T) {
 	ps.Spec.Parameters = &apiextensionsv1.JSON{Raw: []byte(`["owner"]`)}
 	if _, err := renderConstraint(ps, "K8sRequiredLabels"); err == nil || !strings.Contains(err.Error(), "spec.parameters is not a JSON object") {
 		t.Errorf("error = %v, want one naming spec.parameters", err)
+	}
+}
+
+// TestRenderConstraintAlwaysExcludesTheSystemNamespaces: whatever the assignment matches, a
+// constraint never reaches the agent's namespace, kube-system or gatekeeper-system, so a
+// policy cannot deny the pods that would undo it.
+func TestRenderConstraintAlwaysExcludesTheSystemNamespaces(t *testing.T) {
+	for _, tt := range []struct {
+		excluded []string
+		want     []any
+	}{
+		{nil, []any{ns, "kube-system", "gatekeeper-system"}},
+		{[]string{"azure-arc"}, []any{"azure-arc", ns, "kube-system", "gatekeeper-system"}},
+		{[]string{"gatekeeper-system", ns}, []any{"gatekeeper-system", ns, "kube-system"}},
+	} {
+		ps := policySync(t, "p")
+		ps.Spec.Match = arcv1alpha1.PolicyMatch{Namespaces: []string{ns, "kube-*"}, ExcludedNamespaces: tt.excluded}
+		u, err := renderConstraint(ps, "K8sRequiredLabels")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := u.Object["spec"].(map[string]any)["match"].(map[string]any)["excludedNamespaces"]
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("excluding %v: excludedNamespaces = %v, want %v", tt.excluded, got, tt.want)
+		}
+		if !reflect.DeepEqual(ps.Spec.Match.ExcludedNamespaces, tt.excluded) {
+			t.Errorf("excluding %v: the PolicySync's spec became %v", tt.excluded, ps.Spec.Match.ExcludedNamespaces)
+		}
+	}
+}
+
+func TestRenderConstraintRefusesAnInvalidLabelSelector(t *testing.T) {
+	ps := policySync(t, "p")
+	ps.Spec.Match.LabelSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: "Near"}}}
+	if _, err := renderConstraint(ps, "K8sRequiredLabels"); err == nil || !strings.Contains(err.Error(), "spec.match.labelSelector") {
+		t.Errorf("error = %v, want one naming spec.match.labelSelector", err)
 	}
 }

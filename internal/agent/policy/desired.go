@@ -23,11 +23,11 @@ import (
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/desired"
+	"github.com/kubearc/kubearc/pkg/policytemplate"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -89,10 +89,11 @@ func CRSpec(in protocol.PolicySyncSpec, _ string) (arcv1alpha1.PolicySyncSpec, e
 		out.Match.Kinds = append(out.Match.Kinds, arcv1alpha1.PolicyKinds{APIGroups: k.APIGroups, Kinds: k.Kinds})
 	}
 	if present(in.Match.LabelSelector) {
-		out.Match.LabelSelector = &metav1.LabelSelector{}
-		if err := strictJSON(in.Match.LabelSelector, out.Match.LabelSelector); err != nil {
-			return out, fmt.Errorf("the policy assignment's match.labelSelector is not a label selector: %w", err)
+		sel, err := policytemplate.LabelSelector(in.Match.LabelSelector)
+		if err != nil {
+			return out, fmt.Errorf("the policy assignment's match.labelSelector: %w", err)
 		}
+		out.Match.LabelSelector = sel
 	}
 	if present(in.Parameters) {
 		if err := strictJSON(in.Parameters, &map[string]any{}); err != nil {

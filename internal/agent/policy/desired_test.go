@@ -118,7 +118,10 @@ func TestUnusableAssignmentsKeepTheLastGoodPolicySync(t *testing.T) {
 		{name: "an unknown enforcement action", change: func(s *protocol.PolicySyncSpec) { s.EnforcementAction = "audit" },
 			wantMsg: `enforcementAction "audit" is none of deny, dryrun, warn`},
 		{name: "a label selector that is none", change: func(s *protocol.PolicySyncSpec) { s.Match.LabelSelector = json.RawMessage(`{"matchLabel":{}}`) },
-			wantMsg: "match.labelSelector is not a label selector"},
+			wantMsg: "match.labelSelector: it is not a label selector"},
+		{name: "a label selector with an unknown operator", change: func(s *protocol.PolicySyncSpec) {
+			s.Match.LabelSelector = json.RawMessage(`{"matchExpressions":[{"key":"tier","operator":"Near"}]}`)
+		}, wantMsg: "match.labelSelector: it is not a valid label selector"},
 		{name: "parameters that are no object", change: func(s *protocol.PolicySyncSpec) { s.Parameters = json.RawMessage(`[1]`) },
 			wantMsg: "parameters are not a JSON object"},
 	}

@@ -20,27 +20,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 
 	templatesv1 "github.com/open-policy-agent/frameworks/constraint/pkg/apis/templates/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
+
+	"github.com/kubearc/kubearc/pkg/policytemplate"
 )
 
-// templateKind is what the agent accepts as the kind of a template's constraints: a
-// Kubernetes kind, which Gatekeeper's CRD and the template's name are made from.
-var templateKind = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,62}$`)
-
-// renderTemplate parses a PolicySync's spec.template (YAML or JSON, fields checked strictly)
-// into the ConstraintTemplate the agent applies: named after its kind, labelled as the
-// agent's, with the digest of its content. Its errors say what to fix in spec.template.
+// renderTemplate parses a PolicySync's spec.template (YAML or JSON, fields checked strictly,
+// with the check the hub makes too: policytemplate) into the ConstraintTemplate the agent
+// applies: named after its kind, labelled as the agent's, with the digest of its content. Its
+// errors say what to fix in spec.template.
 func renderTemplate(source string) (*templatesv1.ConstraintTemplate, error) {
-	in := &templatesv1.ConstraintTemplate{}
-	if err := yaml.UnmarshalStrict([]byte(source), in); err != nil {
-		return nil, fmt.Errorf("spec.template is not a valid ConstraintTemplate: %w", err)
-	}
-	if err := checkTemplate(in); err != nil {
-		return nil, err
+	in, err := policytemplate.Parse(source)
+	if err != nil {
+		return nil, fmt.Errorf("spec.template is not a ConstraintTemplate the agent can apply: %w", err)
 	}
 	out := &templatesv1.ConstraintTemplate{
 		TypeMeta: metav1.TypeMeta{APIVersion: templatesv1.SchemeGroupVersion.String(), Kind: "ConstraintTemplate"},
@@ -53,25 +47,6 @@ func renderTemplate(source string) (*templatesv1.ConstraintTemplate, error) {
 	}
 	out.Annotations = withEntry(out.Annotations, AnnotationTemplateDigest, digest(out))
 	return out, nil
-}
-
-// checkTemplate says what a parsed template lacks for the agent to apply it.
-func checkTemplate(t *templatesv1.ConstraintTemplate) error {
-	kind := t.Spec.CRD.Spec.Names.Kind
-	switch {
-	case t.APIVersion != templatesv1.SchemeGroupVersion.String() || t.Kind != "ConstraintTemplate":
-		return fmt.Errorf("spec.template is %q of apiVersion %q: set apiVersion: %s and kind: ConstraintTemplate",
-			t.Kind, t.APIVersion, templatesv1.SchemeGroupVersion)
-	case !templateKind.MatchString(kind):
-		return fmt.Errorf("spec.template's spec.crd.spec.names.kind %q is not a kind: name the kind of its constraints "+
-			"with at most 63 letters and digits, starting with a letter (e.g. K8sRequiredLabels)", kind)
-	case t.Name != "" && t.Name != TemplateName(kind):
-		return fmt.Errorf("spec.template's metadata.name %q must be its kind in lower case, %q, as Gatekeeper requires",
-			t.Name, TemplateName(kind))
-	case len(t.Spec.Targets) == 0:
-		return fmt.Errorf("spec.template has no spec.targets: add the admission.k8s.gatekeeper.sh target with its Rego")
-	}
-	return nil
 }
 
 // digest identifies the content of a rendered template: its labels, annotations and spec.

@@ -28,14 +28,17 @@ func TestRenderTemplate(t *testing.T) {
 	}{
 		{name: "YAML", source: valid},
 		{name: "JSON", source: `{"apiVersion":"templates.gatekeeper.sh/v1","kind":"ConstraintTemplate","spec":{"crd":{"spec":{"names":{"kind":"K8sRequiredLabels"}}},"targets":[{"target":"admission.k8s.gatekeeper.sh","rego":"package x"}]}}`},
-		{name: "not YAML", source: "{{{", wantErr: "spec.template is not a valid ConstraintTemplate"},
+		{name: "not YAML", source: "{{{", wantErr: "spec.template is not a ConstraintTemplate the agent can apply: it is not a Gatekeeper ConstraintTemplate in YAML or JSON"},
 		{name: "an unknown field", source: strings.Replace(valid, "  targets:", "  targetz: []\n  targets:", 1), wantErr: `unknown field "targetz"`},
-		{name: "another kind of object", source: "apiVersion: v1\nkind: ConfigMap\n", wantErr: `spec.template is "ConfigMap" of apiVersion "v1": set apiVersion: templates.gatekeeper.sh/v1`},
+		{name: "another kind of object", source: "apiVersion: v1\nkind: ConfigMap\n", wantErr: "it is kind 'ConfigMap' of apiVersion 'v1'; set apiVersion: templates.gatekeeper.sh/v1"},
 		{name: "an older version", source: strings.Replace(valid, "templates.gatekeeper.sh/v1", "templates.gatekeeper.sh/v1beta1", 1), wantErr: "set apiVersion: templates.gatekeeper.sh/v1"},
-		{name: "no kind", source: strings.Replace(valid, "kind: K8sRequiredLabels", "kind: ''", 1), wantErr: `spec.crd.spec.names.kind "" is not a kind`},
-		{name: "a kind that cannot name a CRD", source: withKind(valid, "K8s_Labels"), wantErr: `"K8s_Labels" is not a kind`},
-		{name: "a name other than the kind's", source: strings.Replace(valid, "name: k8srequiredlabels", "name: labels", 1), wantErr: `metadata.name "labels" must be its kind in lower case, "k8srequiredlabels"`},
-		{name: "no targets", source: strings.Split(valid, "  targets:")[0], wantErr: "spec.template has no spec.targets"},
+		{name: "no kind", source: strings.Replace(valid, "kind: K8sRequiredLabels", "kind: ''", 1), wantErr: "spec.crd.spec.names.kind, the constraint kind, is required"},
+		{name: "a kind that cannot name a CRD", source: withKind(valid, "K8s_Labels"), wantErr: "spec.crd.spec.names.kind 'K8s_Labels' is not a kind"},
+		{name: "a name other than the kind's", source: strings.Replace(valid, "name: k8srequiredlabels", "name: labels", 1), wantErr: "metadata.name is 'labels'; Gatekeeper requires the lower-case spec.crd.spec.names.kind, 'k8srequiredlabels'"},
+		{name: "no targets", source: strings.Split(valid, "  targets:")[0], wantErr: "spec.targets has 0 targets"},
+		{name: "two targets", source: `{"apiVersion":"templates.gatekeeper.sh/v1","kind":"ConstraintTemplate","spec":{"crd":{"spec":{"names":{"kind":"K8sX"}}},"targets":[{"target":"admission.k8s.gatekeeper.sh","rego":"package x"},{"target":"admission.k8s.gatekeeper.sh","rego":"package y"}]}}`, wantErr: "spec.targets has 2 targets"},
+		{name: "another target", source: strings.Replace(valid, "admission.k8s.gatekeeper.sh", "other.target", 1), wantErr: "spec.targets[0].target is 'other.target'"},
+		{name: "no rego", source: `{"apiVersion":"templates.gatekeeper.sh/v1","kind":"ConstraintTemplate","spec":{"crd":{"spec":{"names":{"kind":"K8sX"}}},"targets":[{"target":"admission.k8s.gatekeeper.sh"}]}}`, wantErr: "spec.targets[0] has neither rego nor code"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

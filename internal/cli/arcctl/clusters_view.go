@@ -42,9 +42,13 @@ func writeClusterTable(w io.Writer, clusters []armclient.Cluster) error {
 
 // writeClusterDetails writes a cluster as "Key: value" lines.
 func writeClusterDetails(w io.Writer, c *armclient.Cluster) error {
+	return writeDetails(w, clusterRows(c))
+}
+
+// clusterRows are the details of a cluster.
+func clusterRows(c *armclient.Cluster) []detailRow {
 	p := c.Properties
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, row := range [][2]string{
+	return []detailRow{
 		{"Name", c.Name},
 		{"Resource group", resourceGroupOf(c.ID)},
 		{"Location", c.Location},
@@ -64,10 +68,7 @@ func writeClusterDetails(w io.Writer, c *armclient.Cluster) error {
 		{"Tags", tags(c.Tags)},
 		{"Created", changed(c.SystemData, true)},
 		{"Last modified", changed(c.SystemData, false)},
-	} {
-		fmt.Fprintf(tw, "%s:\t%s\n", row[0], orDash(row[1]))
 	}
-	return tw.Flush()
 }
 
 func resourceGroupOf(id string) string {

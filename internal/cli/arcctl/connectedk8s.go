@@ -42,7 +42,8 @@ func (a *app) connectedk8sCommand() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&k.subscription, "subscription", "", "subscription (default: the one saved by 'arcctl login')")
 	cmd.AddCommand(k.connectCommand(), k.disconnectCommand(), k.listCommand(), k.showCommand(), k.updateCommand(), k.deleteCommand(),
-		k.proxyCommand(), k.getTokenCommand(), k.enableFeaturesCommand(), k.disableFeaturesCommand())
+		k.proxyCommand(), k.getTokenCommand(), k.enableFeaturesCommand(), k.disableFeaturesCommand(),
+		k.logsCommand(), k.usageCommand())
 	return cmd
 }
 
@@ -150,7 +151,16 @@ func (k *clusterCommands) showCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("showing %s: %w", id.Name, err)
 			}
-			return k.output.print(cmd.OutOrStdout(), c, func(w io.Writer) error { return writeClusterDetails(w, c) })
+			if k.output != outputTable {
+				return k.output.print(cmd.OutOrStdout(), c, nil)
+			}
+			// The agent's use is not part of the ARM resource: it comes from the hub's
+			// diagnostics, as the last heartbeat reported it.
+			u, err := client.GetUsage(cmd.Context(), id, "")
+			if err != nil {
+				return fmt.Errorf("reading the agent usage of %s: %w", id.Name, err)
+			}
+			return writeDetails(cmd.OutOrStdout(), append(clusterRows(c), usageRows(u.Current)...))
 		},
 	}
 	ref.addFlags(cmd)

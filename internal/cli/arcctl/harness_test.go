@@ -28,6 +28,7 @@ import (
 	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/internal/cli/arcctl"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 )
 
 const (
@@ -85,6 +86,26 @@ func (h *testHub) createCluster(group, name string) {
 	}
 }
 
+// registerAgent creates the connected cluster store-042 in testGroup with a fresh agent key
+// and registers its agent, which is closed when the test ends.
+func (h *testHub) registerAgent() *agentclient.Client {
+	h.t.Helper()
+	key, pub := hubtest.AgentKey(h.t)
+	id := clusterPath(testGroup, "store-042")
+	if err := h.PutCluster(id, pub); err != nil {
+		h.t.Fatal(err)
+	}
+	hc, err := agentclient.New(agentclient.Options{HubURL: h.URL, ClusterID: id, Key: key, HubCAPEM: h.CAPEM})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(hc.Close)
+	if _, err := hc.Register(h.t.Context()); err != nil {
+		h.t.Fatal(err)
+	}
+	return hc
+}
+
 // user is one person at a terminal: their own configuration file and environment.
 type user struct {
 	t   *testing.T
@@ -121,8 +142,12 @@ func (u *user) runWithInput(stdin string, interactive bool, args ...string) resu
 	ctx, cancel := context.WithTimeout(u.t.Context(), 30*time.Second)
 	defer cancel()
 	streams := arcctl.Streams{In: strings.NewReader(stdin), Out: &stdout, Err: &stderr, Interactive: interactive}
-	code := arcctl.Execute(ctx, args, streams, func(k string) string { return u.env[k] })
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	return result{code: u.execute(ctx, streams, args), stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// execute runs arcctl with the user's environment until it ends or ctx does (Ctrl-C).
+func (u *user) execute(ctx context.Context, streams arcctl.Streams, args []string) int {
+	return arcctl.Execute(ctx, args, streams, func(k string) string { return u.env[k] })
 }
 
 // mustRun runs arcctl and fails the test unless it succeeds.

@@ -26,7 +26,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -48,19 +47,8 @@ type fakeAgent struct {
 // agent key, registers the agent and runs it until the test ends.
 func (h *testHub) startClusterWithAgent() *fakeAgent {
 	h.t.Helper()
-	key, pub := hubtest.AgentKey(h.t)
-	id := clusterPath(testGroup, "store-042")
-	if err := h.PutCluster(id, pub); err != nil {
-		h.t.Fatal(err)
-	}
-	hc, err := agentclient.New(agentclient.Options{HubURL: h.URL, ClusterID: id, Key: key, HubCAPEM: h.CAPEM})
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	hc := h.registerAgent()
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := hc.Register(ctx); err != nil {
-		h.t.Fatal(err)
-	}
 	a := &fakeAgent{t: h.t, hub: hc, reported: map[string]string{}, specs: map[string]protocol.ExtensionSpec{}}
 	done := make(chan struct{})
 	go func() {
@@ -70,7 +58,6 @@ func (h *testHub) startClusterWithAgent() *fakeAgent {
 	h.t.Cleanup(func() {
 		cancel()
 		<-done
-		hc.Close()
 	})
 	return a
 }

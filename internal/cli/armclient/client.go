@@ -51,10 +51,16 @@ type Options struct {
 	Retry policy.RetryOptions
 }
 
+// requestTimeout bounds a whole request and the reading of its answer; streams (a followed
+// log) have none, only the transport's dial and TLS handshake timeouts.
+const requestTimeout = 2 * time.Minute
+
 // Client calls the hub's management API.
 type Client struct {
 	endpoint *url.URL
 	pipeline runtime.Pipeline
+	// streams is pipeline without requestTimeout, for answers read as they come.
+	streams runtime.Pipeline
 }
 
 // New returns a client of the hub at o.Endpoint.
@@ -63,7 +69,7 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	httpClient, err := newHTTPClient(o.CAPEM)
+	transport, err := newTransport(o.CAPEM)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +83,14 @@ func New(o Options) (*Client, error) {
 	if retry.ShouldRetry == nil {
 		retry.ShouldRetry = newRetryRule(retry.StatusCodes).shouldRetry
 	}
-	pl := runtime.NewPipeline("arcctl", version.Version, runtime.PipelineOptions{
-		PerCall:  []policy.Policy{runtime.NewRequestIDPolicy()},
-		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(staticToken(o.Token), nil, nil)},
-	}, &policy.ClientOptions{Transport: httpClient, Retry: retry})
-	return &Client{endpoint: endpoint, pipeline: pl}, nil
+	newPipeline := func(hc *http.Client) runtime.Pipeline {
+		return runtime.NewPipeline("arcctl", version.Version, runtime.PipelineOptions{
+			PerCall:  []policy.Policy{runtime.NewRequestIDPolicy()},
+			PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(staticToken(o.Token), nil, nil)},
+		}, &policy.ClientOptions{Transport: hc, Retry: retry})
+	}
+	return &Client{endpoint: endpoint, pipeline: newPipeline(&http.Client{Transport: transport, Timeout: requestTimeout}),
+		streams: newPipeline(&http.Client{Transport: transport})}, nil
 }
 
 // ParseEndpoint checks a hub URL and returns it without a trailing slash. A URL without a
@@ -110,8 +119,9 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// newHTTPClient trusts caPEM, or the system roots when it is empty.
-func newHTTPClient(caPEM []byte) (*http.Client, error) {
+// newTransport trusts caPEM, or the system roots when it is empty; it keeps net/http's
+// dial and TLS handshake timeouts.
+func newTransport(caPEM []byte) (*http.Transport, error) {
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
 	if len(caPEM) > 0 {
 		pool := x509.NewCertPool()
@@ -122,7 +132,7 @@ func newHTTPClient(caPEM []byte) (*http.Client, error) {
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsConfig
-	return &http.Client{Transport: transport, Timeout: 2 * time.Minute}, nil
+	return transport, nil
 }
 
 // retryRule retries what azcore retries, except certificate failures: retrying cannot make
@@ -195,7 +205,40 @@ func (c *Client) sendDelete(req *policy.Request) (bool, error) {
 // do sends a request built by the caller and returns the answer when its status is one of
 // ok; any other status is returned as a *ResponseError.
 func (c *Client) do(req *policy.Request, ok ...int) (*answer, error) {
-	resp, err := c.pipeline.Do(req)
+	resp, err := send(c.pipeline, req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := readPayload(req, resp)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, ok...) {
+		return nil, newResponseError(req.Raw().Method, resp.Status, resp.StatusCode, body)
+	}
+	return &answer{status: resp.StatusCode, body: body}, nil
+}
+
+// stream sends a request and returns the answer with its body unread when its status is one
+// of ok; the caller closes the body. The answer has no time limit: ctx ends it.
+func (c *Client) stream(req *policy.Request, ok ...int) (*http.Response, error) {
+	runtime.SkipBodyDownload(req)
+	resp, err := send(c.streams, req)
+	if err != nil || runtime.HasStatusCode(resp, ok...) {
+		return resp, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := readPayload(req, resp)
+	if err != nil {
+		return nil, err
+	}
+	return nil, newResponseError(req.Raw().Method, resp.Status, resp.StatusCode, body)
+}
+
+// send sends req through pl, with net/http's errors shortened.
+func send(pl runtime.Pipeline, req *policy.Request) (*http.Response, error) {
+	resp, err := pl.Do(req)
 	if err != nil {
 		var urlErr *url.Error // net/http's error repeats method and URL: keep only its cause
 		if errors.As(err, &urlErr) {
@@ -203,15 +246,16 @@ func (c *Client) do(req *policy.Request, ok ...int) (*answer, error) {
 		}
 		return nil, fmt.Errorf("%s %s: %w", req.Raw().Method, req.Raw().URL.Redacted(), err)
 	}
-	defer func() { _ = resp.Body.Close() }()
+	return resp, nil
+}
+
+// readPayload reads the body of the answer to req.
+func readPayload(req *policy.Request, resp *http.Response) ([]byte, error) {
 	body, err := runtime.Payload(resp)
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer to %s %s: %w", req.Raw().Method, req.Raw().URL.Redacted(), err)
 	}
-	if !runtime.HasStatusCode(resp, ok...) {
-		return nil, newResponseError(req.Raw().Method, resp.Status, resp.StatusCode, body)
-	}
-	return &answer{status: resp.StatusCode, body: body}, nil
+	return body, nil
 }
 
 // apiVersion is the query of a request to a resource provider that speaks version v.

@@ -1,0 +1,28 @@
+-- 0003: diagnostics of the agents: their log, in the batches they ship, and their resource use
+-- at each heartbeat. Both go with their cluster.
+
+CREATE TABLE agent_log_batches (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster_key TEXT    NOT NULL REFERENCES resources (key) ON DELETE CASCADE,
+    received_at TEXT    NOT NULL,
+    -- last_time is the newest line's time (received_at for a batch without lines).
+    last_time   TEXT    NOT NULL,
+    -- size is the length of lines, counted against the cluster's retention by size.
+    size        INTEGER NOT NULL,
+    dropped     INTEGER NOT NULL,
+    lines       TEXT    NOT NULL
+);
+
+-- Covers the retention by size, which sums a cluster's sizes in seq order.
+CREATE INDEX agent_log_batches_by_cluster ON agent_log_batches (cluster_key, seq, size);
+CREATE INDEX agent_log_batches_by_age ON agent_log_batches (received_at);
+
+CREATE TABLE usage_samples (
+    cluster_key    TEXT    NOT NULL REFERENCES resources (key) ON DELETE CASCADE,
+    at             TEXT    NOT NULL,
+    cpu_millicores INTEGER NOT NULL,
+    memory_bytes   INTEGER NOT NULL,
+    PRIMARY KEY (cluster_key, at)
+);
+
+CREATE INDEX usage_samples_by_age ON usage_samples (at);
