@@ -144,7 +144,7 @@ func main() {
 	}
 	if _, err := controllers.Setup(mgr, o.namespace, controllers.WithChartCache(o.chartCacheDir),
 		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace), controllers.WithFeatures(features),
-		controllers.WithLogShipping(ring)); err != nil {
+		controllers.WithLogShipping(ring, agentlog.LevelSetter(shipped))); err != nil {
 		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}

@@ -99,8 +99,11 @@ func WithFeatures(features []string) Option {
 	return func(d *agent.Deps) { d.Features, d.Connector.Features = features, features }
 }
 
-// WithLogShipping ships the agent's log lines that ring holds to the hub.
-func WithLogShipping(ring *agentlog.Ring) Option { return func(d *agent.Deps) { d.LogRing = ring } }
+// WithLogShipping ships the agent's log lines that ring holds to the hub; setLevel changes
+// the level of the lines shipped when the hub's agent profile names one.
+func WithLogShipping(ring *agentlog.Ring, setLevel func(name string) error) Option {
+	return func(d *agent.Deps) { d.LogRing, d.SetShippedLogLevel = ring, setLevel }
+}
 
 // Setup wires the agent to the manager: the Connector to the hub, every kind's reconciler,
 // the desired-state Mirror (hub → CRs) and the status Reporter (CRs → hub) with the kinds'

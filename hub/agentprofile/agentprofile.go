@@ -29,15 +29,17 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// Change returns the desired-state change of the agent profile of cluster clusterID: the
-// newest agent version of the catalog's default release train, and the version to run —
-// desiredVersion when set, else the newest unless autoUpgrade is "Disabled" ("" means
-// "Enabled"). Without a catalog (nil) the profile says only what the user asked for.
-func Change(cat *catalog.Catalog, clusterID, desiredVersion, autoUpgrade string) (store.DesiredChange, error) {
-	if autoUpgrade == "" {
-		autoUpgrade = "Enabled"
+// Change returns the desired-state change of the agent profile of cluster clusterID from what
+// the user asked for (the cluster's arcAgentProfile: desiredAgentVersion, agentAutoUpgrade,
+// logLevel): the newest agent version of the catalog's default release train, and the
+// version to run — the desired version when set, else the newest unless auto-upgrade is
+// "Disabled" ("" means "Enabled"). Without a catalog (nil) the profile says only what the
+// user asked for.
+func Change(cat *catalog.Catalog, clusterID string, asked protocol.AgentProfile) (store.DesiredChange, error) {
+	profile := protocol.AgentProfile{DesiredAgentVersion: asked.DesiredAgentVersion, AgentAutoUpgrade: asked.AgentAutoUpgrade, LogLevel: asked.LogLevel}
+	if profile.AgentAutoUpgrade == "" {
+		profile.AgentAutoUpgrade = "Enabled"
 	}
-	profile := protocol.AgentProfile{DesiredAgentVersion: desiredVersion, AgentAutoUpgrade: autoUpgrade}
 	if cat != nil {
 		if err := target(cat, &profile); err != nil {
 			return store.DesiredChange{}, err
@@ -77,20 +79,14 @@ func target(cat *catalog.Catalog, profile *protocol.AgentProfile) error {
 func Refresh(ctx context.Context, st store.Store, cat *catalog.Catalog, cluster *store.Resource) error {
 	var doc struct {
 		Properties struct {
-			ArcAgentProfile *struct {
-				DesiredAgentVersion string `json:"desiredAgentVersion"`
-				AgentAutoUpgrade    string `json:"agentAutoUpgrade"`
-			} `json:"arcAgentProfile"`
+			// The arcAgentProfile's fields have the names of the profile's.
+			ArcAgentProfile protocol.AgentProfile `json:"arcAgentProfile"`
 		} `json:"properties"`
 	}
 	if err := json.Unmarshal(cluster.Body, &doc); err != nil {
 		return fmt.Errorf("decoding cluster %s: %w", cluster.ID, err)
 	}
-	desired, auto := "", ""
-	if p := doc.Properties.ArcAgentProfile; p != nil {
-		desired, auto = p.DesiredAgentVersion, p.AgentAutoUpgrade
-	}
-	profile, err := Change(cat, cluster.ID, desired, auto)
+	profile, err := Change(cat, cluster.ID, doc.Properties.ArcAgentProfile)
 	if err != nil {
 		return err
 	}

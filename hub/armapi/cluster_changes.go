@@ -19,6 +19,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/agentprofile"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // clusterChanges returns the desired-state changes stored with a cluster and the precondition
@@ -27,11 +28,11 @@ import (
 // when the agent key changed from oldKey, every kind's protected settings re-sealed for the
 // new key, on the condition that the cluster's children are those re-sealed.
 func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string, pre store.Precondition) ([]store.DesiredChange, store.Precondition, error) {
-	desired, auto := "", ""
+	var asked protocol.AgentProfile
 	if p := c.Properties.ArcAgentProfile; p != nil {
-		desired, auto = p.DesiredAgentVersion, p.AgentAutoUpgrade
+		asked = protocol.AgentProfile{DesiredAgentVersion: p.DesiredAgentVersion, AgentAutoUpgrade: p.AgentAutoUpgrade, LogLevel: p.LogLevel}
 	}
-	profile, err := agentprofile.Change(a.Catalog, c.ID, desired, auto)
+	profile, err := agentprofile.Change(a.Catalog, c.ID, asked)
 	if err != nil {
 		return nil, pre, err
 	}

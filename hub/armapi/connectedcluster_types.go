@@ -67,6 +67,9 @@ type clusterProps struct {
 type arcAgentProfile struct {
 	DesiredAgentVersion string `json:"desiredAgentVersion,omitempty"`
 	AgentAutoUpgrade    string `json:"agentAutoUpgrade,omitempty"`
+	// LogLevel (a kubearc addition) is the least severe level of the log lines the agent
+	// ships; empty means the agent's --shipped-log-level.
+	LogLevel string `json:"logLevel,omitempty"`
 }
 
 // clusterPatch is the body of a PATCH: tags and the user-settable properties.
@@ -84,6 +87,7 @@ type clusterPatch struct {
 type profilePatch struct {
 	DesiredAgentVersion *string `json:"desiredAgentVersion"`
 	AgentAutoUpgrade    *string `json:"agentAutoUpgrade"`
+	LogLevel            *string `json:"logLevel"`
 }
 
 // clusterList is a page of a listing.

@@ -108,5 +108,8 @@ func validateAgentProfile(p *arcAgentProfile) error {
 	if p.DesiredAgentVersion != "" && !protocol.IsReleaseVersion(p.DesiredAgentVersion) {
 		return badRequest(codeInvalidParameter, "The property 'properties.arcAgentProfile.desiredAgentVersion' must be a version like 1.2.3, not '%s'.", p.DesiredAgentVersion)
 	}
+	if p.LogLevel != "" && protocol.LogLevelRank(p.LogLevel) < 0 {
+		return badRequest(codeInvalidParameter, "The property 'properties.arcAgentProfile.logLevel' must be one of debug, info, warn or error (empty for the agent's default), not '%s'.", p.LogLevel)
+	}
 	return nil
 }

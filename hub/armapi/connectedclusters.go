@@ -269,6 +269,7 @@ func applyPatch(c *connectedCluster, patch *clusterPatch) error {
 			}
 			setIf(&c.Properties.ArcAgentProfile.DesiredAgentVersion, pp.DesiredAgentVersion)
 			setIf(&c.Properties.ArcAgentProfile.AgentAutoUpgrade, pp.AgentAutoUpgrade)
+			setIf(&c.Properties.ArcAgentProfile.LogLevel, pp.LogLevel)
 		}
 	}
 	return validateProperties(c.Properties)

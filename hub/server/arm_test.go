@@ -131,6 +131,7 @@ func TestBadRequestsGetARMErrors(t *testing.T) {
 		{"no agent key", "PUT", path + api2024, th.AdminToken, withProp("agentPublicKeyCertificate", ""), 400, "MissingRequiredProperty", "'properties.agentPublicKeyCertificate'"},
 		{"bad agent key", "PUT", path + api2024, th.AdminToken, withProp("agentPublicKeyCertificate", "bm90IGEga2V5"), 400, "InvalidParameter", "'properties.agentPublicKeyCertificate'"},
 		{"bad auto-upgrade", "PUT", path + api2024, th.AdminToken, withProp("arcAgentProfile", map[string]any{"agentAutoUpgrade": "Sometimes"}), 400, "InvalidParameter", "agentAutoUpgrade"},
+		{"bad log level", "PUT", path + api2024, th.AdminToken, withProp("arcAgentProfile", map[string]any{"logLevel": "verbose"}), 400, "InvalidParameter", "'properties.arcAgentProfile.logLevel' must be one of debug, info, warn or error"},
 		{"bad agent version", "PUT", path + api2024, th.AdminToken, withProp("arcAgentProfile", map[string]any{"desiredAgentVersion": "latest"}), 400, "InvalidParameter", "desiredAgentVersion"},
 		{"bad cluster name", "PUT", clusterPath(sub, rg, "-bad-") + api2024, th.AdminToken, good(), 400, "InvalidParameter", "cluster name"},
 		{"unknown api-version", "GET", path + "?api-version=2099-01-01", th.AdminToken, nil, 400, "InvalidApiVersionParameter", "2021-10-01, 2024-01-01"},

@@ -59,6 +59,9 @@ type Deps struct {
 	Features []string
 	// LogRing, when set, holds the agent's log lines to ship to the hub.
 	LogRing *agentlog.Ring
+	// SetShippedLogLevel, when set, changes the least severe level of the lines shipped to
+	// the hub at once (agentlog.LevelSetter): a protocol level name, or "" for the default.
+	SetShippedLogLevel func(name string) error
 }
 
 // Enabled reports whether the optional feature is turned on.

@@ -16,11 +16,9 @@ package agentlog
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -120,16 +118,4 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return strings.Clone(s[:n])
-}
-
-// ParseLevel returns the level of a protocol level name (debug, info, warn, error), to
-// change at run time.
-func ParseLevel(name string) (zap.AtomicLevel, error) {
-	levels := map[string]zapcore.Level{protocol.LogLevelDebug: zapcore.DebugLevel, protocol.LogLevelInfo: zapcore.InfoLevel,
-		protocol.LogLevelWarn: zapcore.WarnLevel, protocol.LogLevelError: zapcore.ErrorLevel}
-	l, ok := levels[name]
-	if !ok {
-		return zap.AtomicLevel{}, fmt.Errorf("log level %q: want one of %v", name, protocol.LogLevels)
-	}
-	return zap.NewAtomicLevelAt(l), nil
 }

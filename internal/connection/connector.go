@@ -242,6 +242,7 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 		setNotReady(obj, arcv1alpha1.ConnectedCondition, reason, "The heartbeat failed: "+err.Error())
 		return err
 	}
+	c.Log.V(1).Info("The hub accepted the heartbeat", "cpuMillicores", cpu, "memoryBytes", mem)
 	now := metav1.NewTime(c.now())
 	obj.Status.LastHeartbeatTime = &now
 	obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityStatus(resp.ConnectivityStatus)

@@ -110,6 +110,9 @@ type AgentProfile struct {
 	TargetAgentVersion string `json:"targetAgentVersion,omitempty"`
 	// TargetChart is the agent chart of TargetAgentVersion.
 	TargetChart *ChartRef `json:"targetChart,omitempty"`
+	// LogLevel is the least severe level of the log lines the agent ships, one of
+	// LogLevels; empty means the agent's own default.
+	LogLevel string `json:"logLevel,omitempty"`
 }
 
 // DesiredState is the cluster's whole desired state at ResourceVersion.

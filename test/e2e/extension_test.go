@@ -129,13 +129,17 @@ func (e *env) expectExtension(show, state, version string) {
 	}
 }
 
-// expectNoCanary scans what arcctl printed and what the hub and the agent logged.
+// expectNoCanary scans what arcctl printed, what the hub and the agent logged, and the
+// agent's log shipped to the hub.
 func (e *env) expectNoCanary(outputs []string) {
 	e.t.Helper()
 	for i, out := range outputs {
 		if strings.Contains(out, canary) {
 			e.t.Errorf("arcctl output %d shows the protected setting:\n%s", i, out)
 		}
+	}
+	if strings.Contains(e.shippedLogs(), canary) {
+		e.t.Errorf("the agent's log on the hub (arcctl connectedk8s logs) shows the protected setting")
 	}
 	logs := []string{filepath.Join(e.dir, "hub.log"), filepath.Join(e.dir, "agents", cluster, "agent.log")}
 	for _, l := range logs {

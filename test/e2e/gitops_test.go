@@ -234,8 +234,8 @@ spec:
 }
 
 // scanForCanary looks for the protected setting in what users and operators see: what
-// arcctl printed, the configurations and the Flux objects as kubectl shows them (status
-// included), events, and the logs of the hub, the agent and Flux.
+// arcctl printed, the agent's log shipped to the hub, the configurations and the Flux objects
+// as kubectl shows them (status included), events, and the logs of the hub, the agent and Flux.
 func (e *env) scanForCanary(outputs []string) {
 	e.t.Helper()
 	// The scan means something only if the setting reached the cluster: Flux's auth Secret.
@@ -247,6 +247,9 @@ func (e *env) scanForCanary(outputs []string) {
 		if strings.Contains(out, gitopsPasswordCanary) {
 			e.t.Errorf("arcctl output %d shows the protected setting:\n%s", i, out)
 		}
+	}
+	if strings.Contains(e.shippedLogs(), gitopsPasswordCanary) {
+		e.t.Errorf("the agent's log on the hub (arcctl connectedk8s logs) shows the protected setting")
 	}
 	for _, args := range [][]string{
 		{"get", "gitopsconfigurations", "-A", "-o", "yaml"},

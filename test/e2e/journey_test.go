@@ -75,23 +75,25 @@ func TestQuickstartJourney(t *testing.T) {
 	t.Run("disconnect removes the agent and the hub resource", func(t *testing.T) { e.in(t).disconnect() })
 }
 
-// connect connects the cluster as the quickstart does, with the agent as a local process.
-func (e *env) connect() {
+// connect connects the cluster as the quickstart does, with the agent as a local process;
+// extra are more arguments of arcctl connectedk8s connect.
+func (e *env) connect(extra ...string) {
 	e.t.Helper()
-	out := e.arcctl("connectedk8s", "connect", "--name", cluster, "--resource-group", group,
-		"--kubeconfig", e.kube, "--local-agent", "--timeout", "2m")
+	out := e.arcctl(append([]string{"connectedk8s", "connect", "--name", cluster, "--resource-group", group,
+		"--kubeconfig", e.kube, "--local-agent", "--timeout", "2m"}, extra...)...)
 	if !strings.Contains(out, "is Connected") {
 		e.t.Fatalf("connect did not report Connected:\n%s", out)
 	}
 }
 
-// up brings up a connected installation: cluster, hub, arcctl logged in, agent connected.
-func (e *env) up() {
+// up brings up a connected installation: cluster, hub, arcctl logged in, agent connected
+// (connectArgs are more arguments of arcctl connectedk8s connect).
+func (e *env) up(connectArgs ...string) {
 	e.t.Helper()
 	e.startCluster()
 	e.startHub("hub")
 	e.arcctlLogin()
-	e.connect()
+	e.connect(connectArgs...)
 }
 
 func (e *env) startCluster() {

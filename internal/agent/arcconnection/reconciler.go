@@ -72,15 +72,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 // Kind is the ArcConnection kind; it uses no API types beside Kubernetes' and arc.kubearc.io's.
 func Kind() agent.Kind { return agent.Kind{Setup: Setup} }
 
-// Setup adds the ArcConnection reconciler and returns the self-upgrade, the desired.Kind of
-// the hub's agent profile.
+// Setup adds the ArcConnection reconciler and returns the desired.Kind of the hub's agent
+// profile: the self-upgrade, and the level of the log lines shipped to the hub.
 func Setup(d agent.Deps) (agent.Parts, error) {
 	upgrader := &selfupgrade.Upgrader{Helm: d.Helm, Charts: d.Charts, Client: d.Manager.GetClient(),
 		ReleaseName: d.ReleaseName, ReleaseNamespace: d.ReleaseNamespace, Running: version.Version,
 		Log: ctrl.Log.WithName("selfupgrade"), Changed: d.Connector.Notify}
 	d.Connector.AgentUpgrade = upgrader.Condition
 	r := &Reconciler{Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Connector: d.Connector}
-	return agent.Parts{Desired: upgrader}, r.SetupWithManager(d.Manager)
+	return agent.Parts{Desired: withLogLevel(upgrader, d.SetShippedLogLevel, ctrl.Log.WithName("agentlog"))}, r.SetupWithManager(d.Manager)
 }
 
 // SetupWithManager watches the ArcConnection, the Secrets in the agent's namespace it reads,

@@ -62,6 +62,7 @@ func clusterRows(c *armclient.Cluster) []detailRow {
 		{"Agent version", p.AgentVersion},
 		{"Agent auto-upgrade", agentProfile(p.ArcAgentProfile).AgentAutoUpgrade},
 		{"Desired agent version", agentProfile(p.ArcAgentProfile).DesiredAgentVersion},
+		{"Shipped log level", agentProfile(p.ArcAgentProfile).LogLevel},
 		{"Distribution", joinNonEmpty(" ", p.Distribution, p.DistributionVersion)},
 		{"Infrastructure", p.Infrastructure},
 		{"Identity", identity(c.Identity)},

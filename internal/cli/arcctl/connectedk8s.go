@@ -43,7 +43,7 @@ func (a *app) connectedk8sCommand() *cobra.Command {
 	cmd.PersistentFlags().StringVar(&k.subscription, "subscription", "", "subscription (default: the one saved by 'arcctl login')")
 	cmd.AddCommand(k.connectCommand(), k.disconnectCommand(), k.listCommand(), k.showCommand(), k.updateCommand(), k.deleteCommand(),
 		k.proxyCommand(), k.getTokenCommand(), k.enableFeaturesCommand(), k.disableFeaturesCommand(),
-		k.logsCommand(), k.usageCommand())
+		k.logsCommand(), k.usageCommand(), k.troubleshootCommand())
 	return cmd
 }
 

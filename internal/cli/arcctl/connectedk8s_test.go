@@ -121,6 +121,30 @@ func TestUpdate(t *testing.T) {
 	}
 }
 
+func TestUpdateLogLevel(t *testing.T) {
+	h := startHub(t)
+	h.createCluster(testGroup, "store-043")
+	u := newUser(t)
+	u.login(h, h.AdminToken)
+	update := func(args ...string) string {
+		return u.mustRun(append([]string{"connectedk8s", "update", "-n", "store-043", "-g", testGroup}, args...)...)
+	}
+
+	out := update("--auto-upgrade=false", "--log-level", "debug")
+	wantLines(t, out, `^Shipped log level:\s+debug$`)
+	// Another field alone keeps the level; --log-level "" restores the agent's default.
+	update("--agent-version", "1.21.0")
+	if got := agentProfile(showJSON(t, u, "store-043")); got["logLevel"] != "debug" || got["agentAutoUpgrade"] != "Disabled" {
+		t.Errorf("arcAgentProfile after --agent-version = %v, want logLevel debug kept", got)
+	}
+	update("--log-level", "")
+	if got := agentProfile(showJSON(t, u, "store-043")); got["logLevel"] != nil || got["desiredAgentVersion"] != "1.21.0" {
+		t.Errorf(`arcAgentProfile after --log-level "" = %v, want no logLevel and the version kept`, got)
+	}
+	wantFailure(t, u.run("connectedk8s", "update", "-n", "store-043", "-g", testGroup, "--log-level", "trace"),
+		"Error: (InvalidParameter) The property 'properties.arcAgentProfile.logLevel' must be one of debug, info, warn or error")
+}
+
 func agentProfile(c map[string]any) map[string]any {
 	props, _ := c["properties"].(map[string]any)
 	p, _ := props["arcAgentProfile"].(map[string]any)

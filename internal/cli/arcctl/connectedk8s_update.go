@@ -32,16 +32,18 @@ type updateOptions struct {
 	agentVersion   string
 	distribution   string
 	infrastructure string
+	logLevel       string
 }
 
 func (k *clusterCommands) updateCommand() *cobra.Command {
 	var o updateOptions
 	cmd := &cobra.Command{
-		Use:   "update -n NAME -g GROUP [--tags k=v,...] [--auto-upgrade=true|false] [--agent-version X] [--distribution D] [--infrastructure I]",
-		Short: "Update a connected cluster's tags, agent upgrade settings, distribution or infrastructure",
+		Use:   "update -n NAME -g GROUP [--tags k=v,...] [--auto-upgrade=true|false] [--agent-version X] [--distribution D] [--infrastructure I] [--log-level LEVEL]",
+		Short: "Update a connected cluster's tags, agent upgrade settings, distribution, infrastructure or shipped log level",
 		Example: "  arcctl connectedk8s update -n store-042 -g edge-eu --tags env=prod,team=retail\n" +
 			"  arcctl connectedk8s update -n store-042 -g edge-eu --auto-upgrade=false --agent-version 1.21.0\n" +
-			"  arcctl connectedk8s update -n store-042 -g edge-eu --tags \"\"   # remove all tags",
+			"  arcctl connectedk8s update -n store-042 -g edge-eu --tags \"\"   # remove all tags\n" +
+			"  arcctl connectedk8s update -n store-042 -g edge-eu --log-level debug   # \"\" restores the agent's default",
 		Args: noArgsHintingBoolFlags,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			patch, err := updatePatch(cmd, o)
@@ -67,6 +69,7 @@ func (k *clusterCommands) updateCommand() *cobra.Command {
 	f.StringVar(&o.agentVersion, "agent-version", "", "agent version the cluster should run, e.g. 1.21.0")
 	f.StringVar(&o.distribution, "distribution", "", "Kubernetes distribution, e.g. k3s, aks, openshift")
 	f.StringVar(&o.infrastructure, "infrastructure", "", "infrastructure the cluster runs on, e.g. bare_metal, vsphere, aws")
+	f.StringVar(&o.logLevel, "log-level", "", "least severe level of the log lines the agent ships to the hub (debug, info, warn or error), applied without a restart; \"\" restores the agent's --shipped-log-level")
 	return cmd
 }
 
@@ -100,19 +103,28 @@ func updatePatch(cmd *cobra.Command, o updateOptions) (armclient.ClusterPatch, e
 	if changed("infrastructure") {
 		props.Infrastructure = &o.infrastructure
 	}
-	if changed("auto-upgrade") || changed("agent-version") {
-		props.ArcAgentProfile = &armclient.ArcAgentProfile{DesiredAgentVersion: o.agentVersion}
-		if changed("auto-upgrade") {
-			props.ArcAgentProfile.AgentAutoUpgrade = autoUpgradeValue(o.autoUpgrade)
-		}
+	if changed("auto-upgrade") || changed("agent-version") || changed("log-level") {
+		props.ArcAgentProfile = agentProfilePatch(changed, o)
 	}
 	if *props != (armclient.ClusterPatchProperties{}) {
 		patch.Properties = props
 	}
 	if patch.Tags == nil && patch.Properties == nil {
-		return patch, errors.New("nothing to update: pass at least one of --tags, --auto-upgrade, --agent-version, --distribution or --infrastructure")
+		return patch, errors.New("nothing to update: pass at least one of --tags, --auto-upgrade, --agent-version, --distribution, --infrastructure or --log-level")
 	}
 	return patch, nil
+}
+
+// agentProfilePatch is the arcAgentProfile part of the PATCH: the fields whose flags are set.
+func agentProfilePatch(changed func(string) bool, o updateOptions) *armclient.ArcAgentProfilePatch {
+	p := &armclient.ArcAgentProfilePatch{DesiredAgentVersion: o.agentVersion}
+	if changed("auto-upgrade") {
+		p.AgentAutoUpgrade = autoUpgradeValue(o.autoUpgrade)
+	}
+	if changed("log-level") {
+		p.LogLevel = &o.logLevel
+	}
+	return p
 }
 
 func autoUpgradeValue(enabled bool) string {

@@ -33,6 +33,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -55,21 +56,9 @@ func TestKubectlThroughConnectedk8sProxy(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = env.Stop() })
 	h := startHub(t)
-	id := armid.ClusterID{Subscription: testSub, ResourceGroup: testGroup, Name: "proxied"}
-	forwarder, err := tunnel.NewForwarder(cfg, logr.Discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	agent, err := tunneltest.StartAgent(h.Hub, id, forwarder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(agent.Stop)
+	id, _ := startTunnel(t, h, cfg, "proxied")
 	grantConfigMaps(t, kubernetes.NewForConfigOrDie(cfg), "team-a", "kubearc:token:alice")
-	token, err := tunneltest.NewToken(h.Hub, "alice", "Reader", "/subscriptions/"+testSub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := readerToken(t, h, "alice")
 	u := newUser(t)
 	u.login(h, token)
 
@@ -121,6 +110,33 @@ func TestKubectlThroughConnectedk8sProxy(t *testing.T) {
 	if err := json.Unmarshal([]byte(u.mustRun("connectedk8s", "get-token")), &cred); err != nil || cred.Kind != "ExecCredential" || cred.Status.Token != token {
 		t.Fatalf("get-token: %v %+v", err, cred)
 	}
+}
+
+// startTunnel connects the cluster cfg reaches to h as cluster name of testGroup with a
+// running agent tunnel, stopped when the test ends.
+func startTunnel(t *testing.T, h *testHub, cfg *rest.Config, name string) (armid.ClusterID, *tunneltest.Agent) {
+	t.Helper()
+	id := armid.ClusterID{Subscription: testSub, ResourceGroup: testGroup, Name: name}
+	forwarder, err := tunnel.NewForwarder(cfg, logr.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, err := tunneltest.StartAgent(h.Hub, id, forwarder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(agent.Stop)
+	return id, agent
+}
+
+// readerToken creates a hub token with Reader on the test subscription.
+func readerToken(t *testing.T, h *testHub, name string) string {
+	t.Helper()
+	token, err := tunneltest.NewToken(h.Hub, name, "Reader", "/subscriptions/"+testSub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
 }
 
 // startProxy runs 'arcctl connectedk8s proxy args…' until the returned function is called.

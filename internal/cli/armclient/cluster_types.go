@@ -68,6 +68,9 @@ type ClusterProperties struct {
 type ArcAgentProfile struct {
 	DesiredAgentVersion string `json:"desiredAgentVersion,omitempty"`
 	AgentAutoUpgrade    string `json:"agentAutoUpgrade,omitempty"`
+	// LogLevel is the least severe level of the log lines the agent ships; empty means the
+	// agent's default.
+	LogLevel string `json:"logLevel,omitempty"`
 }
 
 // UnmarshalJSON decodes the typed fields and keeps the document in Raw.
@@ -92,9 +95,18 @@ type ClusterPatch struct {
 
 // ClusterPatchProperties are the properties a user may change.
 type ClusterPatchProperties struct {
-	Distribution    *string          `json:"distribution,omitempty"`
-	Infrastructure  *string          `json:"infrastructure,omitempty"`
-	ArcAgentProfile *ArcAgentProfile `json:"arcAgentProfile,omitempty"`
+	Distribution    *string               `json:"distribution,omitempty"`
+	Infrastructure  *string               `json:"infrastructure,omitempty"`
+	ArcAgentProfile *ArcAgentProfilePatch `json:"arcAgentProfile,omitempty"`
+}
+
+// ArcAgentProfilePatch changes the arcAgentProfile fields that are set; the hub keeps the
+// others.
+type ArcAgentProfilePatch struct {
+	DesiredAgentVersion string `json:"desiredAgentVersion,omitempty"`
+	AgentAutoUpgrade    string `json:"agentAutoUpgrade,omitempty"`
+	// LogLevel, when not nil, is sent even when empty, which restores the agent's default.
+	LogLevel *string `json:"logLevel,omitempty"`
 }
 
 // ClusterCreate is the body of a PUT: a new cluster, or one that replaces the cluster of

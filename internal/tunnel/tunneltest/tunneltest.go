@@ -69,7 +69,12 @@ func EnvtestBinary(name string) (string, error) {
 // StartAPIServer starts kube-apiserver and etcd from bin/k8s (or KUBEBUILDER_ASSETS). The
 // tunnel needs no CRD in the cluster: an Agent's ArcConnection lives in a fake client.
 func StartAPIServer() (*envtest.Environment, *rest.Config, error) {
-	env := &envtest.Environment{}
+	return StartEnvironment(&envtest.Environment{})
+}
+
+// StartEnvironment starts env (e.g. with CRDs to install) from bin/k8s, or
+// KUBEBUILDER_ASSETS when it is set.
+func StartEnvironment(env *envtest.Environment) (*envtest.Environment, *rest.Config, error) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		apiServer, err := EnvtestBinary("kube-apiserver")
 		if err != nil {
