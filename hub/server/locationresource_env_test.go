@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -261,6 +262,27 @@ func (w *locationWorld) createNamespace(bind bool) {
 		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: protocol.CustomLocationIdentity}}}
 	if _, err := w.admin.RbacV1().RoleBindings(w.namespace).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
 		w.t.Fatal(err)
+	}
+	w.waitAllowed(ctx)
+}
+
+// waitAllowed waits until the API server's authorizer has seen the RoleBinding: it answers
+// from an informer, so a request right after the binding's creation may still be refused.
+func (w *locationWorld) waitAllowed(ctx context.Context) {
+	review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+		User: protocol.CustomLocationIdentity,
+		ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: w.namespace, Verb: "get",
+			Group: widgets.Group, Resource: widgets.Resource}}}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := w.admin.AuthorizationV1().SubjectAccessReviews().Create(ctx, review, metav1.CreateOptions{})
+		if err == nil && got.Status.Allowed {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("the custom-location identity is still not allowed to get widgets in %s: %v %+v", w.namespace, err, got)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
