@@ -18,6 +18,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -82,7 +83,26 @@ func parseFlags() options {
 		"The least severe level of the log lines shipped to the hub: debug, info, warn or error.")
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
+	if err := validateLogBuffer(o.logBufferLines, o.logBufferBytes); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	return o
+}
+
+// minLogBufferBytes holds a few lines of the largest size the hub accepts (a message and
+// fields of 16 KiB each).
+const minLogBufferBytes = 64 << 10
+
+// validateLogBuffer checks the bounds of the log ring: it must hold at least a line.
+func validateLogBuffer(lines, bytes int) error {
+	if lines < 1 {
+		return fmt.Errorf("invalid --log-buffer-lines %d: it must be at least 1 (the default is 10000)", lines)
+	}
+	if bytes < minLogBufferBytes {
+		return fmt.Errorf("invalid --log-buffer-bytes %d: it must be at least %d (64 KiB; the default is 4 MiB)", bytes, minLogBufferBytes)
+	}
+	return nil
 }
 
 func envOr(name, fallback string) string {

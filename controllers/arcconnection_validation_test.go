@@ -40,6 +40,8 @@ func validArcConnection() *arcv1alpha1.ArcConnection {
 }
 
 var _ = Describe("ArcConnection validation", func() {
+	BeforeEach(removeArcConnection) // a spec that ran before may have left one connected
+
 	AfterEach(func() {
 		Expect(client.IgnoreNotFound(k8sClient.Delete(ctx, validArcConnection()))).To(Succeed())
 		Eventually(func() error {

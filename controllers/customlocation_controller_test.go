@@ -16,6 +16,7 @@ package controllers
 
 import (
 	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -134,7 +135,12 @@ var _ = Describe("CustomLocation", Ordered, func() {
 	crName := loc // the hub's name is a valid CR name already
 
 	BeforeAll(func() {
-		ensureConnected()
+		if ensureConnected() {
+			DeferCleanup(func() {
+				removeArcConnection()
+				hub.cluster(http.MethodDelete, nil)
+			})
+		}
 		forgetHubLocations()
 		Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, clusterRole(operatorRole, configMapRights)))).To(Succeed())
 	})

@@ -88,6 +88,8 @@ func serveCommand() *cobra.Command {
 	f.DurationVar(&cfg.Diagnostics.UsageAge, "agent-usage-retention", diagnostics.DefaultUsageAge,
 		"how long the agents' CPU and memory samples are kept")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a graceful shutdown may take (and, after it, the final heartbeat flush)")
+	f.BoolVar(&cfg.MetricsPerCluster, "metrics-per-cluster", false,
+		"add each Connected cluster's agent CPU and memory to /metrics, labelled with the cluster's ID (/metrics is unauthenticated)")
 	f.DurationVar(&cfg.BodyReadTimeout, "body-read-timeout", time.Minute, "how long a request may take to deliver its body (docs/hub-limits.md)")
 	f.IntVar(&cfg.MaxUnauthenticatedConns, "max-unauthenticated-conns", 512, "connections not yet authenticated held at once; past it a new one closes the oldest if older than --unauthenticated-min-age, else is closed")
 	f.IntVar(&cfg.MaxUnauthenticatedConnsPerIP, "max-unauthenticated-conns-per-ip", 64, "connections not yet authenticated held at once from one IPv4 address or IPv6 /64")

@@ -64,6 +64,9 @@ type API struct {
 	// Diagnostics keeps the agents' logs and usage, served under /kubearc/v1; nil serves
 	// none.
 	Diagnostics *diagnostics.Service
+	// StreamWriteTimeout bounds each write of a log stream, so that a client that stops
+	// reading does not hold it (default 30s).
+	StreamWriteTimeout time.Duration
 	// CustomLocations is the registered kind of custom locations, whose enabled resource
 	// types are listed from Catalog; nil serves no such listing.
 	CustomLocations *customlocations.Service

@@ -16,7 +16,9 @@ package armapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/auth"
@@ -48,36 +50,91 @@ func (a *API) diagnosticsRequest(r *http.Request) (armid.ClusterID, error) {
 	return id, err
 }
 
+// streamWriteTimeout is the default of API.StreamWriteTimeout.
+const streamWriteTimeout = 30 * time.Second
+
+func (a *API) streamWriteTimeout() time.Duration {
+	if a.StreamWriteTimeout > 0 {
+		return a.StreamWriteTimeout
+	}
+	return streamWriteTimeout
+}
+
 // agentLogs streams the agent's stored log lines that the query selects as JSON lines
-// (since, level, grep), and with follow=true the new ones until the client leaves, the
-// cluster is deleted or the caller's token is revoked.
+// (since, level, grep), and with follow the new ones until the client leaves, the cluster is
+// deleted or the caller's token is revoked or expires. A failure to read the first page is
+// an error status; a stream the hub ends itself after that ends with a
+// protocol.StreamEndedLine telling why.
 func (a *API) agentLogs(w http.ResponseWriter, r *http.Request) {
 	id, err := a.diagnosticsRequest(r)
 	if err != nil {
 		writeError(w, a.Log, err)
 		return
 	}
-	f, err := diagnostics.ParseFilter(r.URL.Query(), a.now())
+	q := r.URL.Query()
+	f, err := diagnostics.ParseFilter(q, a.now())
 	if err != nil {
 		writeError(w, a.Log, badRequest(codeInvalidParameter, "The query is invalid: %s.", err))
 		return
 	}
-	follow := r.URL.Query().Get("follow") == "true"
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	w.WriteHeader(http.StatusOK)
-	flush, enc := http.NewResponseController(w).Flush, json.NewEncoder(w)
-	_ = flush() // a follower sees the stream open before the first line
-	err = a.Diagnostics.Stream(r.Context(), id.String(), f, follow, func(l protocol.LogLine) error {
+	follow := false
+	if v := q.Get("follow"); v != "" {
+		if follow, err = strconv.ParseBool(v); err != nil {
+			writeError(w, a.Log, badRequest(codeInvalidParameter, "The query is invalid: follow %q is not true or false.", v))
+			return
+		}
+	}
+	rc, enc, opened := http.NewResponseController(w), json.NewEncoder(w), false
+	enc.SetEscapeHTML(false) // the fields as the agent sent them, <, > and & unescaped
+	// A client that stops reading holds the stream only until a write's deadline.
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(a.streamWriteTimeout())) }
+	open := func() error {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		w.WriteHeader(http.StatusOK)
+		opened = true
+		deadline()
+		return rc.Flush() // a follower sees the stream open before the first line
+	}
+	err = a.Diagnostics.Stream(r.Context(), id.String(), f, follow, open, func(l protocol.LogLine) error {
+		deadline()
 		if err := enc.Encode(l); err != nil {
 			return err
 		}
 		if follow {
-			return flush()
+			return rc.Flush()
 		}
 		return nil
 	})
-	if err != nil && !diagnostics.IsGone(err) && r.Context().Err() == nil {
+	switch {
+	case err == nil || r.Context().Err() != nil:
+		// Complete, or the client left (or the hub shuts down): nobody to tell.
+		return
+	case !opened:
+		writeError(w, a.Log, err)
+		return
+	}
+	reason, message := streamEnd(err)
+	if reason == protocol.StreamEndedError {
 		a.Log.Error("Streaming an agent's log failed", "cluster", id.String(), "error", err)
+	}
+	deadline()
+	if enc.Encode(protocol.StreamEndedLine(a.now(), reason, message)) == nil {
+		_ = rc.Flush()
+	}
+}
+
+// streamEnd tells why the hub ended a log stream, as a protocol.StreamEndedField reason and
+// a message for the user.
+func streamEnd(err error) (reason, message string) {
+	switch {
+	case diagnostics.IsGone(err):
+		return protocol.StreamEndedClusterDeleted, "The hub ended the stream: the cluster was deleted"
+	case errors.Is(err, auth.ErrExpired):
+		return protocol.StreamEndedTokenExpired, "The hub ended the stream: the token it was opened with expired; log in again"
+	case errors.Is(err, auth.ErrRevoked):
+		return protocol.StreamEndedTokenRevoked, "The hub ended the stream: the token it was opened with was revoked"
+	default:
+		return protocol.StreamEndedError, "The hub ended the stream: it could not read the log; lines may be missing, try again"
 	}
 }
 

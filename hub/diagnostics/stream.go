@@ -26,17 +26,24 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// Reading a log: pages of batches, and how often a follower looks again without a wake-up
-// (another hub replica may have stored the batch) and checks that the cluster still exists.
+// Reading a log: pages of batches bounded by their stored size (so that a reader holds a few
+// MiB at most, not 100 batches of up to 1 MiB each), and how often a follower looks again
+// without a wake-up (another hub replica may have stored the batch) and checks that the
+// cluster still exists.
 const (
+	pageBytes     = 4 << 20
 	pageBatches   = 100
 	followRecheck = 2 * time.Second
 )
 
 // Stream emits a cluster's stored lines that f selects, oldest first, with a line of
-// protocol.DroppedLinesLogger where the agent dropped lines. With follow it then waits for more until ctx
-// ends or the cluster is deleted (store.ErrNotFound).
-func (s *Service) Stream(ctx context.Context, clusterID string, f Filter, follow bool, emit func(protocol.LogLine) error) error {
+// protocol.DroppedLinesLogger where the agent dropped lines. It calls open once the first
+// page was read, before its first line, so that a caller can still answer a failure to read
+// it with a status of its own. With follow it then waits for more until ctx ends (the
+// error is then context.Cause(ctx): auth.ErrRevoked or auth.ErrExpired when the caller's
+// token was revoked or expired) or the cluster is deleted (store.ErrNotFound, IsGone).
+func (s *Service) Stream(ctx context.Context, clusterID string, f Filter, follow bool, open func() error,
+	emit func(protocol.LogLine) error) error {
 	woken, stop := s.subscribe(clusterID)
 	defer stop()
 	if cred, ok := auth.CredentialFrom(ctx); ok && follow {
@@ -46,30 +53,45 @@ func (s *Service) Stream(ctx context.Context, clusterID string, f Filter, follow
 	}
 	var after int64
 	for {
-		last, err := s.emitAfter(ctx, clusterID, f, after, emit)
+		last, err := s.emitAfter(ctx, clusterID, f, after, open, emit)
+		open = nil
 		if err != nil || !follow {
 			return err
 		}
 		after = last
 		select {
 		case <-ctx.Done():
-			return nil
+			return context.Cause(ctx)
 		case <-woken:
 		case <-time.After(followRecheck):
 			if _, err := s.Store.GetResource(ctx, clusterID); err != nil {
+				if ctx.Err() != nil {
+					return context.Cause(ctx)
+				}
 				return err
 			}
 		}
 	}
 }
 
-// emitAfter emits the selected lines of the batches after seq after, and returns the last
-// seq read.
-func (s *Service) emitAfter(ctx context.Context, clusterID string, f Filter, after int64, emit func(protocol.LogLine) error) (int64, error) {
+// emitAfter emits the selected lines of the batches after seq after, calling open (when not
+// nil) after the first page was read, and returns the last seq read.
+func (s *Service) emitAfter(ctx context.Context, clusterID string, f Filter, after int64, open func() error,
+	emit func(protocol.LogLine) error) (int64, error) {
 	for {
-		batches, err := s.Store.ListLogs(ctx, clusterID, store.LogQuery{After: after, Since: f.Since, Limit: pageBatches})
+		batches, err := s.Store.ListLogs(ctx, clusterID,
+			store.LogQuery{After: after, Since: f.Since, Limit: pageBatches, MaxBytes: pageBytes})
 		if err != nil {
+			if ctx.Err() != nil {
+				return after, context.Cause(ctx)
+			}
 			return after, fmt.Errorf("reading the log of %s: %w", clusterID, err)
+		}
+		if open != nil {
+			if err := open(); err != nil {
+				return after, err
+			}
+			open = nil
 		}
 		for _, b := range batches {
 			if err := emitBatch(b, f, emit); err != nil {
@@ -77,7 +99,7 @@ func (s *Service) emitAfter(ctx context.Context, clusterID string, f Filter, aft
 			}
 			after = b.Seq
 		}
-		if len(batches) < pageBatches {
+		if len(batches) == 0 {
 			return after, nil
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,25 @@ func TestAgentLogsAreStoredAndFiltered(t *testing.T) {
 	}
 }
 
+// TestLogGrepFindsHTMLCharactersInFields: <, > and & in a line's fields are stored and
+// served as sent, so grep finds them.
+func TestLogGrepFindsHTMLCharactersInFields(t *testing.T) {
+	th := newTestHub(t)
+	agent, _ := th.agent("c1")
+	line := logLine("info", "Ran a query")
+	line.Fields = json.RawMessage(`{"query":"a<b && c>d"}`)
+	if r := th.postLogs(agent, logBatchJSON(t, 0, line), false); r.status != http.StatusNoContent {
+		t.Fatalf("POST logs: %d %s", r.status, r.raw)
+	}
+	if got := th.readLogs("?grep=" + url.QueryEscape("a<b && c>d")); len(got) != 1 {
+		t.Errorf("grep for a<b && c>d = %q, want the line", got)
+	}
+	r := th.do(http.MethodGet, "/kubearc/v1"+clusterPath(sub, rg, "c1")+"/logs", th.AdminToken, nil)
+	if !strings.Contains(r.raw, `"query":"a<b && c>d"`) {
+		t.Errorf("served line = %s, want the fields as sent", r.raw)
+	}
+}
+
 // TestBadLogBatchesAreRefused: zip bombs, bad UTF-8, control characters and unknown levels
 // are 4xx, and nothing of them is stored.
 func TestBadLogBatchesAreRefused(t *testing.T) {
@@ -163,8 +183,48 @@ func TestFollowingAnAgentsLog(t *testing.T) {
 	if r := th.do(http.MethodDelete, clusterPath(sub, rg, "c1")+api2024, th.AdminToken, nil); r.status >= 300 {
 		t.Fatalf("DELETE: %d %s", r.status, r.raw)
 	}
+	// The stream ends with the hub's line telling why, and nothing after it.
+	var end protocol.LogLine
+	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &end) != nil {
+		t.Fatalf("after the deletion: %q %v, want the hub's end line", lines.Text(), lines.Err())
+	}
+	if reason, _ := protocol.StreamEndReason(end); reason != protocol.StreamEndedClusterDeleted {
+		t.Errorf("end line %q: reason %q, want %q", lines.Text(), reason, protocol.StreamEndedClusterDeleted)
+	}
 	if lines.Scan() {
 		t.Errorf("after the deletion the stream went on: %q", lines.Text())
+	}
+}
+
+// TestFollowingEndsWhenTheTokenIsRevoked: revoking the token a follower opened its stream
+// with ends the stream with the hub's line saying so.
+func TestFollowingEndsWhenTheTokenIsRevoked(t *testing.T) {
+	th := newTestHub(t)
+	th.agent("c1")
+	reader := th.token(th.AdminToken, "follower", "Reader", "/subscriptions/"+sub)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, th.url("/kubearc/v1"+clusterPath(sub, rg, "c1")+"/logs?follow=true"), nil)
+	req.Header.Set("Authorization", "Bearer "+reader)
+	resp, err := th.client(nil).Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("follow: %v %v", resp, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var id string
+	for _, v := range th.do(http.MethodGet, "/kubearc/v1/tokens", th.AdminToken, nil).body["value"].([]any) {
+		if v.(map[string]any)["name"] == "follower" {
+			id = v.(map[string]any)["id"].(string)
+		}
+	}
+	if r := th.do(http.MethodDelete, "/kubearc/v1/tokens/"+id, th.AdminToken, nil); r.status != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", r.status, r.raw)
+	}
+	lines := bufio.NewScanner(resp.Body)
+	var end protocol.LogLine
+	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &end) != nil {
+		t.Fatalf("after the revocation: %q %v, want the hub's end line", lines.Text(), lines.Err())
+	}
+	if reason, _ := protocol.StreamEndReason(end); reason != protocol.StreamEndedTokenRevoked {
+		t.Errorf("end line %q: reason %q, want %q", lines.Text(), reason, protocol.StreamEndedTokenRevoked)
 	}
 }
 

@@ -30,7 +30,9 @@ type metrics struct {
 	requests *prometheus.HistogramVec
 }
 
-func newMetrics(tracker *connectivity.Tracker) *metrics {
+// newMetrics registers the hub's metrics; perCluster adds the per-cluster agent usage series
+// (Config.MetricsPerCluster).
+func newMetrics(tracker *connectivity.Tracker, perCluster bool) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -44,8 +46,10 @@ func newMetrics(tracker *connectivity.Tracker) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests,
 		clusterCollector{tracker: tracker},
-		agentUsageCollector{tracker: tracker},
 	)
+	if perCluster {
+		m.registry.MustRegister(agentUsageCollector{tracker: tracker})
+	}
 	return m
 }
 

@@ -19,13 +19,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// TestAgentUsageMetrics: /metrics shows a cluster's agent CPU and memory after a heartbeat,
-// and nothing of it once the cluster is deleted.
+// TestAgentUsageMetrics: with MetricsPerCluster, /metrics shows a cluster's agent CPU and
+// memory after a heartbeat, and nothing of it once the cluster is deleted.
 func TestAgentUsageMetrics(t *testing.T) {
-	th := newTestHub(t)
+	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) { cfg.MetricsPerCluster = true }})
 	agent, _ := th.agent("c1")
 	hb := protocol.Heartbeat{AgentCPUMillicores: 12, AgentMemoryBytes: 48 << 20}
 	if r := th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", hb); r.status != http.StatusOK {
@@ -43,6 +45,24 @@ func TestAgentUsageMetrics(t *testing.T) {
 	}
 	if scrape := th.do(http.MethodGet, "/metrics", "", nil).raw; strings.Contains(scrape, "kubearc_agent_") {
 		t.Errorf("/metrics after the deletion still has agent usage:\n%s", grepLines(scrape, "kubearc_agent_"))
+	}
+}
+
+// TestAgentUsageMetricsOffByDefault: /metrics is unauthenticated, so by default it names no
+// cluster: no per-cluster agent usage series after a heartbeat.
+func TestAgentUsageMetricsOffByDefault(t *testing.T) {
+	th := newTestHub(t)
+	agent, _ := th.agent("c1")
+	hb := protocol.Heartbeat{AgentCPUMillicores: 12, AgentMemoryBytes: 48 << 20}
+	if r := th.send(agent, http.MethodPost, protocol.PathHeartbeat, "", hb); r.status != http.StatusOK {
+		t.Fatalf("heartbeat: %d %s", r.status, r.raw)
+	}
+	scrape := th.do(http.MethodGet, "/metrics", "", nil).raw
+	if !strings.Contains(scrape, "kubearc_hub_") {
+		t.Fatalf("/metrics answered no hub metrics:\n%s", scrape)
+	}
+	if strings.Contains(scrape, "kubearc_agent_") || strings.Contains(scrape, "c1") {
+		t.Errorf("/metrics names a cluster without --metrics-per-cluster:\n%s", grepLines(scrape, "c1"))
 	}
 }
 

@@ -83,6 +83,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// BodyReadTimeout is how long a request may take to deliver its body (default 1m).
 	BodyReadTimeout time.Duration
+	// MetricsPerCluster adds each Connected cluster's agent CPU and memory to /metrics, one
+	// series per cluster labelled with its ARM ID. Off by default: /metrics is
+	// unauthenticated, and the series name every tenant's clusters.
+	MetricsPerCluster bool
 	// MaxUnauthenticatedConns caps the connections that have not authenticated yet (default
 	// 512); past it, a new connection displaces the oldest of them if that one is older than
 	// UnauthenticatedMinAge, and is closed otherwise.
@@ -269,7 +273,7 @@ func (h *Hub) routes() http.Handler {
 		Revocations: h.tokens.Revocations, Now: h.cfg.Now}
 	arm.Diagnostics, agents.Logs = h.diagnostics, h.diagnostics
 	authn := &auth.Authenticator{Store: h.tokens, Now: h.cfg.Now}
-	m := newMetrics(h.tracker)
+	m := newMetrics(h.tracker, h.cfg.MetricsPerCluster)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", ok)

@@ -42,6 +42,10 @@ type LogQuery struct {
 	Since time.Time
 	// Limit caps the number of batches; 0 means no limit.
 	Limit int
+	// MaxBytes caps the stored size of the batches returned (as LogRetention counts it): the
+	// list ends with the batch that reaches it, so it holds at least one batch; 0 means no
+	// limit.
+	MaxBytes int64
 }
 
 // LogRetention bounds what the store keeps of one cluster's log.

@@ -15,6 +15,7 @@
 package agentlog
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -22,9 +23,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/zapr"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -43,6 +46,18 @@ func TestRingDropsTheOldestAndCountsThem(t *testing.T) {
 	}
 	if b := r.Take(10, 1<<20); b.Dropped != 0 || len(b.Lines) != 0 {
 		t.Errorf("second Take = %+v, want nothing: the count goes with one batch", b)
+	}
+}
+
+func TestRingOfNothingDropsEveryLine(t *testing.T) {
+	for _, bounds := range [][2]int{{0, 1 << 20}, {-1, 1 << 20}, {10, 0}, {10, -1}} {
+		r := NewRing(bounds[0], bounds[1])
+		for i := range 3 {
+			r.Push(msg(i))
+		}
+		if b := r.Take(10, 1<<20); len(b.Lines) != 0 || b.Dropped != 3 {
+			t.Errorf("NewRing(%d, %d): Take = %+v, want no lines and 3 dropped", bounds[0], bounds[1], b)
+		}
 	}
 }
 
@@ -106,7 +121,25 @@ func TestPushNeverBlocks(t *testing.T) {
 
 func TestRedactText(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
-		{"Authorization: Bearer abc.def", "Authorization: [REDACTED]"},
+		{"Authorization: Bearer abc.def", "Authorization: Bearer [REDACTED]"},
+		{"Authorization: [REDACTED]", "Authorization: [REDACTED]"},
+		// A header map as fmt prints it: the bracket must not end the match before the token.
+		{"headers map[Authorization:[Bearer eyJhbGciOi.x.y]]", "headers map[Authorization:[Bearer [REDACTED]]]"},
+		{`"authorization": "Basic YWxpY2U6cGFzcw=="`, `"authorization": "[REDACTED]"`},
+		// Quoted values with spaces are replaced whole.
+		{`password: "has space inside" user=bob`, `password: "[REDACTED]" user=bob`},
+		{`secret='two words'`, `secret='[REDACTED]'`},
+		// Passwords in URLs.
+		{"proxy http://alice:pass@proxy:3128 failed", "proxy http://alice:[REDACTED]@proxy:3128 failed"},
+		{"dial https://proxy.example:8443/x", "dial https://proxy.example:8443/x"},
+		// Any key naming a secret, as for fields.
+		{"storageAccountKey=abc123 region=eu", "storageAccountKey=[REDACTED] region=eu"},
+		{"clientCredential: xyz", "clientCredential: [REDACTED]"},
+		{"protectedSettings=abc", "protectedSettings=[REDACTED]"},
+		{"api_key=k1 private-key=k2", "api_key=[REDACTED] private-key=[REDACTED]"},
+		// Base64-encoded PEM, as in a kubeconfig's certificate-authority-data.
+		{"data LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUM= end", "data [REDACTED] end"},
+		{"key: -----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----", "key: [REDACTED]"},
 		{`calling hub with bearer eyJhbGciOi.x.y`, "calling hub with bearer [REDACTED]"},
 		{"password=hunter2 user=bob", "password=[REDACTED] user=bob"},
 		{`{"token": "s3cr3t"}`, `{"token": "[REDACTED]"}`},
@@ -153,5 +186,72 @@ func TestCoreShipsRedactedLinesAtItsLevel(t *testing.T) {
 	}
 	if strings.Contains(string(l.Fields), "canary") {
 		t.Errorf("fields %s hold a credential", l.Fields)
+	}
+}
+
+// TestShipperBacksOffWhileTheHubIsUnreachable logs at debug through the agent's core while
+// the hub cannot be reached and the Ring stays half full: the Shipper keeps to its backoff
+// instead of retrying at every new line, and its own failures do not fill the Ring.
+func TestShipperBacksOffWhileTheHubIsUnreachable(t *testing.T) {
+	ring := NewRing(10, 1<<20)
+	log := zap.New(NewCore(ring, zapcore.DebugLevel))
+	var mu sync.Mutex
+	attempts := 0
+	shipper := &Shipper{Ring: ring, Interval: 10 * time.Millisecond, Log: zapr.NewLogger(log).WithName(ShipperLoggerName),
+		Hub: func() *agentclient.Client {
+			mu.Lock()
+			defer mu.Unlock()
+			attempts++
+			return nil // not registered: every send fails and is retried
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = shipper.Start(ctx); close(done) }()
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for i := 0; time.Now().Before(deadline); i++ {
+		log.Info("Reconciled", zap.Int("i", i))
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	// The first attempt, then backoffs of about 1s and 2s: at most 3 in 1.5s.
+	if attempts < 1 || attempts > 3 {
+		t.Errorf("%d attempts to ship in 1.5s, want 1 to 3 (the backoff)", attempts)
+	}
+	for _, l := range ring.Take(100, 1<<20).Lines {
+		if l.Logger == ShipperLoggerName {
+			t.Errorf("the Ring holds the Shipper's own line %q", l.Message)
+		}
+	}
+}
+
+func TestCoreLeavesOutTheShippersOwnLines(t *testing.T) {
+	ring := NewRing(10, 1<<20)
+	log := zapr.NewLogger(zap.New(NewCore(ring, zapcore.DebugLevel)))
+	log.WithName(ShipperLoggerName).V(1).Info("Shipping the agent's log failed; retrying")
+	log.WithName(ShipperLoggerName).WithName("batch").Error(nil, "Failed")
+	log.WithName("agentloggers").Info("Shipped")
+	if b := ring.Take(10, 1<<20); len(b.Lines) != 1 || b.Lines[0].Logger != "agentloggers" {
+		t.Errorf("ring holds %+v, want only the line of logger agentloggers", b.Lines)
+	}
+}
+
+func TestRedactFieldsByKey(t *testing.T) {
+	fields := map[string]any{
+		"storageAccountKey": "k", "protectedSettings": map[string]any{"x": "y"}, "clientCredential": "c",
+		"Authorization": "Basic abc", "cluster": "c1",
+		"proxy": "http://alice:pass@proxy:3128", "headers": "map[Authorization:[Bearer eyJ.x.y]]",
+	}
+	RedactFields(fields)
+	for _, k := range []string{"storageAccountKey", "protectedSettings", "clientCredential", "Authorization"} {
+		if fields[k] != redacted {
+			t.Errorf("field %s = %v, want it redacted", k, fields[k])
+		}
+	}
+	if fields["cluster"] != "c1" || fields["proxy"] != "http://alice:[REDACTED]@proxy:3128" ||
+		fields["headers"] != "map[Authorization:[Bearer [REDACTED]]]" {
+		t.Errorf("fields = %v", fields)
 	}
 }

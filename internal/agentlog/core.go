@@ -48,7 +48,7 @@ func (c *core) With(fields []zapcore.Field) zapcore.Core {
 }
 
 func (c *core) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if c.Enabled(e.Level) {
+	if c.Enabled(e.Level) && !isShipperLogger(e.LoggerName) {
 		return ce.AddCore(e, c)
 	}
 	return ce
@@ -61,9 +61,14 @@ func (c *core) Write(e zapcore.Entry, fields []zapcore.Field) error {
 
 func (c *core) Sync() error { return nil }
 
+// isShipperLogger reports whether name is the Shipper's logger or one below it.
+func isShipperLogger(name string) bool {
+	return name == ShipperLoggerName || strings.HasPrefix(name, ShipperLoggerName+".")
+}
+
 // line turns an entry into a redacted line within the protocol's limits.
 func line(e zapcore.Entry, fields []zapcore.Field) protocol.LogLine {
-	l := protocol.LogLine{Time: e.Time.UTC(), Level: level(e.Level), Logger: truncate(e.LoggerName, 256),
+	l := protocol.LogLine{Time: e.Time.UTC(), Level: level(e.Level), Logger: truncate(e.LoggerName, protocol.MaxLogLoggerBytes),
 		Message: truncate(RedactText(e.Message), protocol.MaxLogMessageBytes), Fields: encodeFields(fields)}
 	if l.Validate() != nil { // fields the hub would refuse (too large or deep): ship the message
 		l.Fields = nil

@@ -44,8 +44,10 @@ type Ring struct {
 	dropped int64
 }
 
-// NewRing returns a Ring of at most maxLines lines and maxBytes bytes.
+// NewRing returns a Ring of at most maxLines lines and maxBytes bytes. A Ring of no lines
+// or bytes holds nothing: it drops and counts every line.
 func NewRing(maxLines, maxBytes int) *Ring {
+	maxLines, maxBytes = max(maxLines, 0), max(maxBytes, 0)
 	return &Ring{maxLines: maxLines, maxBytes: maxBytes, lines: make([]protocol.LogLine, maxLines), wake: make(chan struct{}, 1)}
 }
 
@@ -59,7 +61,7 @@ func size(l protocol.LogLine) int {
 func (r *Ring) Push(l protocol.LogLine) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if size(l) > r.maxBytes {
+	if r.maxLines == 0 || size(l) > r.maxBytes {
 		r.dropped++
 		return
 	}

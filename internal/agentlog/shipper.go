@@ -36,6 +36,9 @@ const (
 	batchBytes = 256 << 10
 )
 
+// ShipperLoggerName is the name of the Shipper's logger; the Ring never holds its lines.
+const ShipperLoggerName = "agentlog"
+
 // Shipper sends the Ring's lines to the hub in batches, with backoff while the hub cannot be
 // reached. It is a manager Runnable on the leader, which holds the hub session.
 type Shipper struct {
@@ -44,7 +47,9 @@ type Shipper struct {
 	Hub func() *agentclient.Client
 	// Interval is how often lines are shipped (DefaultInterval).
 	Interval time.Duration
-	// Log is for the Shipper's own failures: debug lines, so that they do not fill the Ring.
+	// Log is for the Shipper's own failures (debug lines). Lines of a logger named
+	// ShipperLoggerName are never teed into the Ring, so that a failure to ship cannot feed
+	// the Ring it fails to empty.
 	Log logr.Logger
 }
 
@@ -61,11 +66,16 @@ func (s *Shipper) Start(ctx context.Context) error {
 	backoff := newBackoff()
 	var pending *protocol.LogBatch
 	for delay := interval; ; {
+		// While a batch waits for its retry, a filling Ring must not cut the backoff short.
+		wake := s.Ring.Wake()
+		if pending != nil {
+			wake = nil
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(delay):
-		case <-s.Ring.Wake():
+		case <-wake:
 		}
 		if pending == nil {
 			b := s.Ring.Take(batchLines, batchBytes)

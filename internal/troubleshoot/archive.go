@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,14 +32,30 @@ import (
 const SummaryFile = "summary.txt"
 
 // WriteFile writes the bundle as a gzip-compressed tar archive at path, readable only by its
-// owner: it describes the cluster even with secrets redacted.
+// owner: it describes the cluster even with secrets redacted. The archive is written to a new
+// file beside path and renamed over it, so that a file already there (with its mode) or a
+// symbolic link (to anywhere) is replaced, never written through.
 func (b *Bundle) WriteFile(path string, now time.Time) (err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
-	defer func() { err = errors.Join(err, f.Close()) }()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
 	if err := b.write(f, now); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

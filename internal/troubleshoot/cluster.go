@@ -26,10 +26,7 @@ import (
 	"k8s.io/client-go/rest"
 )
 
-// Namespace is the namespace of the agent and of kubearc's namespaced objects.
-const Namespace = "kubearc-system"
-
-// namespaceObjects are the kinds collected from Namespace besides kubearc's own.
+// namespaceObjects are the kinds collected from the agent's namespace besides kubearc's own.
 var namespaceObjects = []schema.GroupVersionResource{
 	{Version: "v1", Resource: "events"},
 	{Version: "v1", Resource: "pods"},
@@ -44,12 +41,15 @@ type Cluster struct {
 	bundle  *Bundle
 	kube    kubernetes.Interface
 	dynamic dynamic.Interface
+	// namespace is the agent's, holding kubearc's namespaced objects.
+	namespace string
 	// since bounds the container logs read.
 	since time.Duration
 }
 
-// NewCluster returns a collector of the cluster cfg reaches into bundle.
-func NewCluster(bundle *Bundle, cfg *rest.Config, since time.Duration) (*Cluster, error) {
+// NewCluster returns a collector into bundle of the cluster cfg reaches, whose agent runs in
+// namespace.
+func NewCluster(bundle *Bundle, cfg *rest.Config, namespace string, since time.Duration) (*Cluster, error) {
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
@@ -58,7 +58,7 @@ func NewCluster(bundle *Bundle, cfg *rest.Config, since time.Duration) (*Cluster
 	if err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
 	}
-	return &Cluster{bundle: bundle, kube: kube, dynamic: dyn, since: since}, nil
+	return &Cluster{bundle: bundle, kube: kube, dynamic: dyn, namespace: namespace, since: since}, nil
 }
 
 // Collect reads the cluster's version first: when the API server cannot be reached at all,
@@ -78,11 +78,11 @@ func (c *Cluster) Collect(ctx context.Context) {
 	}
 	c.collectKubearcKinds(ctx)
 	for _, gvr := range namespaceObjects {
-		c.bundle.Step(gvr.Resource+" in "+Namespace, func() error {
-			return c.list(ctx, gvr, Namespace, "cluster/"+Namespace+"/"+gvr.Resource+".json")
+		c.bundle.Step(gvr.Resource+" in "+c.namespace, func() error {
+			return c.list(ctx, gvr, c.namespace, "cluster/"+c.namespace+"/"+gvr.Resource+".json")
 		})
 	}
-	c.bundle.Step("secrets in "+Namespace+" (names and types only)", func() error { return c.listSecrets(ctx) })
+	c.bundle.Step("secrets in "+c.namespace+" (names and types only)", func() error { return c.listSecrets(ctx) })
 	c.collectContainerLogs(ctx)
 }
 
@@ -102,7 +102,7 @@ type secretRef struct {
 }
 
 func (c *Cluster) listSecrets(ctx context.Context) error {
-	secrets, err := c.kube.CoreV1().Secrets(Namespace).List(ctx, metav1.ListOptions{})
+	secrets, err := c.kube.CoreV1().Secrets(c.namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return err
 	}
@@ -110,5 +110,5 @@ func (c *Cluster) listSecrets(ctx context.Context) error {
 	for _, s := range secrets.Items {
 		refs = append(refs, secretRef{Name: s.Name, Type: string(s.Type)})
 	}
-	return c.bundle.AddJSON("cluster/"+Namespace+"/secrets.json", refs)
+	return c.bundle.AddJSON("cluster/"+c.namespace+"/secrets.json", refs)
 }

@@ -28,7 +28,7 @@ import (
 
 // collectKubearcKinds lists every kind the API group arc.kubearc.io serves, as discovery
 // finds them, so that a kind added later is collected too: cluster-scoped ones (the
-// ArcConnection) whole, namespaced ones in Namespace.
+// ArcConnection) whole, namespaced ones in the agent's namespace.
 func (c *Cluster) collectKubearcKinds(ctx context.Context) {
 	group := arcv1alpha1.GroupVersion.Group
 	var resources []metav1.APIResource
@@ -42,7 +42,7 @@ func (c *Cluster) collectKubearcKinds(ctx context.Context) {
 		gvr := schema.GroupVersionResource{Group: group, Version: version, Resource: r.Name}
 		namespace, where := "", ""
 		if r.Namespaced {
-			namespace, where = Namespace, " in "+Namespace
+			namespace, where = c.namespace, " in "+c.namespace
 		}
 		c.bundle.Step(r.Name+"."+group+where, func() error {
 			return c.list(ctx, gvr, namespace, "cluster/"+group+"/"+r.Name+".json")

@@ -24,13 +24,13 @@ import (
 // maxContainerLogBytes bounds the log read of one container.
 const maxContainerLogBytes = 5 << 20
 
-// collectContainerLogs reads the recent log of every container of the pods in Namespace:
-// the agent's. The kubelet serves them; where there is none (envtest), each read fails with
+// collectContainerLogs reads the recent log of every container of the pods in the agent's
+// namespace. The kubelet serves them; where there is none (envtest), each read fails with
 // the API server's reason.
 func (c *Cluster) collectContainerLogs(ctx context.Context) {
 	var pods []corev1.Pod
 	c.bundle.Step("the agent's pods for their logs", func() error {
-		list, err := c.kube.CoreV1().Pods(Namespace).List(ctx, metav1.ListOptions{})
+		list, err := c.kube.CoreV1().Pods(c.namespace).List(ctx, metav1.ListOptions{})
 		if list != nil {
 			pods = list.Items
 		}
@@ -48,10 +48,10 @@ func (c *Cluster) collectContainerLogs(ctx context.Context) {
 func (c *Cluster) containerLog(ctx context.Context, pod, container string) error {
 	since, limit := int64(c.since.Seconds()), int64(maxContainerLogBytes)
 	opts := &corev1.PodLogOptions{Container: container, SinceSeconds: &since, LimitBytes: &limit, Timestamps: true}
-	raw, err := c.kube.CoreV1().Pods(Namespace).GetLogs(pod, opts).DoRaw(ctx)
+	raw, err := c.kube.CoreV1().Pods(c.namespace).GetLogs(pod, opts).DoRaw(ctx)
 	if err != nil {
 		return err
 	}
-	c.bundle.AddText("cluster/"+Namespace+"/logs/"+pod+"/"+container+".log", string(raw))
+	c.bundle.AddText("cluster/"+c.namespace+"/logs/"+pod+"/"+container+".log", redactLog(string(raw)))
 	return nil
 }

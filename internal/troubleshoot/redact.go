@@ -15,7 +15,8 @@
 package troubleshoot
 
 import (
-	"regexp"
+	"encoding/json"
+	"strings"
 
 	"github.com/kubearc/kubearc/internal/agentlog"
 )
@@ -23,33 +24,71 @@ import (
 // redacted replaces a value that is never written.
 const redacted = "[REDACTED]"
 
-// protectedKey matches the names of fields holding protected settings. agentlog's redaction
-// covers the rest: fields named after passwords, tokens, secrets, keys and credentials, and
-// PEM blocks, Authorization values and key=value credentials within any text.
-var protectedKey = regexp.MustCompile(`(?i)protected`)
-
-// redactDocument redacts a decoded JSON document.
+// redactDocument redacts a decoded JSON document with agentlog's redaction (fields named
+// after passwords, tokens, secrets, keys, credentials and protected settings; credentials
+// within any text), and the values of name/value pairs, such as a container's environment,
+// whose name is such a name.
 func redactDocument(doc any) any {
-	holder := map[string]any{"document": dropProtected(doc)}
+	holder := map[string]any{"document": redactNamedValues(doc)}
 	agentlog.RedactFields(holder)
 	return holder["document"]
 }
 
-// dropProtected replaces the values of protected-settings fields at any depth.
-func dropProtected(v any) any {
+// redactNamedValues replaces the value of each {"name": …, "value": …} object whose name
+// names a secret, at any depth.
+func redactNamedValues(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
-		for k, field := range v {
-			if protectedKey.MatchString(k) {
-				v[k] = redacted
-				continue
+		if name, ok := v["name"].(string); ok && agentlog.IsSecretName(name) {
+			if _, ok := v["value"]; ok {
+				v["value"] = redacted
 			}
-			v[k] = dropProtected(field)
+		}
+		for k, field := range v {
+			v[k] = redactNamedValues(field)
 		}
 	case []any:
 		for i := range v {
-			v[i] = dropProtected(v[i])
+			v[i] = redactNamedValues(v[i])
 		}
 	}
 	return v
+}
+
+// redactLog redacts a container's log line by line: a line that is a JSON object (after the
+// kubelet's timestamp), as a structured log writes, is redacted by its keys too.
+func redactLog(text string) string {
+	lines := strings.SplitAfter(text, "\n")
+	for i, line := range lines {
+		body := strings.TrimRight(line, "\r\n")
+		end := line[len(body):]
+		stamp, rest, found := strings.Cut(body, " ")
+		if !found || !strings.HasPrefix(rest, "{") {
+			stamp, rest = "", body
+		} else {
+			stamp += " "
+		}
+		var fields map[string]any
+		if strings.HasPrefix(rest, "{") && json.Unmarshal([]byte(rest), &fields) == nil {
+			before := encodeLogLine(fields)
+			agentlog.RedactFields(fields)
+			if after := encodeLogLine(fields); after != before { // else the line stays as written
+				lines[i] = stamp + after + end
+				continue
+			}
+		}
+		lines[i] = agentlog.RedactText(line)
+	}
+	return strings.Join(lines, "")
+}
+
+// encodeLogLine encodes a log line's object as compact JSON, leaving <, > and & as they are.
+func encodeLogLine(fields map[string]any) string {
+	var out strings.Builder
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(fields) != nil {
+		return ""
+	}
+	return strings.TrimSuffix(out.String(), "\n")
 }

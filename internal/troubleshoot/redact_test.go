@@ -29,6 +29,10 @@ func TestRedactDocument(t *testing.T) {
 			`[{"message":"login token=[REDACTED] done"}]`},
 		{"a PEM block", `{"note":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}`,
 			`{"note":"[REDACTED]"}`},
+		{"a container's secret environment", `{"env":[{"name":"DB_PASSWORD","value":"x"},{"name":"HUB_TOKEN","value":"t"},{"name":"LOG_LEVEL","value":"debug"}]}`,
+			`{"env":[{"name":"DB_PASSWORD","value":"[REDACTED]"},{"name":"HUB_TOKEN","value":"[REDACTED]"},{"name":"LOG_LEVEL","value":"debug"}]}`},
+		{"an Authorization header map", `{"message":"map[Authorization:[Bearer eyJ.x.y]]"}`,
+			`{"message":"map[Authorization:[Bearer [REDACTED]]]"}`},
 		{"plain values stay", `{"name":"agent","replicas":2}`, `{"name":"agent","replicas":2}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,6 +46,24 @@ func TestRedactDocument(t *testing.T) {
 			}
 			if string(got) != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRedactLog(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"a structured line's secret fields",
+			"2026-12-06T10:00:00Z {\"msg\":\"Login\",\"credentials\":{\"user\":\"u\",\"pass\":\"p-canary\"},\"storageAccountKey\":\"k1\"}\n",
+			"2026-12-06T10:00:00Z {\"credentials\":\"[REDACTED]\",\"msg\":\"Login\",\"storageAccountKey\":\"[REDACTED]\"}\n"},
+		{"a structured line without secrets stays as written",
+			"2026-12-06T10:00:00Z {\"msg\":\"a <b>\",\"n\":1}\n", "2026-12-06T10:00:00Z {\"msg\":\"a <b>\",\"n\":1}\n"},
+		{"text lines", "2026-12-06T10:00:00Z dialing http://alice:pass@proxy:3128\nplain\n",
+			"2026-12-06T10:00:00Z dialing http://alice:[REDACTED]@proxy:3128\nplain\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := redactLog(tc.in); got != tc.want {
+				t.Errorf("redactLog(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}

@@ -37,6 +37,49 @@ const (
 // dropped lines; their fields hold the count as "dropped".
 const DroppedLinesLogger = "kubearc-hub"
 
+// StreamEndedField is the field of the line a hub ends a log stream with when it stops it
+// itself (logger DroppedLinesLogger): its value is one of the StreamEnded reasons. A
+// stream the client reads to its end without such a line was complete (or, when followed,
+// cut off). Use StreamEndedLine and StreamEndReason rather than the field.
+const StreamEndedField = "streamEnded"
+
+// Reasons a hub ends a log stream, the values of StreamEndedField.
+const (
+	// StreamEndedClusterDeleted: the cluster was deleted; its log is gone with it.
+	StreamEndedClusterDeleted = "clusterDeleted"
+	// StreamEndedTokenRevoked: the token the stream was opened with was revoked.
+	StreamEndedTokenRevoked = "tokenRevoked"
+	// StreamEndedTokenExpired: the token the stream was opened with expired.
+	StreamEndedTokenExpired = "tokenExpired"
+	// StreamEndedError: the hub could not read the log; lines may be missing.
+	StreamEndedError = "error"
+)
+
+// StreamEndedLine is the last line of a log stream that the hub ended for reason (one of the
+// StreamEnded reasons) at the time at.
+func StreamEndedLine(at time.Time, reason, message string) LogLine {
+	level := LogLevelWarn
+	if reason == StreamEndedError {
+		level = LogLevelError
+	}
+	fields, _ := json.Marshal(map[string]string{StreamEndedField: reason})
+	return LogLine{Time: at, Level: level, Logger: DroppedLinesLogger, Message: message, Fields: fields}
+}
+
+// StreamEndReason returns the reason of a line made by StreamEndedLine; ok is false for any
+// other line.
+func StreamEndReason(l LogLine) (reason string, ok bool) {
+	if l.Logger != DroppedLinesLogger || len(l.Fields) == 0 {
+		return "", false
+	}
+	var fields map[string]any
+	if json.Unmarshal(l.Fields, &fields) != nil {
+		return "", false
+	}
+	reason, ok = fields[StreamEndedField].(string)
+	return reason, ok
+}
+
 // LogLevels are the levels of log lines, from the most to the least verbose.
 var LogLevels = []string{LogLevelDebug, LogLevelInfo, LogLevelWarn, LogLevelError}
 
@@ -54,8 +97,8 @@ const (
 	MaxLogMessageBytes = 16 << 10
 	// MaxLogFieldsBytes bounds a line's fields, as JSON.
 	MaxLogFieldsBytes = 16 << 10
-	// maxLoggerBytes bounds a line's logger name.
-	maxLoggerBytes = 256
+	// MaxLogLoggerBytes bounds a line's logger name.
+	MaxLogLoggerBytes = 256
 )
 
 // LogLine is one structured line of the agent's log.
@@ -103,8 +146,8 @@ func (l *LogLine) Validate() error {
 		return invalid("time", "a time")
 	case LogLevelRank(l.Level) < 0:
 		return invalid("level", "one of %v", LogLevels)
-	case len(l.Logger) > maxLoggerBytes:
-		return invalid("logger", "at most %d bytes", maxLoggerBytes)
+	case len(l.Logger) > MaxLogLoggerBytes:
+		return invalid("logger", "at most %d bytes", MaxLogLoggerBytes)
 	case len(l.Message) > MaxLogMessageBytes:
 		return invalid("message", "at most %d bytes", MaxLogMessageBytes)
 	}

@@ -15,33 +15,95 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
+// logRowBytes estimates what a stored batch takes besides its lines: the row's other columns
+// (the cluster key, two times, four integers) and its entries in both indexes. It counts
+// against the retention by size, so that many small batches cannot hold far more than it.
+const logRowBytes = 256
+
 // AppendLogs stores a batch of a cluster's log in one transaction, then removes the cluster's
-// oldest batches past r.MaxBytes; store.ErrNotFound when the cluster does not exist.
+// oldest batches past r.MaxBytes; store.ErrNotFound when the cluster does not exist. A batch
+// with neither lines nor a dropped count is not stored.
 func (s *Store) AppendLogs(ctx context.Context, clusterID string, b store.LogBatch, r store.LogRetention) error {
-	lines, err := json.Marshal(b.Lines)
+	lines, err := encodeLines(b.Lines)
 	if err != nil {
 		return fmt.Errorf("encode log lines of %s: %w", clusterID, err)
 	}
-	last := newestLine(b)
+	last, k := newestLine(b), key(clusterID)
+	size := int64(len(lines)) + logRowBytes + 2*int64(len(k))
 	return s.write(ctx, "append logs of "+clusterID, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, clusterID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_log_batches (cluster_key, received_at, last_time, size, dropped, lines)
-			VALUES (?, ?, ?, ?, ?, ?)`, key(clusterID), formatTime(b.ReceivedAt), formatTime(last), len(lines), b.Dropped, string(lines)); err != nil {
+		if len(b.Lines) == 0 && b.Dropped == 0 {
+			return nil
+		}
+		var seq, cum int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO agent_log_batches (cluster_key, received_at, last_time, size, cum_bytes, dropped, lines)
+			VALUES (?1, ?2, ?3, ?4, ?4 + COALESCE((SELECT cum_bytes FROM agent_log_batches WHERE cluster_key = ?1 ORDER BY seq DESC LIMIT 1), 0), ?5, ?6)
+			RETURNING seq, cum_bytes`,
+			k, formatTime(b.ReceivedAt), formatTime(last), size, b.Dropped, string(lines)).Scan(&seq, &cum)
+		if err != nil {
 			return err
 		}
-		return trimLogs(ctx, tx, key(clusterID), r.MaxBytes)
+		return trimLogs(ctx, tx, k, seq, cum, r.MaxBytes)
 	})
+}
+
+// encodeLines is the JSON of lines without json.Marshal's HTML escaping, which would store
+// the fields' <, > and & as \u003c, \u003e and \u0026: readers see the fields as stored, and a
+// grep for them would miss.
+// Fields that arrive escaped so (an agent's json.Marshal) are unescaped first.
+func encodeLines(lines []protocol.LogLine) ([]byte, error) {
+	lines = slices.Clone(lines)
+	for i := range lines {
+		lines[i].Fields = unescapeHTML(lines[i].Fields)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(lines); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// htmlEscapes are the escapes json.Marshal writes for <, > and &, and the characters.
+var htmlEscapes = map[string]byte{`\u003c`: '<', `\u003e`: '>', `\u0026`: '&'}
+
+// unescapeHTML replaces the escapes of <, > and & in JSON text by the characters, leaving
+// every other escape (an escaped backslash followed by "u003c" too) as it is.
+func unescapeHTML(data json.RawMessage) json.RawMessage {
+	if !bytes.Contains(data, []byte(`\u00`)) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' || i+1 >= len(data) {
+			out = append(out, data[i])
+			continue
+		}
+		if i+6 <= len(data) {
+			if c, ok := htmlEscapes[strings.ToLower(string(data[i:i+6]))]; ok {
+				out, i = append(out, c), i+5
+				continue
+			}
+		}
+		out, i = append(out, data[i], data[i+1]), i+1 // an escape pair, copied whole
+	}
+	return out
 }
 
 // newestLine is the time of a batch's newest line; ReceivedAt when it has none.
@@ -59,37 +121,23 @@ func newestLine(b store.LogBatch) time.Time {
 }
 
 // trimLogs removes a cluster's oldest batches until its batches hold at most maxBytes; the
-// newest batch always stays.
-func trimLogs(ctx context.Context, tx *sql.Tx, clusterKey string, maxBytes int64) error {
-	if maxBytes <= 0 {
+// newest batch (newest, whose cum_bytes is total) always stays. A batch goes when it and the
+// batches after it exceed the bound, that is when the cum_bytes of the batch before it is
+// below total-maxBytes: cum_bytes grows with seq, so these are the batches up to the first
+// one whose cum_bytes reaches total-maxBytes, removed with one range DELETE.
+func trimLogs(ctx context.Context, tx *sql.Tx, clusterKey string, newest, total, maxBytes int64) error {
+	if maxBytes <= 0 || total <= maxBytes {
 		return nil
 	}
-	// Newest first: the first older batch past the bound and every older one go.
-	rows, err := tx.QueryContext(ctx, `SELECT seq, size FROM agent_log_batches WHERE cluster_key = ? ORDER BY seq DESC`, clusterKey)
-	if err != nil {
-		return err
-	}
-	var total, cut int64
-	for newest := true; rows.Next() && cut == 0; newest = false {
-		var seq, size int64
-		if err := rows.Scan(&seq, &size); err != nil {
-			_ = rows.Close()
-			return err
-		}
-		if total += size; total > maxBytes && !newest {
-			cut = seq
-		}
-	}
-	if err := rows.Close(); err != nil || cut == 0 {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM agent_log_batches WHERE cluster_key = ? AND seq <= ?`, clusterKey, cut)
+	_, err := tx.ExecContext(ctx, `DELETE FROM agent_log_batches WHERE cluster_key = ?1 AND seq < ?2
+		AND seq <= (SELECT seq FROM agent_log_batches WHERE cluster_key = ?1 AND cum_bytes >= ?3 ORDER BY seq LIMIT 1)`,
+		clusterKey, newest, total-maxBytes)
 	return err
 }
 
 // ListLogs returns a cluster's log batches selected by q, oldest first.
 func (s *Store) ListLogs(ctx context.Context, clusterID string, q store.LogQuery) ([]store.LogBatch, error) {
-	query := `SELECT seq, received_at, dropped, lines FROM agent_log_batches
+	query := `SELECT seq, received_at, dropped, lines, size FROM agent_log_batches
 		WHERE cluster_key = ? AND seq > ? AND last_time >= ? ORDER BY seq`
 	args := []any{key(clusterID), q.After, formatTime(q.Since)}
 	if q.Since.IsZero() {
@@ -100,30 +148,49 @@ func (s *Store) ListLogs(ctx context.Context, clusterID string, q store.LogQuery
 		args = append(args, q.Limit)
 	}
 	var list []store.LogBatch
-	err := s.read(ctx, "list logs of "+clusterID, func(tx *sql.Tx) (err error) {
-		list, err = queryAll(ctx, tx, scanLogBatch, query, args...)
-		return err
+	err := s.read(ctx, "list logs of "+clusterID, func(tx *sql.Tx) error {
+		list = nil
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = rows.Close() }()
+		var total int64
+		for rows.Next() && (q.MaxBytes <= 0 || total < q.MaxBytes) {
+			b, size, err := scanLogBatch(rows)
+			if err != nil {
+				return err
+			}
+			list, total = append(list, b), total+size
+		}
+		return rows.Err()
 	})
 	return list, err
 }
 
-func scanLogBatch(row scanner) (store.LogBatch, error) {
+// scanLogBatch reads a row of seq, received_at, dropped, lines and size.
+func scanLogBatch(row scanner) (store.LogBatch, int64, error) {
 	var b store.LogBatch
 	var received sql.NullString
 	var lines string
-	if err := row.Scan(&b.Seq, &received, &b.Dropped, &lines); err != nil {
-		return b, err
+	var size int64
+	if err := row.Scan(&b.Seq, &received, &b.Dropped, &lines, &size); err != nil {
+		return b, 0, err
 	}
 	if err := json.Unmarshal([]byte(lines), &b.Lines); err != nil {
-		return b, fmt.Errorf("decode log batch %d: %w", b.Seq, err)
+		return b, 0, fmt.Errorf("decode log batch %d: %w", b.Seq, err)
 	}
 	var err error
 	b.ReceivedAt, err = parseTime(received)
-	return b, err
+	return b, size, err
 }
 
-// insertUsage adds a heartbeat's usage to its cluster's series, once per heartbeat time,
-// while the cluster exists.
+// usageInterval is the time between a cluster's usage samples at most: one is kept per
+// cluster and interval.
+const usageInterval = time.Minute
+
+// insertUsage adds a heartbeat's usage to its cluster's series, once per time (the heartbeat's
+// truncated to usageInterval), while the cluster exists.
 const insertUsage = `INSERT INTO usage_samples (cluster_key, at, cpu_millicores, memory_bytes)
 	SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM resources WHERE key = ?1)
 	ON CONFLICT (cluster_key, at) DO NOTHING`
@@ -154,14 +221,39 @@ func scanUsage(row scanner) (store.UsageSample, error) {
 	return u, err
 }
 
+// pruneLogChunk and pruneUsageChunk are how many rows one transaction of PruneDiagnostics removes at most, so that
+// pruning a day of a large fleet does not hold the store's writer for long at a time.
+const (
+	pruneLogChunk   = 100 // batches of up to 1 MiB
+	pruneUsageChunk = 5000
+)
+
 // PruneDiagnostics removes log batches received before logsBefore and usage samples taken
-// before usageBefore.
+// before usageBefore, in transactions of a bounded number of rows.
 func (s *Store) PruneDiagnostics(ctx context.Context, logsBefore, usageBefore time.Time) error {
-	return s.write(ctx, "prune diagnostics", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM agent_log_batches WHERE received_at < ?", formatTime(logsBefore)); err != nil {
+	if err := s.pruneChunks(ctx, "prune agent logs", `DELETE FROM agent_log_batches WHERE seq IN
+		(SELECT seq FROM agent_log_batches WHERE received_at < ? LIMIT ?)`, formatTime(logsBefore), pruneLogChunk); err != nil {
+		return err
+	}
+	return s.pruneChunks(ctx, "prune agent usage", `DELETE FROM usage_samples WHERE rowid IN
+		(SELECT rowid FROM usage_samples WHERE at < ? LIMIT ?)`, formatTime(usageBefore), pruneUsageChunk)
+}
+
+// pruneChunks runs del (which takes a bound and a chunk size) in one transaction after
+// another until it removes fewer rows than the chunk.
+func (s *Store) pruneChunks(ctx context.Context, what, del string, before any, chunk int64) error {
+	for {
+		var n int64
+		err := s.write(ctx, what, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, del, before, chunk)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil || n < chunk {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM usage_samples WHERE at < ?", formatTime(usageBefore))
-		return err
-	})
+	}
 }

@@ -58,7 +58,9 @@ func (s *Store) PutRuntimes(ctx context.Context, rs []store.Runtime) error {
 	})
 }
 
-// putRuntime writes one runtime and, after a heartbeat, its usage sample.
+// putRuntime writes one runtime and, after a heartbeat, its usage sample: at most one per
+// cluster and minute (the first heartbeat of the minute, at the minute's start), which bounds
+// the series to 1,440 samples per cluster and day whatever the heartbeat interval.
 func putRuntime(ctx context.Context, runtime, usage *sql.Stmt, r store.Runtime) error {
 	heartbeat, err := json.Marshal(r.Heartbeat)
 	if err != nil {
@@ -68,7 +70,8 @@ func putRuntime(ctx context.Context, runtime, usage *sql.Stmt, r store.Runtime) 
 		formatTime(r.LastHeartbeat), formatTime(r.CertificateNotAfter)); err != nil || r.LastHeartbeat.IsZero() {
 		return err
 	}
-	_, err = usage.ExecContext(ctx, key(r.ClusterID), formatTime(r.LastHeartbeat), r.Heartbeat.AgentCPUMillicores, r.Heartbeat.AgentMemoryBytes)
+	_, err = usage.ExecContext(ctx, key(r.ClusterID), formatTime(r.LastHeartbeat.Truncate(usageInterval)),
+		r.Heartbeat.AgentCPUMillicores, r.Heartbeat.AgentMemoryBytes)
 	return err
 }
 

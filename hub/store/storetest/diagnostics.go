@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,10 @@ func testLogs(t *testing.T, s store.Store) {
 	wantStrings(t, "ListLogs(b)", messages(t, s, b.ID, store.LogQuery{}), "other 0")
 	wantStrings(t, "ListLogs(since)", messages(t, s, a.ID, store.LogQuery{Since: moment(5)}), "dropped 7", "second 0", "second 1")
 	wantStrings(t, "ListLogs(limit)", messages(t, s, a.ID, store.LogQuery{Limit: 1}), "first 0", "first 1")
+	// A page by size ends with the batch that reaches the bound, and holds at least one.
+	wantStrings(t, "ListLogs(max bytes 1)", messages(t, s, a.ID, store.LogQuery{MaxBytes: 1}), "first 0", "first 1")
+	wantStrings(t, "ListLogs(max bytes large)", messages(t, s, a.ID, store.LogQuery{MaxBytes: 1 << 20}),
+		"first 0", "first 1", "dropped 7", "second 0", "second 1")
 	batches, err := s.ListLogs(t.Context(), a.ID, store.LogQuery{})
 	if err != nil || len(batches) != 2 {
 		t.Fatalf("ListLogs = %d batches, %v", len(batches), err)
@@ -103,31 +108,94 @@ func testLogs(t *testing.T, s store.Store) {
 	wantStrings(t, "ListLogs(b)", messages(t, s, b.ID, store.LogQuery{}), "other 0")
 }
 
+// paddedBatch is logBatch with lines of about 1 KiB each, so that a store's overhead per
+// batch (at most 1 KiB) is small beside the lines.
+func paddedBatch(prefix string, minute, n int) store.LogBatch {
+	b := logBatch(prefix, minute, n, 0)
+	for i := range b.Lines {
+		b.Lines[i].Fields = json.RawMessage(`{"pad":"` + strings.Repeat("p", 1024) + `"}`)
+	}
+	return b
+}
+
+// testLogFieldsUnescaped: <, > and & in fields are kept as characters (whether they came
+// escaped or not), so that a grep of the stored text finds them; other escapes stay.
+func testLogFieldsUnescaped(t *testing.T, s store.Store) {
+	a := newCluster("sub", "rg", "a")
+	put(t, s, a)
+	b := logBatch("html", 0, 2, 0)
+	b.Lines[0].Fields = json.RawMessage(`{"query":"a<b && c>d"}`)
+	b.Lines[1].Fields = json.RawMessage(`{"query":"a\u003cb \u0026 c\u003Ed","path":"C:\\u003c","quote":"\""}`)
+	appendLogs(t, s, a.ID, b, store.LogRetention{})
+	batches, err := s.ListLogs(t.Context(), a.ID, store.LogQuery{})
+	if err != nil || len(batches) != 1 || len(batches[0].Lines) != 2 {
+		t.Fatalf("ListLogs = %+v, %v", batches, err)
+	}
+	for i, want := range []string{`{"query":"a<b && c>d"}`, `{"query":"a<b & c>d","path":"C:\\u003c","quote":"\""}`} {
+		if got := string(batches[0].Lines[i].Fields); got != want {
+			t.Errorf("stored fields %d = %s, want %s", i, got, want)
+		}
+	}
+}
+
 func testLogRetention(t *testing.T, s store.Store) {
 	a := newCluster("sub", "rg", "a")
 	put(t, s, a)
-	first := logBatch("first", 0, 4, 0)
+	first := paddedBatch("first", 0, 4)
 	size := len(mustJSON(t, first.Lines))
 	// Room for two batches of this size: the third removes the first, never the newest.
 	limit := store.LogRetention{MaxBytes: int64(2*size + size/2)}
 	appendLogs(t, s, a.ID, first, limit)
-	appendLogs(t, s, a.ID, logBatch("second", 10, 4, 0), limit)
-	appendLogs(t, s, a.ID, logBatch("third", 20, 4, 0), limit)
+	appendLogs(t, s, a.ID, paddedBatch("second", 10, 4), limit)
+	appendLogs(t, s, a.ID, paddedBatch("third", 20, 4), limit)
 	got := messages(t, s, a.ID, store.LogQuery{})
 	if len(got) != 8 || got[0] != "second 0" || got[7] != "third 3" {
 		t.Errorf("after retention by size ListLogs = %q, want the second and third batches", got)
 	}
+	// Many appends: the newest that fit stay, every time.
+	for i := range 10 {
+		appendLogs(t, s, a.ID, paddedBatch(fmt.Sprintf("many%d", i), 100+10*i, 4), limit)
+		previous := fmt.Sprintf("many%d 0", i-1)
+		if i == 0 {
+			previous = "third 0"
+		}
+		got := messages(t, s, a.ID, store.LogQuery{})
+		if len(got) != 8 || got[0] != previous || got[7] != fmt.Sprintf("many%d 3", i) {
+			t.Fatalf("after %d appends ListLogs = %q, want the last two batches", i+1, got)
+		}
+	}
 	// A batch larger than the bound is kept alone: the newest lines always stay.
-	appendLogs(t, s, a.ID, logBatch("large", 30, 12, 0), limit)
+	appendLogs(t, s, a.ID, paddedBatch("large", 300, 12), limit)
 	if got := messages(t, s, a.ID, store.LogQuery{}); len(got) != 12 || got[0] != "large 0" {
 		t.Errorf("after a large batch ListLogs = %q, want only it", got)
 	}
 	// Retention by age: batches received before the cut go.
-	appendLogs(t, s, a.ID, logBatch("later", 50, 1, 0), limit)
-	if err := s.PruneDiagnostics(t.Context(), moment(45), time.Time{}); err != nil {
+	appendLogs(t, s, a.ID, logBatch("later", 350, 1, 0), limit)
+	if err := s.PruneDiagnostics(t.Context(), moment(345), time.Time{}); err != nil {
 		t.Fatalf("PruneDiagnostics = %v", err)
 	}
 	wantStrings(t, "after retention by age ListLogs", messages(t, s, a.ID, store.LogQuery{}), "later 0")
+}
+
+// testLogBatchOverhead: a batch counts at least 64 bytes against the retention by size
+// whatever its lines, so that many tiny batches cannot hold far more than the bound; a batch
+// with neither lines nor a dropped count is not stored.
+func testLogBatchOverhead(t *testing.T, s store.Store) {
+	a := newCluster("sub", "rg", "a")
+	put(t, s, a)
+	limit := store.LogRetention{MaxBytes: 64 * 10}
+	for range 30 {
+		appendLogs(t, s, a.ID, store.LogBatch{ReceivedAt: moment(1), Dropped: 1}, limit)
+	}
+	if got := messages(t, s, a.ID, store.LogQuery{}); len(got) > 10 || len(got) == 0 {
+		t.Errorf("30 batches of a dropped count within %d bytes: %d kept, want 1 to 10", limit.MaxBytes, len(got))
+	}
+	b := newCluster("sub", "rg", "b")
+	put(t, s, b)
+	appendLogs(t, s, b.ID, store.LogBatch{ReceivedAt: moment(1)}, limit)
+	if batches, err := s.ListLogs(t.Context(), b.ID, store.LogQuery{}); err != nil || len(batches) != 0 {
+		t.Errorf("after an empty batch ListLogs = %+v, %v, want none", batches, err)
+	}
 }
 
 func mustJSON(t *testing.T, v any) []byte {
@@ -157,10 +225,18 @@ func testUsage(t *testing.T, s store.Store) {
 			t.Fatalf("PutRuntimes = %v", err)
 		}
 	}
-	want := []store.UsageSample{{Time: moment(1), CPUMillicores: 4, MemoryBytes: 40 << 20}, {Time: moment(2), CPUMillicores: 6, MemoryBytes: 41 << 20}}
+	// A later heartbeat within the same minute adds no sample: one is kept per minute, the
+	// first, at the minute's start.
+	sameMinute := beat(a.ID, 2, 99, 99<<20)
+	sameMinute.LastHeartbeat = sameMinute.LastHeartbeat.Add(20 * time.Second)
+	if err := s.PutRuntimes(t.Context(), []store.Runtime{sameMinute}); err != nil {
+		t.Fatalf("PutRuntimes = %v", err)
+	}
+	minute := func(m int) time.Time { return moment(m).Truncate(time.Minute) }
+	want := []store.UsageSample{{Time: minute(1), CPUMillicores: 4, MemoryBytes: 40 << 20}, {Time: minute(2), CPUMillicores: 6, MemoryBytes: 41 << 20}}
 	wantUsage(t, s, a.ID, time.Time{}, want...)
-	wantUsage(t, s, a.ID, moment(2), want[1])
-	if err := s.PruneDiagnostics(t.Context(), time.Time{}, moment(2)); err != nil {
+	wantUsage(t, s, a.ID, minute(2), want[1])
+	if err := s.PruneDiagnostics(t.Context(), time.Time{}, minute(2)); err != nil {
 		t.Fatalf("PruneDiagnostics = %v", err)
 	}
 	wantUsage(t, s, a.ID, time.Time{}, want[1])
@@ -169,6 +245,32 @@ func testUsage(t *testing.T, s store.Store) {
 	}
 	put(t, s, b)
 	wantUsage(t, s, b.ID, time.Time{})
+}
+
+// testUsagePruneInChunks: pruning removes every sample before the bound, however many there
+// are, and none after it.
+func testUsagePruneInChunks(t *testing.T, s store.Store) {
+	a := newCluster("sub", "rg", "a")
+	put(t, s, a)
+	start := moment(0).Truncate(time.Minute)
+	const n = 12000
+	for i := 0; i < n; i += 1000 {
+		batch := make([]store.Runtime, 0, 1000)
+		for j := i; j < i+1000; j++ {
+			batch = append(batch, store.Runtime{ClusterID: a.ID, LastHeartbeat: start.Add(time.Duration(j) * time.Minute),
+				Heartbeat: protocol.Heartbeat{AgentCPUMillicores: int64(j)}})
+		}
+		if err := s.PutRuntimes(t.Context(), batch); err != nil {
+			t.Fatalf("PutRuntimes = %v", err)
+		}
+	}
+	if err := s.PruneDiagnostics(t.Context(), time.Time{}, start.Add((n-10)*time.Minute)); err != nil {
+		t.Fatalf("PruneDiagnostics = %v", err)
+	}
+	got, err := s.ListUsage(t.Context(), a.ID, time.Time{})
+	if err != nil || len(got) != 10 || got[0].CPUMillicores != n-10 {
+		t.Errorf("after pruning all but the last 10 minutes: %d samples (first %+v), %v", len(got), got[:min(1, len(got))], err)
+	}
 }
 
 func wantUsage(t *testing.T, s store.Store, cluster string, since time.Time, want ...store.UsageSample) {

@@ -155,12 +155,16 @@ func (k *clusterCommands) showCommand() *cobra.Command {
 				return k.output.print(cmd.OutOrStdout(), c, nil)
 			}
 			// The agent's use is not part of the ARM resource: it comes from the hub's
-			// diagnostics, as the last heartbeat reported it.
-			u, err := client.GetUsage(cmd.Context(), id, "")
+			// diagnostics, as the last heartbeat reported it. Without it the cluster is
+			// still shown.
+			rows := clusterRows(c)
+			u, err := client.GetUsage(cmd.Context(), id, "1m")
 			if err != nil {
-				return fmt.Errorf("reading the agent usage of %s: %w", id.Name, err)
+				fmt.Fprintf(k.streams.Err, "Note: the agent's CPU and memory are not shown: reading them from the hub failed: %v\n", err)
+			} else {
+				rows = append(rows, usageRows(u.Current)...)
 			}
-			return writeDetails(cmd.OutOrStdout(), append(clusterRows(c), usageRows(u.Current)...))
+			return writeDetails(cmd.OutOrStdout(), rows)
 		},
 	}
 	ref.addFlags(cmd)

@@ -17,7 +17,16 @@ package arcctl_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -170,5 +179,39 @@ func TestUsageAndShowPrintTheAgentsUse(t *testing.T) {
 	if err := json.Unmarshal([]byte(u.mustRun("connectedk8s", "usage", "-n", "store-042", "-g", testGroup, "-o", "json")), &usage); err != nil ||
 		usage.Current.CPUMillicores != 7 {
 		t.Errorf("usage -o json = %+v, %v", usage, err)
+	}
+}
+
+// TestShowWithoutTheUsage shows a cluster through a proxy that fails the hub's usage
+// endpoint: the details are printed without the agent's use, and a note says why.
+func TestShowWithoutTheUsage(t *testing.T) {
+	h := startHub(t)
+	h.registerAgent()
+	hubURL, err := url.Parse(h.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(h.CAPEM)
+	proxy := httputil.NewSingleHostReverseProxy(hubURL)
+	proxy.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	front := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/usage") {
+			http.Error(w, `{"error":{"code":"InternalError","message":"the store is down"}}`, http.StatusInternalServerError)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	caFile := filepath.Join(t.TempDir(), "front-ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u := newUser(t)
+	u.mustRun("login", "--hub", front.URL, "--ca-file", caFile, "--token", h.AdminToken, "--subscription", testSub)
+	r := u.run("connectedk8s", "show", "-n", "store-042", "-g", testGroup)
+	if r.code != 0 || !strings.Contains(r.stdout, "store-042") || strings.Contains(r.stdout, "Agent CPU") ||
+		!strings.Contains(r.stderr, "the agent's CPU and memory are not shown") {
+		t.Errorf("show with the usage endpoint failing:\n%s", r)
 	}
 }

@@ -66,6 +66,9 @@ func (k *clusterCommands) troubleshootCommand() *cobra.Command {
 }
 
 func (k *clusterCommands) runTroubleshoot(ctx context.Context, cmd *cobra.Command, o *troubleshootOptions) error {
+	if o.since <= 0 {
+		return fmt.Errorf("invalid --since %s: give a positive duration, such as 1h", o.since)
+	}
 	client, cfg, id, err := k.resolveWithConfig(o.clusterRef)
 	if err != nil {
 		return err
@@ -139,7 +142,7 @@ func collectFromCluster(ctx context.Context, b *troubleshoot.Bundle, client *arm
 		b.Fail("the cluster's objects", err)
 		return
 	}
-	c, err := troubleshoot.NewCluster(b, restConfig, o.since)
+	c, err := troubleshoot.NewCluster(b, restConfig, agentNamespace, o.since)
 	if err != nil {
 		b.Fail("the cluster's objects", err)
 		return

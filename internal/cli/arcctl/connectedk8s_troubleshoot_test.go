@@ -113,6 +113,14 @@ func TestTroubleshootErrors(t *testing.T) {
 	u.mustRun("login", "--hub", h.URL, "--ca-file", h.CAFile, "--token", h.AdminToken, "--subscription", testSub)
 	wantFailure(t, u.run("connectedk8s", "troubleshoot", "-n", "nowhere", "-g", testGroup, "--output", filepath.Join(t.TempDir(), "b.tar.gz")),
 		"connected cluster 'nowhere' not found in resource group 'edge-eu'")
+	for _, since := range []string{"0", "-5m"} {
+		archive := filepath.Join(t.TempDir(), "b.tar.gz")
+		wantFailure(t, u.run("connectedk8s", "troubleshoot", "-n", "nowhere", "-g", testGroup, "--output", archive, "--since", since),
+			"invalid --since", "give a positive duration")
+		if _, err := os.Stat(archive); !os.IsNotExist(err) {
+			t.Errorf("--since %s wrote an archive (%v)", since, err)
+		}
+	}
 	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -32,15 +33,25 @@ func formatLogLine(l protocol.LogLine) string {
 	if n, ok := fields["dropped"]; ok && l.Logger == protocol.DroppedLinesLogger {
 		msg, fields = fmt.Sprintf("… %s lines dropped by the agent while the hub was unreachable", n), nil
 	}
-	parts := []string{l.Time.UTC().Format(time.RFC3339), fmt.Sprintf("%-5s", l.Level)}
+	parts := []string{l.Time.UTC().Format(time.RFC3339), fmt.Sprintf("%-5s", printable(l.Level))}
 	if l.Logger != "" {
-		parts = append(parts, l.Logger)
+		parts = append(parts, printable(l.Logger))
 	}
-	parts = append(parts, msg)
+	parts = append(parts, printable(msg))
 	for _, k := range sortedKeys(fields) {
-		parts = append(parts, k+"="+fields[k])
+		parts = append(parts, printable(k)+"="+fields[k])
 	}
 	return strings.Join(parts, " ")
+}
+
+// printable returns s, or s quoted with Go's escapes when it holds a character that is not
+// printable: a line break, a carriage return, an escape sequence or a bidirectional or other
+// format character could make the terminal show forged lines or text.
+func printable(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // logFields renders a line's fields as text: values as jsonText shows them, quoted when they
@@ -55,6 +66,8 @@ func logFields(raw json.RawMessage) map[string]string {
 		out[k] = jsonText(v)
 		if out[k] == "" || strings.ContainsAny(out[k], " \t\n\"=") {
 			out[k] = strconv.Quote(out[k])
+		} else {
+			out[k] = printable(out[k])
 		}
 	}
 	return out

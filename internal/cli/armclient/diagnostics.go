@@ -61,9 +61,29 @@ func diagnosticsPath(id armid.ClusterID, what string) string {
 	return "/kubearc/v1" + clusterPath(id) + "/" + what
 }
 
+// StreamEndedError is StreamLogs' error when the hub ended the stream before its end for a
+// reason other than the cluster's deletion (a revoked or expired token, a failure to read
+// the log), or a followed stream broke off without a reason.
+type StreamEndedError struct {
+	// Reason is the hub's protocol.StreamEndedField value; empty when the stream broke off.
+	Reason string
+	// Message is the hub's explanation.
+	Message string
+}
+
+func (e *StreamEndedError) Error() string {
+	if e.Reason == "" {
+		return "the hub ended the log stream without saying why; run the command again to go on"
+	}
+	return fmt.Sprintf("the log stream ended early (%s): %s", e.Reason, e.Message)
+}
+
 // StreamLogs calls emit with each line of the agent's log that q selects, oldest first, as
 // the hub sends them. Lines of logger protocol.DroppedLinesLogger tell how many lines the
-// agent dropped.
+// agent dropped, and why the hub ended a stream (protocol.StreamEndedLine, emitted too).
+// The stream ending because the cluster was deleted is not an error; the hub ending it for
+// another reason, and a followed stream ending without a reason while ctx lasts, are a
+// *StreamEndedError.
 func (c *Client) StreamLogs(ctx context.Context, id armid.ClusterID, q LogQuery, emit func(protocol.LogLine) error) error {
 	req, err := c.newRequest(ctx, http.MethodGet, diagnosticsPath(id, "logs"), q.values())
 	if err != nil {
@@ -77,6 +97,7 @@ func (c *Client) StreamLogs(ctx context.Context, id armid.ClusterID, q LogQuery,
 	defer func() { _ = resp.Body.Close() }()
 	lines := bufio.NewScanner(resp.Body)
 	lines.Buffer(make([]byte, 0, 64<<10), maxLogLineBytes)
+	var last protocol.LogLine
 	for lines.Scan() {
 		var l protocol.LogLine
 		if err := json.Unmarshal(lines.Bytes(), &l); err != nil {
@@ -85,9 +106,23 @@ func (c *Client) StreamLogs(ctx context.Context, id armid.ClusterID, q LogQuery,
 		if err := emit(l); err != nil {
 			return err
 		}
+		last = l
 	}
-	if err := lines.Err(); err != nil && ctx.Err() == nil {
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err := lines.Err(); err != nil {
 		return fmt.Errorf("reading the log: %w", err)
+	}
+	// Only the last line counts: an agent's line cannot end the stream early.
+	reason, ended := protocol.StreamEndReason(last)
+	switch {
+	case ended && reason == protocol.StreamEndedClusterDeleted:
+		return nil
+	case ended:
+		return &StreamEndedError{Reason: reason, Message: last.Message}
+	case q.Follow:
+		return &StreamEndedError{}
 	}
 	return nil
 }
