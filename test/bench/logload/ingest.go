@@ -34,8 +34,9 @@ type fleet struct {
 	measuring atomic.Bool
 	latency   loadgen.Samples
 	sent      atomic.Int64 // lines the hub accepted, window or not
-	errors    atomic.Int64
-	firstErr  sync.Once
+	// errors counts failed batches begun in the window; warmupErrors those before it.
+	errors, warmupErrors atomic.Int64
+	firstErr             sync.Once
 }
 
 // runIngest sends o.clusters agents' log batches for o.warmup plus o.duration.
@@ -108,7 +109,7 @@ func (f *fleet) measure(ctx context.Context, e *env, o options, setup time.Durat
 	fmt.Printf("batches in the window     %d = %.1f/s (%.0f lines/s)\n", lat.Count, float64(lat.Count)/window.Seconds(),
 		float64(lat.Count*f.lines)/window.Seconds())
 	fmt.Printf("batch POST p50/p90/p99    %s / %s / %s, max %s\n", ms(lat.P50), ms(lat.P90), ms(lat.P99), ms(lat.Max))
-	fmt.Printf("errors                    %d\n", f.errors.Load())
+	fmt.Printf("errors in the window      %d (in the warmup: %d)\n", f.errors.Load(), f.warmupErrors.Load())
 	fmt.Printf("hub process               %s\n", hub.String(window))
 	fmt.Printf("generator process         %s\n", gen.String(window))
 	return f.errors.Load() == 0, nil
@@ -133,9 +134,12 @@ func (f *fleet) send(ctx context.Context, c *agentclient.Client, i int64, offset
 		switch {
 		case ctx.Err() != nil:
 			return
-		case err != nil:
+		case err != nil && measured:
 			f.errors.Add(1)
 			f.firstErr.Do(func() { progress("First error: %v", err) })
+		case err != nil:
+			f.warmupErrors.Add(1)
+			f.firstErr.Do(func() { progress("First error (warmup): %v", err) })
 		default:
 			f.sent.Add(int64(len(b.Lines)))
 			if measured {

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -104,6 +105,7 @@ func run(ctx context.Context, o options) (bool, error) {
 		if err := h.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "logload:", err)
 		}
+		showLog(h.LogPath)
 	}()
 	progress("Started %s (pid %s) at %s", o.binary, h.PID, h.URL)
 	caPEM, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
@@ -123,4 +125,17 @@ func run(ctx context.Context, o options) (bool, error) {
 
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+// showLog prints the end of the hub's log, if it logged anything at all (at warn or above).
+func showLog(path string) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) == 0 {
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	fmt.Fprintf(os.Stderr, "The hub logged %d lines; the last ones:\n", len(lines))
+	for _, line := range lines[max(len(lines)-10, 0):] {
+		fmt.Fprintln(os.Stderr, "  "+line)
+	}
 }
