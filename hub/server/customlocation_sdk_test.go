@@ -30,38 +30,9 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// customLocationCatalog has an extension type whose operator serves widgets on custom
-// locations, and one that declares nothing for them.
-const customLocationCatalog = `
-extensionTypes:
-  - name: kubearc.samples
-    defaultScope: cluster
-    defaultReleaseNamespace: samples-system
-    chart: {repository: https://charts.example, name: samples}
-    releaseTrains:
-      - name: Stable
-        versions: ["1.0.0"]
-    customLocations:
-      clusterRole: samples-operator
-      resourceTypes:
-        - {type: Microsoft.KubearcSamples/widgets, group: samples.kubearc.io, version: v1alpha1, kind: Widget, resource: widgets}
-  - name: plain
-    defaultScope: cluster
-    defaultReleaseNamespace: plain-system
-    chart: {repository: https://charts.example, name: plain}
-    releaseTrains:
-      - name: Stable
-        versions: ["1.0.0"]
-agent:
-  chart: {repository: oci://charts.example/kubearc, name: kubearc-agent}
-  releaseTrains:
-    - name: Stable
-      versions: ["0.1.0"]
-`
-
 const apiLocation = "?api-version=2021-08-15"
 
-// locationHub is a hub with customLocationCatalog and cluster c1 in rg whose agent has the
+// locationHub is a hub with hubtest.CustomLocationCatalog and cluster c1 in rg whose agent has the
 // custom-locations feature on and the extension "samples" installed.
 type locationHub struct {
 	*testHub
@@ -72,7 +43,7 @@ type locationHub struct {
 func startLocationHub(t *testing.T) *locationHub {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "catalog.yaml")
-	if err := os.WriteFile(file, []byte(customLocationCatalog), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(hubtest.CustomLocationCatalog), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) { cfg.CatalogFile = file }})

@@ -30,43 +30,14 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// locationCatalog offers kubearc.samples, whose operator serves widgets on custom locations,
-// and plain, which declares nothing for them.
-const locationCatalog = `
-extensionTypes:
-  - name: kubearc.samples
-    defaultScope: cluster
-    defaultReleaseNamespace: samples-system
-    chart: {repository: https://charts.example, name: samples}
-    releaseTrains:
-      - name: Stable
-        versions: ["1.0.0"]
-    customLocations:
-      clusterRole: samples-operator
-      resourceTypes:
-        - {type: Microsoft.KubearcSamples/widgets, group: samples.kubearc.io, version: v1alpha1, kind: Widget, resource: widgets}
-  - name: plain
-    defaultScope: cluster
-    defaultReleaseNamespace: plain-system
-    chart: {repository: https://charts.example, name: plain}
-    releaseTrains:
-      - name: Stable
-        versions: ["1.0.0"]
-agent:
-  chart: {repository: oci://charts.example/kubearc, name: kubearc-agent}
-  releaseTrains:
-    - name: Stable
-      versions: ["0.1.0"]
-`
-
 // failingNamespace is a namespace the fake agent cannot make a location on.
 const failingNamespace = "taken"
 
-// startLocationHub starts a hub with locationCatalog, like startHub.
+// startLocationHub starts a hub with hubtest.CustomLocationCatalog, like startHub.
 func startLocationHub(t *testing.T) *testHub {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "catalog.yaml")
-	if err := os.WriteFile(file, []byte(locationCatalog), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(hubtest.CustomLocationCatalog), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	hub, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: t.TempDir(), Configure: func(cfg *server.Config) {
