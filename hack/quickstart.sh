@@ -75,6 +75,16 @@ bin/arcctl connectedk8s connect --name "${CLUSTER}" --resource-group quickstart 
 echo
 bin/arcctl connectedk8s show --name "${CLUSTER}" --resource-group quickstart
 
+# Cluster connect runs your requests as kubearc:token:<token name>, and the cluster's RBAC
+# decides. In its own local cluster the quickstart lets the hub's admin token do everything,
+# visibly; a real cluster's admin decides that (docs/cluster-connect.md).
+if [[ ! -s "${STATE}/external-kubeconfig" ]]; then
+  echo
+  echo "+ kubectl create clusterrolebinding kubearc-quickstart-admin --clusterrole cluster-admin --user kubearc:token:admin"
+  "${assets}/kubectl" --kubeconfig "${KUBECONFIG_FILE}" create clusterrolebinding kubearc-quickstart-admin \
+    --clusterrole cluster-admin --user kubearc:token:admin
+fi
+
 cat <<MSG
 
 kubearc is up:

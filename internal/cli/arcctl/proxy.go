@@ -26,12 +26,14 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/kubearc/kubearc/internal/cli/armclient"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -100,7 +102,29 @@ func (k *clusterCommands) runProxy(ctx context.Context, o *proxyOptions) error {
 	}
 	fmt.Fprintf(k.streams.Err, "Proxy for %s listening on %s; kubeconfig context %q in %s. Press Ctrl+C to stop.\n",
 		id.Name, ln.Addr(), id.Name, file)
+	if o.token == "" {
+		k.printProxyIdentity(ctx, client)
+	}
 	return serveUntil(ctx, ln, handler)
+}
+
+// printProxyIdentity says who the requests run as in the cluster and which RoleBinding makes
+// them allowed, since the cluster's RBAC decides and a new user's first kubectl answers Forbidden.
+func (k *clusterCommands) printProxyIdentity(ctx context.Context, client *armclient.Client) {
+	who, err := client.WhoAmI(ctx)
+	if err != nil {
+		return // the proxy works without the hint
+	}
+	user := "kubearc:token:" + who.Name
+	fmt.Fprintf(k.streams.Err, "In the cluster, requests run as user %q (groups kubearc:users, kubearc:role:%s);\n"+
+		"the cluster's RBAC decides. If kubectl answers Forbidden, a cluster admin binds a role, e.g.:\n"+
+		"  kubectl create clusterrolebinding %s-view --clusterrole view --user %s\n",
+		user, strings.ToLower(who.Role), rbacName(who.Name), user)
+}
+
+// rbacName makes a token name usable in a binding's name (lower case, no colons).
+func rbacName(name string) string {
+	return strings.NewReplacer(":", "-", "_", "-").Replace(strings.ToLower(name))
 }
 
 // proxyTarget reads the hub's proxy URL and CA from the kubeconfig the hub answered.

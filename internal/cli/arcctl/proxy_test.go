@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +87,10 @@ func TestKubectlThroughConnectedk8sProxy(t *testing.T) {
 	if err == nil || !strings.Contains(out, `User "kubearc:token:alice" cannot list resource "secrets"`) {
 		t.Fatalf("the cluster must deny alice the secrets: %v: %s", err, out)
 	}
+	if said := stop(); !strings.Contains(said, `requests run as user "kubearc:token:alice"`) ||
+		!strings.Contains(said, "kubectl create clusterrolebinding alice-view --clusterrole view --user kubearc:token:alice") {
+		t.Fatalf("the proxy must say who the requests run as and how to bind a role:\n%s", said)
+	}
 
 	// With --token, the requests run as the token's service account, not as alice.
 	saToken := serviceAccountToken(t, kubernetes.NewForConfigOrDie(cfg), "team-a", "reader")
@@ -139,8 +144,9 @@ func readerToken(t *testing.T, h *testHub, name string) string {
 	return token
 }
 
-// startProxy runs 'arcctl connectedk8s proxy args…' until the returned function is called.
-func (u *user) startProxy(t *testing.T, args ...string) func() {
+// startProxy runs 'arcctl connectedk8s proxy args…' until the returned function is called;
+// that function stops it (once) and returns what it wrote to stderr.
+func (u *user) startProxy(t *testing.T, args ...string) func() string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	var stderr bytes.Buffer
@@ -149,11 +155,15 @@ func (u *user) startProxy(t *testing.T, args ...string) func() {
 		streams := arcctl.Streams{In: strings.NewReader(""), Out: io.Discard, Err: &stderr}
 		done <- arcctl.Execute(ctx, append([]string{"connectedk8s", "proxy"}, args...), streams, func(k string) string { return u.env[k] })
 	}()
-	return func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("arcctl connectedk8s proxy exited %d: %s", code, stderr.String())
-		}
+	var once sync.Once
+	return func() string {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("arcctl connectedk8s proxy exited %d: %s", code, stderr.String())
+			}
+		})
+		return stderr.String()
 	}
 }
 
