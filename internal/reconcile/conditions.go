@@ -96,7 +96,13 @@ func MarkRetrying(obj Object, reason, message string) {
 // RetriesFailure reports whether Reconciling only repeats Ready's failure, as MarkRetrying and
 // MarkWaiting leave it, rather than saying what the reconciler does now (MarkReconciling).
 func RetriesFailure(obj Object) bool {
-	ready, progress := Get(obj, arcv1alpha1.ReadyCondition), Get(obj, arcv1alpha1.ReconcilingCondition)
+	return RetriesFailureIn(obj.GetConditions())
+}
+
+// RetriesFailureIn is RetriesFailure for a list of conditions.
+func RetriesFailureIn(conditions []metav1.Condition) bool {
+	ready := meta.FindStatusCondition(conditions, arcv1alpha1.ReadyCondition)
+	progress := meta.FindStatusCondition(conditions, arcv1alpha1.ReconcilingCondition)
 	if ready == nil || progress == nil || ready.Status != metav1.ConditionFalse {
 		return false
 	}

@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/internal/reconcile"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -109,10 +110,15 @@ func objectStatus(kind string, obj client.Object, status any) protocol.ObjectSta
 	return out
 }
 
-// Conditions are a CR's conditions as the hub shows them.
+// Conditions are a CR's conditions as the hub shows them. A Reconciling condition that only
+// repeats Ready's failure ("Retrying: …") is left out, so a failure is reported once.
 func Conditions(in []metav1.Condition) []protocol.Condition {
+	retrying := reconcile.RetriesFailureIn(in)
 	out := make([]protocol.Condition, 0, len(in))
 	for _, c := range in {
+		if retrying && c.Type == arcv1alpha1.ReconcilingCondition {
+			continue
+		}
 		out = append(out, protocol.Condition{Type: c.Type, Status: string(c.Status), Reason: c.Reason,
 			Message: c.Message, LastTransitionTime: c.LastTransitionTime.UTC().Format(time.RFC3339)})
 	}
