@@ -70,7 +70,7 @@ envtest: ## Build kube-apiserver, etcd and kubectl for the tests (cached under b
 FUZZ_TIME ?= 10s
 
 .PHONY: test
-test: verify gatekeeper ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
+test: verify gatekeeper otelcol ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile $(BIN)/cover.out
 	$(MAKE) test-race e2e fuzz
 
@@ -86,8 +86,12 @@ flux: ## Build the Flux source- and kustomize-controller for the e2e tests (cach
 gatekeeper: ## Build OPA Gatekeeper's manager for the tests (cached under bin/gatekeeper).
 	hack/gatekeeper.sh
 
+.PHONY: otelcol
+otelcol: ## Build the test OpenTelemetry Collector, kubearc-otelcol (cached under bin/otelcol).
+	hack/otelcol.sh
+
 .PHONY: e2e
-e2e: build flux gatekeeper ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
+e2e: build flux gatekeeper otelcol ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
 
 .PHONY: fuzz
@@ -100,8 +104,9 @@ fuzz: ## Fuzz the management API's request decoding and the agent API's reports,
 ##@ Build
 
 .PHONY: build
-build: ## Build kubearc-agent, kubearc-hub, arcctl and localcluster (the quickstart's cluster) into bin/.
+build: ## Build kubearc-agent, kubearc-installer (its Helm process), kubearc-hub, arcctl and localcluster (the quickstart's cluster) into bin/.
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-agent .
+	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-installer ./cmd/kubearc-installer
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/kubearc-hub ./cmd/kubearc-hub
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/arcctl ./cmd/arcctl
 	go build -o $(BIN)/localcluster ./hack/localcluster
@@ -109,6 +114,38 @@ build: ## Build kubearc-agent, kubearc-hub, arcctl and localcluster (the quickst
 .PHONY: run
 run: manifests generate ## Run the agent against the cluster in the current kubeconfig.
 	go run -ldflags "$(LDFLAGS)" . --leader-elect=false
+
+##@ Release (docs/release.md)
+
+# REGISTRY names the images <REGISTRY>/kubearc-agent:<IMAGE_TAG>; IMAGE_TAG defaults to the
+# agent chart's appVersion, the image its default values install. BASE_IMAGE (an OCI layout
+# directory or an image reference) replaces the scratch base, CA_FILE the CA certificates put into
+# the scratch base; INSECURE=1 pushes over plain HTTP.
+REGISTRY ?= ghcr.io/kubearc
+IMAGE_TAG ?=
+PLATFORMS ?= linux/amd64,linux/arm64
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+# The commit's time stamps the images and chart archives, so the same commit gives the same digests.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+CHART_REPO_URL ?=
+RELEASE_TOOL := go run ./hack/release
+
+.PHONY: images
+images: ## Build the agent and hub OCI images (linux/amd64+arm64, no Docker) into bin/images.
+	$(RELEASE_TOOL) images --out $(BIN)/images --registry $(REGISTRY) --platforms $(PLATFORMS) \
+		--version $(VERSION) --revision "$(REVISION)" --created $(SOURCE_DATE_EPOCH) $(if $(IMAGE_TAG),--tag $(IMAGE_TAG)) $(if $(BASE_IMAGE),--base $(BASE_IMAGE)) $(if $(CA_FILE),--ca-file $(CA_FILE))
+
+.PHONY: push
+push: images ## Build and push the images to REGISTRY, e.g. make push REGISTRY=registry.example.com/kubearc.
+	$(RELEASE_TOOL) push --from $(BIN)/images --registry $(REGISTRY) $(if $(INSECURE),--insecure)
+
+.PHONY: charts
+charts: ## Package every chart under charts/ with an index.yaml into bin/charts (CHART_REPO_URL for absolute URLs).
+	$(RELEASE_TOOL) charts --charts charts --out $(BIN)/charts --created $(SOURCE_DATE_EPOCH) $(if $(CHART_REPO_URL),--url $(CHART_REPO_URL))
+
+.PHONY: push-charts
+push-charts: charts ## Push the packaged charts to oci://REGISTRY/charts, where the built-in catalog looks for ghcr.io/kubearc.
+	$(RELEASE_TOOL) push-charts --from $(BIN)/charts --registry $(REGISTRY) --created $(SOURCE_DATE_EPOCH) $(if $(INSECURE),--insecure)
 
 ##@ Tools
 

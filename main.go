@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	uberzap "go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -32,6 +33,8 @@ import (
 	"github.com/kubearc/kubearc/controllers"
 	"github.com/kubearc/kubearc/internal/agent"
 	"github.com/kubearc/kubearc/internal/agentlog"
+	"github.com/kubearc/kubearc/internal/connectivitycheck"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/internal/version"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -48,10 +51,12 @@ type options struct {
 	releaseName             string
 	releaseNamespace        string
 	chartCacheDir           string
+	installerPath           string
 	features                string
 	logBufferBytes          int
 	logBufferLines          int
 	shippedLogLevel         string
+	checkInterval           time.Duration
 	zap                     zap.Options
 }
 
@@ -73,6 +78,8 @@ func parseFlags() options {
 		"Namespace of the agent's Helm release; defaults to the agent's namespace.")
 	flag.StringVar(&o.chartCacheDir, "chart-cache-dir", filepath.Join(os.TempDir(), "kubearc-charts"),
 		"Directory where downloaded extension charts are cached.")
+	flag.StringVar(&o.installerPath, "installer-path", installer.DefaultPath(),
+		"The kubearc-installer executable, started for each Helm install, upgrade or uninstall (default: beside the agent).")
 	flag.StringVar(&o.features, "features", os.Getenv("KUBEARC_FEATURES"),
 		"Comma-separated optional features to turn on, as az connectedk8s enable-features names them: custom-locations.")
 	flag.IntVar(&o.logBufferBytes, "log-buffer-bytes", 4<<20,
@@ -81,8 +88,19 @@ func parseFlags() options {
 		"Log lines held for the hub while it cannot be reached; past it the oldest lines are dropped and counted.")
 	flag.StringVar(&o.shippedLogLevel, "shipped-log-level", protocol.LogLevelInfo,
 		"The least severe level of the log lines shipped to the hub: debug, info, warn or error.")
+	flag.DurationVar(&o.checkInterval, "connectivity-check-interval", connectivitycheck.DefaultInterval,
+		"How often the agent checks its connectivity to the hub (DNS, TCP, proxy, TLS, clock skew, client certificate), besides at start and after a failed connection; at least 1m.")
+	printVersion := flag.Bool("version", false, "Print the agent's version and exit.")
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
+	if *printVersion {
+		fmt.Println("kubearc-agent version", version.Version) // as kubearc-hub --version says it
+		os.Exit(0)
+	}
+	if o.checkInterval < time.Minute {
+		fmt.Fprintf(os.Stderr, "invalid --connectivity-check-interval %s: it must be at least 1m (the default is 10m)\n", o.checkInterval)
+		os.Exit(2)
+	}
 	if err := validateLogBuffer(o.logBufferLines, o.logBufferBytes); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -103,6 +121,15 @@ func validateLogBuffer(lines, bytes int) error {
 		return fmt.Errorf("invalid --log-buffer-bytes %d: it must be at least %d (64 KiB; the default is 4 MiB)", bytes, minLogBufferBytes)
 	}
 	return nil
+}
+
+// kubeconfigFlag is controller-runtime's --kubeconfig, from which the manager found the
+// cluster; the installer gets it too.
+func kubeconfigFlag() string {
+	if f := flag.Lookup("kubeconfig"); f != nil {
+		return f.Value.String()
+	}
+	return ""
 }
 
 func envOr(name, fallback string) string {
@@ -162,9 +189,14 @@ func main() {
 	if o.releaseNamespace == "" {
 		o.releaseNamespace = o.namespace
 	}
+	if _, err := os.Stat(o.installerPath); err != nil {
+		log.Error(err, "The Helm installer is missing: extensions and agent upgrades fail until it is there; set --installer-path")
+	}
 	if _, err := controllers.Setup(mgr, o.namespace, controllers.WithChartCache(o.chartCacheDir),
+		controllers.WithInstaller(o.installerPath, kubeconfigFlag()),
 		controllers.WithAgentRelease(o.releaseName, o.releaseNamespace), controllers.WithFeatures(features),
-		controllers.WithLogShipping(ring, agentlog.LevelSetter(shipped))); err != nil {
+		controllers.WithLogShipping(ring, agentlog.LevelSetter(shipped)),
+		controllers.WithConnectivityCheckInterval(o.checkInterval)); err != nil {
 		log.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
 	}

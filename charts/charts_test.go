@@ -89,7 +89,7 @@ func TestDeploymentRunsTheAgentLockedDown(t *testing.T) {
 			t.Errorf("args %v lack %s", c.Args, arg)
 		}
 	}
-	if len(c.Env) != 3 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil ||
+	if len(c.Env) != 4 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil ||
 		c.Env[0].ValueFrom.FieldRef == nil || c.Env[0].ValueFrom.FieldRef.FieldPath != "metadata.namespace" {
 		t.Errorf("env = %+v, want POD_NAMESPACE from metadata.namespace first", c.Env)
 	}
@@ -98,6 +98,13 @@ func TestDeploymentRunsTheAgentLockedDown(t *testing.T) {
 		if !slices.ContainsFunc(c.Env, func(e corev1.EnvVar) bool { return e == want }) {
 			t.Errorf("env = %+v, lacks %s=%s", c.Env, want.Name, want.Value)
 		}
+	}
+	// The Go runtime of the agent (and of kubearc-installer beside it) knows the memory limit.
+	if !slices.ContainsFunc(c.Env, func(e corev1.EnvVar) bool {
+		return e.Name == "GOMEMLIMIT" && e.ValueFrom != nil && e.ValueFrom.ResourceFieldRef != nil &&
+			e.ValueFrom.ResourceFieldRef.Resource == "limits.memory" && e.ValueFrom.ResourceFieldRef.ContainerName == "agent"
+	}) {
+		t.Errorf("env = %+v, lacks GOMEMLIMIT from the container's limits.memory", c.Env)
 	}
 	sc := c.SecurityContext
 	if sc == nil || !ptr.Deref(sc.ReadOnlyRootFilesystem, false) || ptr.Deref(sc.AllowPrivilegeEscalation, true) ||

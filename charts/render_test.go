@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"helm.sh/helm/v4/pkg/action"
+	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
 	release "helm.sh/helm/v4/pkg/release/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -111,10 +112,15 @@ func render(vals map[string]any) (rendered, error) {
 	if err != nil {
 		return rendered{}, err
 	}
+	return renderChart(chrt, "kubearc-agent", testNamespace, vals)
+}
+
+// renderChart renders chrt as the release name in namespace, as render does.
+func renderChart(chrt *chartv2.Chart, name, namespace string, vals map[string]any) (rendered, error) {
 	install := action.NewInstall(action.NewConfiguration())
 	install.DryRunStrategy = action.DryRunClient
-	install.ReleaseName = "kubearc-agent"
-	install.Namespace = testNamespace
+	install.ReleaseName = name
+	install.Namespace = namespace
 	rel, err := install.Run(chrt, vals)
 	if err != nil {
 		return rendered{}, err

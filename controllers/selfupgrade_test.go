@@ -40,7 +40,7 @@ var _ = Describe("Agent self-upgrade", Ordered, func() {
 		return protocol.DesiredObject{Kind: protocol.KindAgentProfile, Name: "default", ResourceVersion: "9", Spec: raw}
 	}
 	upgrader := func(running, release string) *selfupgrade.Upgrader {
-		return &selfupgrade.Upgrader{Helm: helmClient(), Charts: charts, ReleaseName: release, ReleaseNamespace: releaseNamespace,
+		return &selfupgrade.Upgrader{Helm: &helm.Local{Client: helmClient(), Charts: charts}, ReleaseName: release, ReleaseNamespace: releaseNamespace,
 			Running: running, Log: GinkgoLogr}
 	}
 

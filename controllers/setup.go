@@ -20,8 +20,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
@@ -41,10 +41,10 @@ import (
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/agentlog"
 	"github.com/kubearc/kubearc/internal/connection"
+	"github.com/kubearc/kubearc/internal/connectivitycheck"
 	"github.com/kubearc/kubearc/internal/desired"
-	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/internal/report"
-	"github.com/kubearc/kubearc/internal/version"
 )
 
 // kinds are the agent's kinds, each a package under internal/agent. Adding a kind is adding
@@ -85,7 +85,28 @@ type Option func(*agent.Deps)
 
 // WithChartCache keeps downloaded charts in dir (default: kubearc-charts in the temporary
 // directory).
-func WithChartCache(dir string) Option { return func(d *agent.Deps) { d.Charts.CacheDir = dir } }
+func WithChartCache(dir string) Option {
+	return withProcess(func(p *installer.Process) { p.ChartCacheDir = dir })
+}
+
+// WithInstaller runs Helm actions with the kubearc-installer at path (default: beside the
+// agent's executable), for the cluster of kubeconfig (empty: $KUBECONFIG or in-cluster, as
+// the agent finds it).
+func WithInstaller(path, kubeconfig string) Option {
+	return withProcess(func(p *installer.Process) { p.Path, p.Kubeconfig = path, kubeconfig })
+}
+
+// WithHelm replaces the kubearc-installer process with h (tests: helm.Local in process);
+// WithChartCache and WithInstaller no longer apply after it.
+func WithHelm(h installer.Installer) Option { return func(d *agent.Deps) { d.Helm = h } }
+
+func withProcess(set func(*installer.Process)) Option {
+	return func(d *agent.Deps) {
+		if p, ok := d.Helm.(*installer.Process); ok {
+			set(p)
+		}
+	}
+}
 
 // WithAgentRelease names the agent's own Helm release, which self-upgrade upgrades; empty
 // (the default) means the agent runs outside a Helm release.
@@ -103,6 +124,12 @@ func WithFeatures(features []string) Option {
 // the level of the lines shipped when the hub's agent profile names one.
 func WithLogShipping(ring *agentlog.Ring, setLevel func(name string) error) Option {
 	return func(d *agent.Deps) { d.LogRing, d.SetShippedLogLevel = ring, setLevel }
+}
+
+// WithConnectivityCheckInterval runs the connectivity checks every interval (default
+// connectivitycheck.DefaultInterval), besides at start and soon after a failed connection.
+func WithConnectivityCheckInterval(interval time.Duration) Option {
+	return func(d *agent.Deps) { d.ConnectivityCheckInterval = interval }
 }
 
 // Setup wires the agent to the manager: the Connector to the hub, every kind's reconciler,
@@ -132,7 +159,8 @@ func Setup(mgr ctrl.Manager, namespace string, opts ...Option) (*connection.Conn
 		}
 	}
 	mirror.Report, deps.Connector.Desired = reporter.Send, mirror.Set
-	err = errors.Join(mgr.Add(deps.Connector), mgr.Add(mirror), mgr.Add(reporter), addLogShipper(mgr, deps))
+	err = errors.Join(mgr.Add(deps.Connector), mgr.Add(mirror), mgr.Add(reporter), addLogShipper(mgr, deps),
+		addConnectivityChecks(mgr, deps))
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +175,15 @@ func addLogShipper(mgr ctrl.Manager, deps agent.Deps) error {
 	return mgr.Add(&agentlog.Shipper{Ring: deps.LogRing, Hub: deps.Connector.HubClient, Log: ctrl.Log.WithName("agentlog")})
 }
 
+// addConnectivityChecks adds the Runner of the connectivity checks, which a failed
+// connection to the hub triggers.
+func addConnectivityChecks(mgr ctrl.Manager, deps agent.Deps) error {
+	r := &connectivitycheck.Runner{Target: deps.Connector.CheckTarget, Hub: deps.Connector.HubClient, Client: mgr.GetClient(),
+		Interval: deps.ConnectivityCheckInterval, Log: ctrl.Log.WithName("connectivitycheck")}
+	deps.Connector.ConnectFailed = r.Trigger
+	return mgr.Add(r)
+}
+
 // newDeps builds what the kinds share.
 func newDeps(mgr ctrl.Manager, namespace string) (agent.Deps, error) {
 	clientset, err := kubernetes.NewForConfig(mgr.GetConfig())
@@ -158,10 +195,8 @@ func newDeps(mgr ctrl.Manager, namespace string) (agent.Deps, error) {
 		Manager: mgr, Namespace: namespace, Clientset: clientset, Recorder: recorder,
 		Connector: &connection.Connector{Client: mgr.GetClient(), Clientset: clientset, Namespace: namespace,
 			Recorder: recorder, Wake: make(chan event.GenericEvent, 1), Log: ctrl.Log.WithName("connection")},
-		Helm: helm.NewClient(helm.NewRESTClientGetter(mgr.GetConfig(), namespace),
-			logr.ToSlogHandler(ctrl.Log.WithName("extensions").WithName("helm").V(1))),
-		Charts: &helm.ChartSource{CacheDir: filepath.Join(os.TempDir(), "kubearc-charts"),
-			UserAgent: "kubearc-agent/" + version.Version},
+		Helm: &installer.Process{Path: installer.DefaultPath(), Namespace: namespace,
+			ChartCacheDir: filepath.Join(os.TempDir(), "kubearc-charts"), Log: ctrl.Log.WithName("helm")},
 		AgentKey: agentKey(mgr.GetClient(), namespace),
 	}, nil
 }

@@ -35,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/kubearc/kubearc/internal/helm"
 	"github.com/kubearc/kubearc/internal/localcluster"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -105,7 +106,9 @@ func startAgent(scheme *runtime.Scheme) {
 		Cache:   CacheOptions(agentNamespace),
 	})
 	Expect(err).NotTo(HaveOccurred())
-	connector, err := Setup(mgr, agentNamespace, WithFeatures([]string{protocol.FeatureCustomLocations}))
+	// Helm runs in this process here; the e2e tests run it in kubearc-installer, as the agent does.
+	connector, err := Setup(mgr, agentNamespace, WithFeatures([]string{protocol.FeatureCustomLocations}),
+		WithHelm(&helm.Local{Client: helmClient(), Charts: &helm.ChartSource{CacheDir: GinkgoT().TempDir()}}))
 	Expect(err).NotTo(HaveOccurred())
 	clientset, recorder = connector.Clientset, connector.Recorder
 	agentConnector = connector

@@ -51,9 +51,27 @@ trap 'stop_processes; wait 2>/dev/null || true' EXIT INT TERM
 
 start() { "$@" & echo $! >> "${PIDS}"; }
 
-make --no-print-directory build
+make --no-print-directory build charts
 
-start bin/kubearc-hub serve --listen 127.0.0.1:8443 --data-dir "${HUB_DIR}" --log-level warn
+# The charts of this repository (make charts), served on 127.0.0.1 and named by the hub's
+# catalog, so that extensions install without internet access: the built-in catalog with
+# kubearc's chart repository replaced by the local one, plus the demo extension.
+CHARTS_URL="http://127.0.0.1:8480"
+go build -o "${STATE}/release" ./hack/release
+start "${STATE}/release" serve-charts --dir bin/charts --listen 127.0.0.1:8480
+demo_type="$(cat <<YAML
+  - name: kubearc.demo
+    description: A demo extension (charts/kubearc-demo) that installs a ConfigMap and a Secret.
+    defaultScope: cluster
+    defaultReleaseNamespace: demo
+    chart: {repository: "${CHARTS_URL}", name: kubearc-demo}
+    releaseTrains: [{name: Stable, versions: ["0.1.0"]}]
+YAML
+)"
+sed "s#oci://ghcr.io/kubearc/charts#${CHARTS_URL}#" hub/catalog/default.yaml |
+  awk -v demo="${demo_type}" '/^agent:/ { print demo } { print }' > "${STATE}/catalog.yaml"
+
+start bin/kubearc-hub serve --listen 127.0.0.1:8443 --data-dir "${HUB_DIR}" --log-level warn --catalog "${STATE}/catalog.yaml"
 for _ in $(seq 60); do [[ -s "${HUB_DIR}/admin.token" ]] && curl -sf --cacert "${HUB_DIR}/ca.crt" https://127.0.0.1:8443/readyz >/dev/null && break; sleep 0.5; done
 bin/arcctl login --hub https://127.0.0.1:8443 --ca-file "${HUB_DIR}/ca.crt" --token - --subscription 00000000-0000-0000-0000-000000000000 < "${HUB_DIR}/admin.token"
 

@@ -220,6 +220,42 @@ type ArcConnectionStatus struct {
 	// clusterConnect is the state of the cluster connect tunnel to the hub.
 	// +optional
 	ClusterConnect *ClusterConnectStatus `json:"clusterConnect,omitempty"`
+
+	// connectivityChecks are the results of the agent's last connectivity checks to the hub
+	// (DNS, TCP, proxy, TLS, clock skew, client certificate), one per check. The agent runs
+	// them at start, periodically and soon after a failed connection.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=16
+	ConnectivityChecks []ConnectivityCheck `json:"connectivityChecks,omitempty"`
+}
+
+// ConnectivityCheckResult is how a connectivity check ended.
+// +kubebuilder:validation:Enum=Passed;Warning;Failed
+type ConnectivityCheckResult string
+
+// ConnectivityCheck is the result of one connectivity check the agent ran against the hub.
+type ConnectivityCheck struct {
+	// name is the check: DNS, TCP, Proxy, TLS, ClockSkew or ClientCertificate.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Name string `json:"name"`
+	// result is Passed, Warning or Failed.
+	// +required
+	Result ConnectivityCheckResult `json:"result"`
+	// message says what the check found and, unless it passed, what to fix. It never holds a
+	// credential.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Message string `json:"message,omitempty"`
+	// duration is how long the check took.
+	// +optional
+	Duration *metav1.Duration `json:"duration,omitempty"`
+	// time is when the check ran.
+	// +required
+	Time metav1.Time `json:"time"`
 }
 
 // TunnelState is the state of the cluster connect tunnel.

@@ -94,6 +94,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+protocol.PathDesiredState, a.agentOnly(a.desiredState))
 	mux.Handle("GET "+protocol.PathWatch, a.agentOnly(a.watch))
 	mux.Handle("POST "+protocol.PathStatus, a.agentOnly(a.status))
+	mux.Handle("POST "+protocol.PathConnectivityChecks, a.agentOnly(a.connectivityChecks))
 	if a.Logs != nil {
 		mux.Handle("POST "+protocol.PathLogs, a.agentOnly(a.logs))
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/policyinsights"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/workspaces"
 )
 
 const clustersPath = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Kubernetes/connectedClusters"
@@ -72,6 +73,8 @@ type API struct {
 	CustomLocations *customlocations.Service
 	// SyncRules keeps the custom locations' resource sync rules; nil serves none.
 	SyncRules *customlocations.SyncRules
+	// Workspaces keeps the monitoring workspaces; nil serves none.
+	Workspaces *workspaces.Service
 }
 
 // Handler returns the API's routes. Bodies over the size limit are answered 413 before a
@@ -96,6 +99,8 @@ func (a *API) Handler() http.Handler {
 	}
 	if a.Catalog != nil {
 		a.registerCatalog(mux)
+		a.registerExtensionTypes(mux)
+		canonical.add(typeExtensionTypes, "versions", "locations")
 	}
 	if a.CustomLocations != nil {
 		a.registerCustomLocations(mux, a.CustomLocations)
@@ -104,6 +109,10 @@ func (a *API) Handler() http.Handler {
 	if a.SyncRules != nil {
 		a.registerSyncRules(mux, a.SyncRules)
 		canonical.add("resourceSyncRules", "findTargetResourceGroup")
+	}
+	if a.Workspaces != nil {
+		a.registerWorkspaces(mux)
+		canonical.add(workspaces.ResourceType)
 	}
 	if a.Policy != nil {
 		a.registerPolicy(mux)
@@ -115,12 +124,13 @@ func (a *API) Handler() http.Handler {
 	}
 	if a.Diagnostics != nil {
 		a.registerDiagnostics(mux)
-		canonical.add("logs", "usage")
+		canonical.add("logs", "usage", "connectivityChecks")
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, a.Log, &armError{status: http.StatusNotFound, code: "NotFound",
-			message: "No route matches " + r.Method + " " + r.URL.Path + "."})
-	})
+	providers := a.providers()
+	a.registerProviderOperations(mux, providers)
+	a.registerClusterOperations(mux, configurationKinds(a.Kinds))
+	canonical.add("Microsoft.ExtendedLocation", "Microsoft.Authorization", namespaceInsights, namespaceConfiguration)
+	mux.HandleFunc("/", a.fallback(mux, providers))
 	return limitBody(a.Log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path = canonical.path(r.URL.Path)
 		r.URL.RawPath = ""

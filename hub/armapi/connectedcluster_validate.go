@@ -80,7 +80,7 @@ func validateProperties(p *clusterProps) error {
 		return badRequest(codeMissingProperty, "The property 'properties' is required and must contain 'agentPublicKeyCertificate'.")
 	}
 	if p.AgentPublicKeyCertificate == "" {
-		return badRequest(codeMissingProperty, "The property 'properties.agentPublicKeyCertificate' is required: the base64 DER (PKIX) public key of the cluster's agent.")
+		return badRequest(codeMissingProperty, "The property 'properties.agentPublicKeyCertificate' is required: the base64 DER public key of the cluster's agent (PKIX, or PKCS#1 for RSA).")
 	}
 	if _, err := agentpubkey.Parse(p.AgentPublicKeyCertificate); err != nil {
 		return badRequest(codeInvalidParameter, "The property 'properties.agentPublicKeyCertificate' is invalid: %s.", err)

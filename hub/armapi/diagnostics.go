@@ -35,6 +35,7 @@ const diagnosticsPath = "/kubearc/v1" + clustersPath + "/{name}"
 func (a *API) registerDiagnostics(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+diagnosticsPath+"/logs", a.agentLogs)
 	mux.HandleFunc("GET "+diagnosticsPath+"/usage", a.handle(a.agentUsage))
+	mux.HandleFunc("GET "+diagnosticsPath+"/connectivityChecks", a.handle(a.connectivityChecks))
 }
 
 // diagnosticsRequest authorizes reading a cluster's diagnostics and checks that it exists.

@@ -23,7 +23,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
@@ -108,11 +107,7 @@ func (a *API) nestedOperation(nr *nestedRequest) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out := &operationStatus{ID: operationID(nr.id(), nr.PathValue("operation")), Name: nr.PathValue("operation"), Status: outcome.Status}
-	if outcome.Status == nested.OperationFailed {
-		out.Error = &errorDetail{Code: outcome.FailureCode, Message: outcome.FailureMessage}
-	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, statusOf(operationID(nr.id(), nr.PathValue("operation")), nr.PathValue("operation"), outcome), nil
 }
 
 // loadOperation returns the operation of the request path, or a 404.

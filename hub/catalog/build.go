@@ -77,7 +77,12 @@ func buildType(e *typeEntry) (*ExtensionType, error) {
 		return nil, errors.New("an extension type has no name")
 	}
 	t := &ExtensionType{Name: e.Name, Aliases: e.Aliases, Description: e.Description,
-		DefaultScope: e.DefaultScope, DefaultReleaseNamespace: e.DefaultReleaseNamespace, CustomLocations: e.CustomLocations}
+		DefaultScope: e.DefaultScope, DefaultReleaseNamespace: e.DefaultReleaseNamespace, CustomLocations: e.CustomLocations,
+		WorkspaceSetting: e.WorkspaceSetting}
+	if strings.HasPrefix(t.WorkspaceSetting, WorkspaceSettingPrefix) {
+		return nil, fmt.Errorf("extension type %q: workspaceSetting %q must not start with %q, which the resolved workspace's settings use",
+			e.Name, e.WorkspaceSetting, WorkspaceSettingPrefix)
+	}
 	if t.CustomLocations != nil {
 		if err := t.CustomLocations.validate(); err != nil {
 			return nil, fmt.Errorf("extension type %q: %w", e.Name, err)

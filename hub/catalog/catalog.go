@@ -47,6 +47,10 @@ var defaultFS embed.FS
 // DefaultReleaseTrain is the train of an extension or agent that names none.
 const DefaultReleaseTrain = "Stable"
 
+// WorkspaceSettingPrefix starts the configuration settings an extension gets from the
+// workspace its WorkspaceSetting names (workspace.otlpEndpoint, …).
+const WorkspaceSettingPrefix = "workspace."
+
 // Default returns the catalog built into the hub.
 func Default() (*Catalog, error) {
 	data, err := defaultFS.ReadFile("default.yaml")
@@ -82,6 +86,10 @@ type ExtensionType struct {
 	DefaultReleaseNamespace string
 	// CustomLocations is what the type offers on custom locations; nil for none.
 	CustomLocations *CustomLocations
+	// WorkspaceSetting is the configuration setting (e.g. logAnalyticsWorkspaceResourceID)
+	// whose value names a monitoring workspace held by the hub, which the hub resolves into
+	// the extension's settings; "" when the type takes none.
+	WorkspaceSetting string
 }
 
 // Train is a release train and its versions, oldest first.

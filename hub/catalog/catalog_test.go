@@ -198,6 +198,9 @@ func TestDefaultCatalog(t *testing.T) {
 		"microsoft.flux": "https://fluxcd-community.github.io/helm-charts",
 		"flux":           "https://fluxcd-community.github.io/helm-charts",
 		"gatekeeper":     "https://open-policy-agent.github.io/gatekeeper/charts",
+		// Azure tooling names the monitoring extension by its Azure Monitor type.
+		"Microsoft.AzureMonitor.Containers": "oci://ghcr.io/kubearc/charts",
+		"monitoring":                        "oci://ghcr.io/kubearc/charts",
 	} {
 		typ, err := c.Type(name)
 		if err != nil {

@@ -50,6 +50,8 @@ type typeEntry struct {
 	DefaultReleaseNamespace string   `json:"defaultReleaseNamespace,omitempty"`
 	// CustomLocations is what the type offers on custom locations.
 	CustomLocations *CustomLocations `json:"customLocations,omitempty"`
+	// WorkspaceSetting is the configuration setting that names a monitoring workspace.
+	WorkspaceSetting string `json:"workspaceSetting,omitempty"`
 }
 
 // chartEntry is a (partial) chart reference; empty fields come from the enclosing level.

@@ -31,6 +31,8 @@ type Kind struct {
 	Catalog *catalog.Catalog
 	// Log receives what start-up auto-upgrades did.
 	Log *slog.Logger
+	// Workspaces reads the monitoring workspaces that extensions name; nil holds none.
+	Workspaces WorkspaceResolver
 }
 
 func names() nested.Names {

@@ -67,6 +67,8 @@ type Record struct {
 	// Version and Chart are the resolved catalog release.
 	Version string            `json:"resolvedVersion"`
 	Chart   protocol.ChartRef `json:"chart"`
+	// Workspace is the monitoring workspace its settings name, resolved; nil for none.
+	Workspace *WorkspaceBinding `json:"workspace,omitempty"`
 }
 
 // Spec is the record's desired state for the agent, with protectedSettings sealed for the
@@ -75,6 +77,6 @@ func (r *Record) Spec(protectedSettings string) protocol.ExtensionSpec {
 	return protocol.ExtensionSpec{
 		ExtensionType: r.ExtensionType, ReleaseTrain: r.ReleaseTrain, Version: r.Version,
 		AutoUpgradeMinorVersion: r.AutoUpgradeMinorVersion, Chart: r.Chart, Scope: r.Scope, Namespace: r.Namespace,
-		ConfigurationSettings: r.ConfigurationSettings, ProtectedSettings: protectedSettings,
+		ConfigurationSettings: r.deliveredSettings(), ProtectedSettings: protectedSettings,
 	}
 }

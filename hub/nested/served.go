@@ -139,6 +139,9 @@ func (s *Service[R, P, D]) putOnce(ctx context.Context, req Request, change Chan
 	if err != nil {
 		return false, nil, err
 	}
+	if protected, err = s.resolve(ctx, req, rec, protected); err != nil {
+		return false, nil, err
+	}
 	m := rec.Base()
 	m.ID, m.Name, m.Phase, m.Deleting, m.ETag = s.id(req), req.Name, PhaseCreating, false, etagOf(old)
 	if old != nil {
@@ -184,6 +187,9 @@ func (s *Service[R, P, D]) patchOnce(ctx context.Context, req Request, change Ch
 	etag := old.Base().ETag
 	rec, protected, err := change(old, protected)
 	if err != nil {
+		return nil, err
+	}
+	if protected, err = s.resolve(ctx, req, rec, protected); err != nil {
 		return nil, err
 	}
 	if err := s.host(ctx, &req, old, rec); err != nil {

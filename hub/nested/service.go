@@ -52,6 +52,9 @@ type Request struct {
 	// MayWrite returns why the caller may not write at a scope, nil when it may: the
 	// registry asks it of the cluster a resource group's resource is to be hosted by.
 	MayWrite func(scope string) error
+	// MayRead returns why the caller may not read at a scope, nil when it may: a Resolver
+	// asks it of the resources a record names. nil refuses every scope.
+	MayRead func(scope string) error
 }
 
 // id is the ARM ID of the requested resource.

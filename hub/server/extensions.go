@@ -30,6 +30,7 @@ import (
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/workspaces"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
 
@@ -57,7 +58,9 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 	// The resources on custom locations are served once the tunnels are set up, before any
 	// request.
 	resourcesOn := func(ctx context.Context, id string) ([]string, error) { return h.resources.ResourcesOn(ctx, id) }
-	ext, locations := registerKinds(h.kinds, h.catalog, h.tracker, resourcesOn, h.cfg.Log)
+	h.workspaces = workspaces.NewService(workspaces.Options{Store: h.notifying, DataKey: key, Log: h.cfg.Log, Now: h.cfg.Now})
+	ext, locations := registerKinds(h.kinds, h.catalog, h.tracker, resourcesOn, h.workspaces, h.cfg.Log)
+	h.workspaces.SetExtensions(ext)
 	h.customLocations, h.syncRules = locations, customlocations.NewSyncRules(h.notifying, h.cfg.Now)
 	h.policy, err = policy.NewService(policy.Options{Store: h.notifying, Catalog: h.catalog, Extensions: ext, Log: h.cfg.Log, Now: h.cfg.Now,
 		Fetcher: h.cfg.PolicyFetcher})
@@ -67,6 +70,10 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 	// A cluster or extension the catalog cannot be applied to must not keep the hub down.
 	if err := h.applyCatalog(ctx); err != nil {
 		h.cfg.Log.Error("Applying the catalog to stored clusters and extensions failed", "error", err)
+	}
+	// A workspace written just before the hub stopped may not have reached its extensions.
+	if err := h.workspaces.Rebind(ctx, ""); err != nil {
+		h.cfg.Log.Error("Rewriting extensions for their workspaces failed", "error", err)
 	}
 	return nil
 }

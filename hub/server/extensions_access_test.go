@@ -54,7 +54,7 @@ func TestCatalogAPI(t *testing.T) {
 	reader := th.token(th.AdminToken, "reader", "Reader", "/subscriptions/"+sub+"/resourceGroups/"+rg)
 	r := th.do(http.MethodGet, "/kubearc/v1/extensionTypes", reader, nil)
 	types, _ := r.body["value"].([]any)
-	if r.status != http.StatusOK || len(types) != 2 {
+	if r.status != http.StatusOK || len(types) != 3 { // flux, gatekeeper, monitoring
 		t.Fatalf("extension types: %d %s", r.status, r.raw)
 	}
 	r = th.do(http.MethodGet, "/kubearc/v1/extensionTypes/FLUX/versions", reader, nil)

@@ -17,7 +17,7 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
+	"crypto"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -172,8 +172,8 @@ func clusterPath(sub, rg, name string) string {
 
 // agentKey is a cluster agent's key pair, as the agent would generate it.
 type agentKey struct {
-	key    *ecdsa.PrivateKey
-	public string // agentPublicKeyCertificate
+	key    crypto.Signer // ECDSA as the agent makes it, or RSA as az connectedk8s does
+	public string        // agentPublicKeyCertificate
 }
 
 func newAgentKey(t *testing.T) agentKey {
@@ -205,7 +205,7 @@ func (th *testHub) createCluster(sub, rg, name string) agentKey {
 	return k
 }
 
-func csrPEM(t *testing.T, key *ecdsa.PrivateKey) string {
+func csrPEM(t *testing.T, key crypto.Signer) string {
 	t.Helper()
 	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "agent"}}, key)
 	if err != nil {

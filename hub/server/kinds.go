@@ -29,8 +29,8 @@ import (
 // returns the extensions' service, which kinds that depend on an extension use, and the
 // custom locations'; a new kind adds its line here.
 func registerKinds(reg *nested.Registry, cat *catalog.Catalog, heartbeats customlocations.Heartbeats,
-	resourcesOn func(context.Context, string) ([]string, error), log *slog.Logger) (*extensions.Service, *customlocations.Service) {
-	ext := nested.Register(reg, &extensions.Kind{Catalog: cat, Log: log})
+	resourcesOn func(context.Context, string) ([]string, error), ws extensions.WorkspaceResolver, log *slog.Logger) (*extensions.Service, *customlocations.Service) {
+	ext := nested.Register(reg, &extensions.Kind{Catalog: cat, Log: log, Workspaces: ws})
 	nested.Register(reg, &gitops.Kind{Catalog: cat, Extensions: ext, Log: log})
 	locations := nested.Register(reg, &customlocations.Kind{Catalog: cat, Extensions: ext, Heartbeats: heartbeats, ResourcesOn: resourcesOn})
 	return ext, locations

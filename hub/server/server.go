@@ -45,6 +45,7 @@ import (
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
 	"github.com/kubearc/kubearc/hub/tunnel"
+	"github.com/kubearc/kubearc/hub/workspaces"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -149,7 +150,9 @@ type Hub struct {
 	customLocations *customlocations.Service
 	// syncRules are the custom locations' resource sync rules.
 	syncRules *customlocations.SyncRules
-	policy    *policy.Service
+	// workspaces are the monitoring workspaces extensions send telemetry to.
+	workspaces *workspaces.Service
+	policy     *policy.Service
 	// admission counts the connections not authenticated yet, against their cap.
 	admission *admission
 	// agents is the agent API; it tells which client certificates authenticate.
@@ -263,7 +266,7 @@ func (h *Hub) routes() http.Handler {
 	st, broadcaster := h.notifying, h.broadcaster
 	arm := &armapi.API{Store: st, Tracker: h.tracker, Log: h.cfg.Log, Now: h.cfg.Now, PageSize: h.cfg.PageSize,
 		HubCAPEM: h.authority.CAPEM(), Kinds: h.kinds, Catalog: h.catalog, Policy: h.policy, CustomLocations: h.customLocations,
-		SyncRules:      h.syncRules,
+		SyncRules: h.syncRules, Workspaces: h.workspaces,
 		PolicyInsights: &policyinsights.Service{Store: st, Evaluations: h.policy, Now: h.cfg.Now, PageSize: h.cfg.PageSize}}
 	agents := &agentapi.API{Store: st, Tracker: h.tracker, Authority: h.authority, Broadcaster: broadcaster,
 		Log: h.cfg.Log, CertLifetime: h.cfg.CertLifetime, BookmarkInterval: h.cfg.BookmarkInterval, Now: h.cfg.Now,

@@ -132,8 +132,8 @@ type Store interface {
 	// *ConditionError (ErrConflict or ErrNotFound) and writes nothing.
 	PutResource(ctx context.Context, r *Resource, pre Precondition, changes ...DesiredChange) (created bool, err error)
 	// DeleteResource deletes a resource, its children and, when it is a connectedCluster,
-	// its desired state, runtime, statuses, log and usage series, if pre holds; ErrNotFound
-	// when it does not exist.
+	// its desired state, runtime, statuses, log, usage series and connectivity checks, if
+	// pre holds; ErrNotFound when it does not exist.
 	DeleteResource(ctx context.Context, id string, pre Precondition, changes ...DesiredChange) error
 	// ListResources returns the matching resources ordered by case-folded ID.
 	ListResources(ctx context.Context, q ListQuery) ([]*Resource, error)
@@ -174,6 +174,12 @@ type Store interface {
 	ListLogs(ctx context.Context, clusterID string, q LogQuery) ([]LogBatch, error)
 	// ListUsage returns a cluster's usage samples from since on, oldest first.
 	ListUsage(ctx context.Context, clusterID string, since time.Time) ([]UsageSample, error)
+	// PutConnectivityChecks replaces a cluster's latest connectivity checks; ErrNotFound
+	// when the cluster does not exist.
+	PutConnectivityChecks(ctx context.Context, clusterID string, c ConnectivityChecks) error
+	// GetConnectivityChecks returns a cluster's latest connectivity checks; ErrNotFound when
+	// its agent sent none or the cluster does not exist.
+	GetConnectivityChecks(ctx context.Context, clusterID string) (*ConnectivityChecks, error)
 	// PruneDiagnostics removes the log batches received before logsBefore and the usage
 	// samples taken before usageBefore, of every cluster.
 	PruneDiagnostics(ctx context.Context, logsBefore, usageBefore time.Time) error

@@ -25,6 +25,7 @@ import (
 	"context"
 	"crypto"
 	"slices"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
@@ -34,7 +35,7 @@ import (
 	"github.com/kubearc/kubearc/internal/agentlog"
 	"github.com/kubearc/kubearc/internal/connection"
 	"github.com/kubearc/kubearc/internal/desired"
-	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/internal/report"
 )
 
@@ -47,9 +48,8 @@ type Deps struct {
 	Recorder  events.EventRecorder
 	// Connector keeps the cluster connected to the hub.
 	Connector *connection.Connector
-	// Helm installs charts; Charts fetches and caches them.
-	Helm   *helm.Client
-	Charts *helm.ChartSource
+	// Helm installs, upgrades and uninstalls charts (the kubearc-installer process).
+	Helm installer.Installer
 	// AgentKey returns the agent's private key, which opens protected settings.
 	AgentKey func(ctx context.Context) (crypto.Signer, error)
 	// ReleaseName and ReleaseNamespace name the agent's own Helm release; empty when the
@@ -62,6 +62,8 @@ type Deps struct {
 	// SetShippedLogLevel, when set, changes the least severe level of the lines shipped to
 	// the hub at once (agentlog.LevelSetter): a protocol level name, or "" for the default.
 	SetShippedLogLevel func(name string) error
+	// ConnectivityCheckInterval is how often the connectivity checks run (0: their default).
+	ConnectivityCheckInterval time.Duration
 }
 
 // Enabled reports whether the optional feature is turned on.

@@ -16,22 +16,25 @@
 // the cluster and never sent anywhere, and the client certificate the hub issued for it. Both
 // live in one Secret in the agent's namespace. arcctl creates the key when it connects a
 // cluster (and reads the public half for the hub); the agent creates it if it is missing.
+// The key is ECDSA P-256 unless arcctl was asked for an RSA key (KeyType).
 package agentkey
 
 import (
+	"cmp"
 	"context"
+	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
 
 // Keys of the Secret.
@@ -42,28 +45,60 @@ const (
 	CertificateField = "tls.crt"
 )
 
+// PrivateKey is an agent's private key: an *ecdsa.PrivateKey (P-256/P-384) or an
+// *rsa.PrivateKey (2048 bits or more).
+type PrivateKey interface {
+	crypto.Signer
+	Equal(x crypto.PrivateKey) bool
+}
+
 // Identity is the agent's key and, once registered, its certificate.
 type Identity struct {
-	Key *ecdsa.PrivateKey
+	// Key is the agent's private key.
+	Key PrivateKey
 	// CertificatePEM is the last certificate the hub issued; nil before registration.
 	CertificatePEM []byte
 }
 
-// Ensure returns the identity stored in the Secret, creating the Secret with a new key when it
-// does not exist. Two callers racing both end up with the one key that was stored first.
-func Ensure(ctx context.Context, c client.Client, key client.ObjectKey) (Identity, error) {
-	secret := &corev1.Secret{}
-	err := c.Get(ctx, key, secret)
-	if apierrors.IsNotFound(err) {
-		secret, err = create(ctx, c, key)
-		if apierrors.IsAlreadyExists(err) {
-			err = c.Get(ctx, key, secret)
-		}
+// Type is the type of the identity's key.
+func (id Identity) Type() KeyType {
+	switch id.Key.(type) {
+	case *rsa.PrivateKey:
+		return RSA
+	case *ecdsa.PrivateKey:
+		return ECDSA
+	default:
+		return ""
 	}
+}
+
+// Ensure returns the identity stored in the Secret, creating the Secret with a new ECDSA key
+// when it does not exist. Two callers racing both end up with the one key that was stored
+// first.
+func Ensure(ctx context.Context, c client.Client, key client.ObjectKey) (Identity, error) {
+	secret, err := getOrCreate(ctx, c, key, ECDSA)
 	if err != nil {
-		return Identity{}, fmt.Errorf("reading the agent key Secret %s: %w", key, err)
+		return Identity{}, err
 	}
 	return parse(secret)
+}
+
+// EnsureType is Ensure with a key of type t: a stored key of another type is replaced by a
+// new one of type t, and the certificate issued for the old key is dropped. replaced reports
+// that: the hub must then learn the new key (agentPublicKeyCertificate) before the agent can
+// register with it. An empty t is Ensure: any stored key is kept.
+func EnsureType(ctx context.Context, c client.Client, key client.ObjectKey, t KeyType) (id Identity, replaced bool, err error) {
+	secret, err := getOrCreate(ctx, c, key, cmp.Or(t, ECDSA))
+	if err != nil {
+		return Identity{}, false, err
+	}
+	if id, err = parse(secret); err != nil || t == "" || id.Type() == t {
+		return id, false, err
+	}
+	if id, err = replace(ctx, c, secret, t); err != nil {
+		return Identity{}, false, err
+	}
+	return id, true, nil
 }
 
 // SaveCertificate stores the hub's certificate beside the key.
@@ -83,12 +118,25 @@ func SaveCertificate(ctx context.Context, c client.Client, key client.ObjectKey,
 	return nil
 }
 
-func create(ctx context.Context, c client.Client, key client.ObjectKey) (*corev1.Secret, error) {
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generating the agent key: %w", err)
+// getOrCreate reads the Secret, creating it with a new key of type t when it does not exist.
+func getOrCreate(ctx context.Context, c client.Client, key client.ObjectKey, t KeyType) (*corev1.Secret, error) {
+	secret := &corev1.Secret{}
+	err := c.Get(ctx, key, secret)
+	if apierrors.IsNotFound(err) {
+		secret, err = create(ctx, c, key, t)
+		if apierrors.IsAlreadyExists(err) {
+			secret = &corev1.Secret{}
+			err = c.Get(ctx, key, secret)
+		}
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, fmt.Errorf("reading the agent key Secret %s: %w", key, err)
+	}
+	return secret, nil
+}
+
+func create(ctx context.Context, c client.Client, key client.ObjectKey, t KeyType) (*corev1.Secret, error) {
+	keyPEM, err := t.generate()
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +144,23 @@ func create(ctx context.Context, c client.Client, key client.ObjectKey) (*corev1
 		ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name,
 			Labels: map[string]string{"app.kubernetes.io/name": "kubearc-agent", "app.kubernetes.io/component": "identity"}},
 		Type: corev1.SecretTypeOpaque,
-		Data: map[string][]byte{KeyField: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})},
+		Data: map[string][]byte{KeyField: keyPEM},
 	}
 	return secret, c.Create(ctx, secret)
+}
+
+// replace stores a new key of type t in secret, without the old key's certificate. The
+// update is conditional on the Secret read, so a concurrent writer makes it fail.
+func replace(ctx context.Context, c client.Client, secret *corev1.Secret, t KeyType) (Identity, error) {
+	keyPEM, err := t.generate()
+	if err != nil {
+		return Identity{}, err
+	}
+	secret.Data = map[string][]byte{KeyField: keyPEM}
+	if err := c.Update(ctx, secret); err != nil {
+		return Identity{}, fmt.Errorf("replacing the agent key in %s/%s: %w", secret.Namespace, secret.Name, err)
+	}
+	return parse(secret)
 }
 
 func parse(secret *corev1.Secret) (Identity, error) {
@@ -111,9 +173,13 @@ func parse(secret *corev1.Secret) (Identity, error) {
 	if err != nil {
 		return Identity{}, fmt.Errorf("the private key in %s/%s is not PKCS#8: %w", secret.Namespace, secret.Name, err)
 	}
-	key, ok := parsed.(*ecdsa.PrivateKey)
+	key, ok := parsed.(PrivateKey)
 	if !ok {
-		return Identity{}, errors.New("the agent key must be an ECDSA key")
+		return Identity{}, fmt.Errorf("the private key in %s/%s is a %T, which cannot sign; the agent key must be ECDSA or RSA",
+			secret.Namespace, secret.Name, parsed)
+	}
+	if err := agentpubkey.Check(key.Public()); err != nil {
+		return Identity{}, fmt.Errorf("the private key in %s/%s cannot be an agent key: %w", secret.Namespace, secret.Name, err)
 	}
 	return Identity{Key: key, CertificatePEM: secret.Data[CertificateField]}, nil
 }

@@ -37,6 +37,7 @@ import (
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/agentkey"
+	"github.com/kubearc/kubearc/internal/connectivitycheck"
 	"github.com/kubearc/kubearc/internal/metadata"
 	"github.com/kubearc/kubearc/internal/reconcile"
 	"github.com/kubearc/kubearc/internal/version"
@@ -68,6 +69,9 @@ type Connector struct {
 	// Features are the optional features turned on in the agent, reported in every
 	// heartbeat beside cluster connect.
 	Features []string
+	// ConnectFailed, when set, is called after a failed attempt to connect (registration or
+	// heartbeat), without blocking: the connectivity checks run soon after.
+	ConnectFailed func()
 
 	mu       sync.Mutex
 	baseCtx  context.Context
@@ -116,6 +120,18 @@ func (c *Connector) HubClient() *agentclient.Client {
 		return nil
 	}
 	return c.session.client
+}
+
+// CheckTarget returns what the connectivity checks look at: the current session's hub
+// options and client certificate; false before the first Sync built a session.
+func (c *Connector) CheckTarget() (connectivitycheck.Target, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session == nil {
+		return connectivitycheck.Target{}, false
+	}
+	certPEM, _, _ := c.session.client.Certificate()
+	return connectivitycheck.Target{Options: c.session.opts, CertificatePEM: certPEM}, true
 }
 
 func (c *Connector) now() time.Time {
@@ -177,7 +193,7 @@ func (c *Connector) sessionFor(opts agentclient.Options, id agentkey.Identity) (
 	if c.session != nil {
 		c.session.close()
 	}
-	c.session = &session{fingerprint: fp, client: hc}
+	c.session = &session{fingerprint: fp, client: hc, opts: opts}
 	return c.session, nil
 }
 
@@ -312,6 +328,9 @@ func (c *Connector) retry(obj *arcv1alpha1.ArcConnection, err error) ctrl.Result
 	n := c.failures
 	c.mu.Unlock()
 	c.Log.Info("Connecting to the hub failed; will retry", "attempt", n, "error", err.Error())
+	if c.ConnectFailed != nil {
+		c.ConnectFailed()
+	}
 	delay := time.Second << min(n, 10)
 	return ctrl.Result{RequeueAfter: reconcile.Jitter(min(delay, heartbeatInterval(obj)))}
 }

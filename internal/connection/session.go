@@ -33,6 +33,8 @@ type session struct {
 	fingerprint string
 	client      *agentclient.Client
 	stop        context.CancelFunc
+	// opts are the options client was built from, for the connectivity checks.
+	opts agentclient.Options
 
 	mu      sync.Mutex
 	profile *protocol.AgentProfile

@@ -23,6 +23,8 @@ import (
 	"helm.sh/helm/v4/pkg/action"
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/kube"
+
+	"github.com/kubearc/kubearc/internal/helm/installer"
 )
 
 // Request is a release as it should be.
@@ -43,34 +45,12 @@ type Request struct {
 	Always bool
 }
 
-// InstallError is a failed first install. The failed revision stays recorded; the next
-// Apply installs again.
-type InstallError struct{ Err error }
-
-func (e *InstallError) Error() string { return "install failed: " + e.Err.Error() }
-func (e *InstallError) Unwrap() error { return e.Err }
-
-// UpgradeError is a failed upgrade, after which the release was rolled back to the last
-// good revision, RolledBackTo; RollbackErr is set when that failed too.
-type UpgradeError struct {
-	Err          error
-	RolledBackTo *Release
-	RollbackErr  error
-}
-
-func (e *UpgradeError) Error() string {
-	switch {
-	case e.RollbackErr != nil:
-		return fmt.Sprintf("upgrade failed: %v; rolling back failed too: %v", e.Err, e.RollbackErr)
-	case e.RolledBackTo != nil:
-		return fmt.Sprintf("upgrade failed and was rolled back to revision %d (chart %s %s): %v",
-			e.RolledBackTo.Revision, e.RolledBackTo.ChartName, e.RolledBackTo.ChartVersion, e.Err)
-	default:
-		return "upgrade failed: " + e.Err.Error()
-	}
-}
-
-func (e *UpgradeError) Unwrap() error { return e.Err }
+// InstallError and UpgradeError are Apply's failures (installer.InstallError,
+// installer.UpgradeError), so the agent tells them apart across the installer process.
+type (
+	InstallError = installer.InstallError
+	UpgradeError = installer.UpgradeError
+)
 
 // Apply makes the release what req says: it installs it, upgrades it when its chart or
 // values differ, or does nothing when it is up to date (changed is false). A failed upgrade
@@ -88,10 +68,10 @@ func (c *Client) Apply(ctx context.Context, req Request) (rel *Release, changed 
 	}
 	good := lastGood(revisions)
 	if good == nil {
-		rel, err := install(ctx, cfg, req, len(revisions) > 0)
+		rel, err := firstInstall(ctx, cfg, req, len(revisions) > 0)
 		return rel, true, err
 	}
-	if current := revisions[len(revisions)-1]; !req.Always && current.good() && upToDate(current, req) {
+	if current := revisions[len(revisions)-1]; !req.Always && succeeded(current) && upToDate(current, req) {
 		return current, false, nil
 	}
 	rel, err = upgrade(ctx, cfg, req)
@@ -108,7 +88,7 @@ func (c *Client) Apply(ctx context.Context, req Request) (rel *Release, changed 
 // Only the elected agent acts on its releases, so a pending revision is not in progress.
 func (c *Client) recoverPending(cfg *action.Configuration, req Request) ([]*Release, error) {
 	revisions, err := history(cfg, req.Name)
-	if err != nil || len(revisions) == 0 || !revisions[len(revisions)-1].pending() {
+	if err != nil || len(revisions) == 0 || !unfinished(revisions[len(revisions)-1]) {
 		return revisions, err
 	}
 	if good := lastGood(revisions); good != nil {
@@ -121,7 +101,7 @@ func (c *Client) recoverPending(cfg *action.Configuration, req Request) ([]*Rele
 	return history(cfg, req.Name)
 }
 
-func install(ctx context.Context, cfg *action.Configuration, req Request, replace bool) (*Release, error) {
+func firstInstall(ctx context.Context, cfg *action.Configuration, req Request, replace bool) (*Release, error) {
 	in := action.NewInstall(cfg)
 	in.ReleaseName, in.Namespace = req.Name, req.Namespace
 	in.CreateNamespace = req.CreateNamespace

@@ -31,19 +31,12 @@ import (
 	"helm.sh/helm/v4/pkg/getter"
 	"helm.sh/helm/v4/pkg/registry"
 	repo "helm.sh/helm/v4/pkg/repo/v1"
+
+	"github.com/kubearc/kubearc/internal/helm/installer"
 )
 
-// ChartRef locates one version of a chart: an HTTP(S) repository with an index.yaml, or an
-// OCI repository "oci://host/path" that holds the chart as host/path/Name:Version.
-type ChartRef struct {
-	Repository string
-	Name       string
-	Version    string
-}
-
-func (r ChartRef) String() string {
-	return fmt.Sprintf("%s %s from %s", r.Name, r.Version, r.Repository)
-}
+// ChartRef locates one version of a chart (installer.ChartRef).
+type ChartRef = installer.ChartRef
 
 // ChartSource fetches charts and keeps them in a cache directory, so that a chart version
 // is downloaded once.

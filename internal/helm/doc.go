@@ -19,4 +19,7 @@
 //
 // Releases are stored as Secrets in the release namespace, as the helm CLI stores them, so
 // `helm list -A` shows what the agent and arcctl installed.
+//
+// arcctl and kubearc-installer link this package; the agent does not: it reaches Helm through
+// installer.Process, which runs kubearc-installer (serving with Local) once per action.
 package helm

@@ -27,6 +27,8 @@ import (
 	releasev1 "helm.sh/helm/v4/pkg/release/v1"
 	"helm.sh/helm/v4/pkg/storage/driver"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/kubearc/kubearc/internal/helm/installer"
 )
 
 // Client runs Helm actions in one cluster.
@@ -46,19 +48,8 @@ func NewClient(getter genericclioptions.RESTClientGetter, log slog.Handler) *Cli
 	return &Client{getter: getter, log: log}
 }
 
-// Release is what the agent needs to know of a Helm release revision.
-type Release struct {
-	Name      string
-	Namespace string
-	// Revision is the release's version number.
-	Revision int
-	// Status is Helm's status, e.g. deployed, failed, superseded.
-	Status       string
-	ChartName    string
-	ChartVersion string
-	// Values are the values the release was installed with (not the chart's defaults).
-	Values map[string]any
-}
+// Release is what the agent needs to know of a Helm release revision (installer.Release).
+type Release = installer.Release
 
 // configuration is Helm's action configuration for namespace, storing releases as Secrets.
 func (c *Client) configuration(namespace string) (*action.Configuration, error) {
@@ -128,22 +119,22 @@ func fromReleaser(r release.Releaser) (*Release, error) {
 	return out, nil
 }
 
-// good reports whether a revision ran successfully: it is deployed, or was replaced by a
+// succeeded reports whether a revision ran successfully: it is deployed, or was replaced by a
 // later one.
-func (r *Release) good() bool {
+func succeeded(r *Release) bool {
 	return r.Status == rcommon.StatusDeployed.String() || r.Status == rcommon.StatusSuperseded.String()
 }
 
-// pending reports whether an action on the revision never finished, e.g. because the agent
+// unfinished reports whether an action on the revision never finished, e.g. because the agent
 // stopped in the middle of it.
-func (r *Release) pending() bool {
+func unfinished(r *Release) bool {
 	return rcommon.Status(r.Status).IsPending()
 }
 
 // lastGood returns the newest good revision, nil when none ever succeeded.
 func lastGood(revisions []*Release) *Release {
 	for i := len(revisions) - 1; i >= 0; i-- {
-		if revisions[i].good() {
+		if succeeded(revisions[i]) {
 			return revisions[i]
 		}
 	}

@@ -27,7 +27,7 @@ import (
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/desired"
-	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -43,8 +43,8 @@ const retryFailed = 30 * time.Minute
 // Upgrader applies the hub's agent profile to the agent's own Helm release. It plugs into
 // desired.Mirror as the Kind of protocol.KindAgentProfile.
 type Upgrader struct {
-	Helm   *helm.Client
-	Charts *helm.ChartSource
+	// Helm fetches the chart and upgrades the release.
+	Helm installer.Installer
 	// Client reads the ArcConnection's spec.agentUpgrade; nil means auto-upgrade is on.
 	Client client.Client
 	// ReleaseName and ReleaseNamespace name the agent's Helm release; empty when the agent
@@ -111,11 +111,7 @@ func (u *Upgrader) Apply(ctx context.Context, obj protocol.DesiredObject) error 
 // upgrade runs the Helm upgrade of the agent's release with the target chart, keeping the
 // release's values.
 func (u *Upgrader) upgrade(ctx context.Context, plan Plan) error {
-	chrt, err := u.Charts.Fetch(ctx, helm.ChartRef{Repository: plan.Chart.Repository, Name: plan.Chart.Name, Version: plan.Chart.Version})
-	if err != nil {
-		return err
-	}
-	current, err := u.Helm.Current(u.ReleaseName, u.ReleaseNamespace)
+	current, err := u.Helm.Current(ctx, u.ReleaseName, u.ReleaseNamespace)
 	if err != nil {
 		return err
 	}
@@ -123,7 +119,8 @@ func (u *Upgrader) upgrade(ctx context.Context, plan Plan) error {
 		return fmt.Errorf("the agent's Helm release %s/%s does not exist: check %s and %s",
 			u.ReleaseNamespace, u.ReleaseName, ReleaseNameEnv, ReleaseNamespaceEnv)
 	}
-	_, _, err = u.Helm.Apply(ctx, helm.Request{Name: u.ReleaseName, Namespace: u.ReleaseNamespace, Chart: chrt,
+	chart := installer.ChartRef{Repository: plan.Chart.Repository, Name: plan.Chart.Name, Version: plan.Chart.Version}
+	_, _, err = u.Helm.Apply(ctx, installer.Request{Name: u.ReleaseName, Namespace: u.ReleaseNamespace, Chart: chart,
 		ReuseValues: true, Description: "Agent self-upgrade to " + plan.Target})
 	return err
 }

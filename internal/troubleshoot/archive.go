@@ -101,6 +101,7 @@ func (b *Bundle) summary() string {
 			s.WriteString("\n")
 		}
 	}
+	s.WriteString(b.checksSummary())
 	s.WriteString("\nFiles:\n")
 	for _, f := range b.files {
 		s.WriteString("  " + f.name + "\n")

@@ -58,6 +58,8 @@ type Bundle struct {
 	notes    []string
 	files    []file
 	steps    []step
+	// checks are the agent's connectivity checks, once collected.
+	checks *connectivityChecks
 }
 
 // NewBundle returns an empty bundle that prints one line per step to progress.

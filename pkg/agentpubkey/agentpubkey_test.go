@@ -27,54 +27,82 @@ import (
 	"testing"
 
 	"github.com/kubearc/kubearc/pkg/agentpubkey"
+	"github.com/kubearc/kubearc/pkg/agentpubkey/agentpubkeytest"
+)
+
+const (
+	wantFormat = "must be the base64 DER of a public key: a PKIX SubjectPublicKeyInfo (RSA or ECDSA) or a PKCS#1 RSAPublicKey"
+	wantTypes  = "use RSA (2048 bits or more) or ECDSA P-256/P-384"
 )
 
 func TestParse(t *testing.T) {
+	rsa4096, azPublic := agentpubkeytest.NewAzureCLIKey(t)
 	rsa2048 := mustRSA(t, 2048)
 	rsa1024 := mustRSA(t, 1024)
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	p224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
-	pkix := func(pub crypto.PublicKey) string {
-		der, err := x509.MarshalPKIXPublicKey(pub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return base64.StdEncoding.EncodeToString(der)
-	}
+	evenExponent := &rsa.PublicKey{N: rsa2048.N, E: 65536}
 	tests := []struct {
 		name    string
 		in      string
+		want    crypto.PublicKey
 		wantErr string
 	}{
-		{name: "RSA 2048", in: pkix(&rsa2048.PublicKey)},
-		{name: "ECDSA P-256", in: pkix(mustEC(t).Public())},
-		{name: "ECDSA P-384 with surrounding newline", in: pkix(p384.Public()) + "\n"},
-		{name: "RSA 1024", in: pkix(&rsa1024.PublicKey), wantErr: "RSA key has 1024 bits, at least 2048 are needed"},
-		{name: "ECDSA P-224", in: pkix(p224.Public()), wantErr: "curve P-224 is not supported"},
-		{name: "Ed25519", in: pkix(edPub), wantErr: "key type ed25519.PublicKey is not supported"},
-		{name: "PKCS#1 instead of PKIX", in: base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PublicKey(&rsa2048.PublicKey)),
-			wantErr: "must be the base64 DER of a PKIX public key"},
-		{name: "URL encoding", in: strings.NewReplacer("+", "-", "/", "_").Replace(pkix(&rsa2048.PublicKey)),
-			wantErr: "must be the base64 DER of a PKIX public key"},
-		{name: "empty", in: "", wantErr: "must be the base64 DER of a PKIX public key"},
+		{name: "PKCS#1 RSA 4096, as az connectedk8s sends", in: azPublic, want: &rsa4096.PublicKey},
+		{name: "PKCS#1 RSA 2048", in: pkcs1(&rsa2048.PublicKey), want: &rsa2048.PublicKey},
+		{name: "PKIX RSA 2048", in: pkix(t, &rsa2048.PublicKey), want: &rsa2048.PublicKey},
+		{name: "PKIX RSA 4096", in: pkix(t, &rsa4096.PublicKey), want: &rsa4096.PublicKey},
+		{name: "PKIX ECDSA P-256", in: pkix(t, mustEC(t).Public())},
+		{name: "PKIX ECDSA P-384 with surrounding newline", in: pkix(t, p384.Public()) + "\n", want: p384.Public()},
+		{name: "PKCS#1 RSA 1024", in: pkcs1(&rsa1024.PublicKey), wantErr: "RSA key has 1024 bits, at least 2048 are needed"},
+		{name: "PKIX RSA 1024", in: pkix(t, &rsa1024.PublicKey), wantErr: "RSA key has 1024 bits, at least 2048 are needed"},
+		{name: "RSA with an even exponent", in: pkcs1(evenExponent), wantErr: "public exponent 65536; it must be odd"},
+		{name: "ECDSA P-224", in: pkix(t, p224.Public()), wantErr: "curve P-224 is not supported; " + wantTypes},
+		{name: "Ed25519", in: pkix(t, edPub), wantErr: "Ed25519 key is not supported, as protected settings cannot be sealed to it; " + wantTypes},
+		{name: "truncated PKCS#1", in: truncated(x509.MarshalPKCS1PublicKey(&rsa4096.PublicKey)), wantErr: wantFormat},
+		{name: "truncated PKIX", in: truncated(mustPKIX(t, p384.Public())), wantErr: wantFormat},
+		{name: "a PKCS#1 private key", in: base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PrivateKey(rsa2048)), wantErr: wantFormat},
+		{name: "garbage", in: base64.StdEncoding.EncodeToString([]byte("not a key at all")), wantErr: wantFormat},
+		{name: "a PEM block", in: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", wantErr: "it is not standard base64"},
+		{name: "URL encoding", in: strings.NewReplacer("+", "-", "/", "_").Replace(pkix(t, &rsa2048.PublicKey) + "+/"), wantErr: "it is not standard base64"},
+		{name: "empty", in: "", wantErr: wantFormat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := agentpubkey.Parse(tt.in)
+			got, err := agentpubkey.Parse(tt.in)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("agentpubkey.Parse: %v", err)
 				}
+				if tt.want != nil && !got.(interface{ Equal(crypto.PublicKey) bool }).Equal(tt.want) {
+					t.Errorf("agentpubkey.Parse gave another key than the one encoded")
+				}
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("agentpubkey.Parse error = %v, want it to contain %q", err, tt.wantErr)
+				t.Fatalf("agentpubkey.Parse error = %v, want it to contain %q", err, tt.wantErr)
 			}
-			if err != nil && !strings.HasPrefix(err.Error(), "agentPublicKeyCertificate") {
+			if !strings.HasPrefix(err.Error(), "agentPublicKeyCertificate") {
 				t.Errorf("error %q does not name the agentPublicKeyCertificate property", err)
 			}
+			if strings.Contains(err.Error(), "x509:") {
+				t.Errorf("error %q passes on Go's parser message, which names the other parser as the remedy", err)
+			}
 		})
+	}
+}
+
+// A key registered in PKCS#1 is the same key as in PKIX: a CSR or certificate carrying it
+// (PKIX) matches the registration.
+func TestPKCS1AndPKIXAreTheSameKey(t *testing.T) {
+	key := mustRSA(t, 2048)
+	fromPKCS1, err := agentpubkey.Parse(pkcs1(&key.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc := mustEncode(t, fromPKCS1); enc != pkix(t, &key.PublicKey) {
+		t.Errorf("Encode(Parse(PKCS#1)) = %s, want the key's PKIX encoding", enc)
 	}
 }
 
@@ -90,10 +118,30 @@ func TestEncodeRoundTrip(t *testing.T) {
 		}
 	}
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := agentpubkey.Encode(edPub); err == nil {
-		t.Error("agentpubkey.Encode accepted an Ed25519 key")
+	if _, err := agentpubkey.Encode(edPub); err == nil || !strings.Contains(err.Error(), wantTypes) {
+		t.Errorf("agentpubkey.Encode of an Ed25519 key: %v, want an error saying %q", err, wantTypes)
 	}
 }
+
+func pkcs1(pub *rsa.PublicKey) string {
+	return base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PublicKey(pub))
+}
+
+func pkix(t *testing.T, pub crypto.PublicKey) string {
+	return base64.StdEncoding.EncodeToString(mustPKIX(t, pub))
+}
+
+func mustPKIX(t *testing.T, pub crypto.PublicKey) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// truncated is der without its last 10 bytes, base64-encoded.
+func truncated(der []byte) string { return base64.StdEncoding.EncodeToString(der[:len(der)-10]) }
 
 func mustRSA(t *testing.T, bits int) *rsa.PrivateKey {
 	t.Helper()

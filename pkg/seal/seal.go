@@ -13,9 +13,10 @@
 // limitations under the License.
 
 // Package seal encrypts secrets with JOSE (go-jose): for one cluster's agent key when the hub
-// delivers protected settings (ECDH-ES+A256KW with A256GCM, so only the holder of the
-// agent's private key can read them), and with the hub's own key at rest (dir, A256GCM).
-// Tokens are JWE compact serializations.
+// delivers protected settings (ECDH-ES+A256KW for an ECDSA key, RSA-OAEP-256 for an RSA key,
+// both with A256GCM, so only the holder of the agent's private key can read them), and with
+// the hub's own key at rest (dir, A256GCM). Tokens are JWE compact serializations. Agent keys
+// are read by pkg/agentpubkey, which accepts exactly the keys sealed to here.
 package seal
 
 import (

@@ -15,13 +15,19 @@
 package seal_test
 
 import (
+	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/kubearc/kubearc/pkg/agentpubkey"
+	"github.com/kubearc/kubearc/pkg/agentpubkey/agentpubkeytest"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
 
@@ -96,4 +102,57 @@ func TestOpenRejectsOtherAlgorithmsAndGarbage(t *testing.T) {
 	if _, err := seal.OpenWithKey(key, "not-a-jwe"); err == nil {
 		t.Fatal("garbage accepted")
 	}
+}
+
+// The key `az connectedk8s connect` registers (PKCS#1, 4096 bits), as the hub reads it, is
+// sealed to with RSA-OAEP-256 and A256GCM, and only that key opens the token.
+func TestForAgentAzureCLIKey(t *testing.T) {
+	key, public := agentpubkeytest.NewAzureCLIKey(t)
+	pub, err := agentpubkey.Parse(public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := seal.ForAgent(pub, []byte("az-secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alg, enc := header(t, token); alg != "RSA-OAEP-256" || enc != "A256GCM" {
+		t.Errorf("token header alg=%q enc=%q, want RSA-OAEP-256 and A256GCM", alg, enc)
+	}
+	if got, err := seal.OpenAgent(key, token); err != nil || string(got) != "az-secret" {
+		t.Fatalf("OpenAgent = %q, %v", got, err)
+	}
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, k := range map[string]crypto.Signer{"another RSA key": other, "an ECDSA key": agentKey(t)} {
+		if _, err := seal.OpenAgent(k, token); err == nil {
+			t.Errorf("%s opened the token", name)
+		}
+	}
+}
+
+func TestForAgentRefusesEd25519(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seal.ForAgent(pub, []byte("x")); err == nil || !strings.Contains(err.Error(), "ed25519") {
+		t.Errorf("ForAgent(Ed25519) = %v, want an error naming the key type", err)
+	}
+}
+
+// header returns the alg and enc of a JWE compact token's protected header.
+func header(t *testing.T, token string) (alg, enc string) {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(strings.SplitN(token, ".", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h struct{ Alg, Enc string }
+	if err := json.Unmarshal(raw, &h); err != nil {
+		t.Fatal(err)
+	}
+	return h.Alg, h.Enc
 }

@@ -51,7 +51,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range []string{"kubearc-hub", "arcctl", "kubearc-agent", "localcluster"} {
+	for _, b := range []string{"kubearc-hub", "arcctl", "kubearc-agent", "kubearc-installer", "localcluster"} {
 		if _, err := os.Stat(filepath.Join(root, "bin", b)); err != nil {
 			t.Fatalf("bin/%s is missing: run `make e2e`, which builds it", b)
 		}

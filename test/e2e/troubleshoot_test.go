@@ -18,6 +18,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,6 +26,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // troubleshootCanary stands for a protected setting: no file of a bundle may hold it.
@@ -51,16 +54,43 @@ func TestTroubleshootBundle(t *testing.T) {
 		if err := extract(e, archive, dir); err != nil {
 			return err
 		}
-		_, err := os.Stat(filepath.Join(dir, "cluster", "arc.kubearc.io", "arcconnections.json"))
-		return err
+		if _, err := os.Stat(filepath.Join(dir, "cluster", "arc.kubearc.io", "arcconnections.json")); err != nil {
+			return err
+		}
+		return networkChecksPassed(filepath.Join(dir, "hub", "connectivity-checks.json"))
 	})
-	for _, name := range []string{"summary.txt", "hub/connectedcluster.json", "hub/agent-logs.json", "hub/usage.json",
+	for _, name := range []string{"summary.txt", "hub/connectedcluster.json", "hub/agent-logs.json", "hub/usage.json", "hub/connectivity-checks.json",
 		"cluster/kubearc-system/deployments.json", "cluster/kubearc-system/secrets.json", "cluster/kubearc-system/configmaps.json"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("the bundle lacks %s: %v", name, err)
 		}
 	}
 	noCanaryUnder(t, dir)
+}
+
+// networkChecksPassed reads the agent's connectivity checks from a bundle's file: DNS, TCP
+// and TLS must have passed.
+func networkChecksPassed(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		Checks []protocol.ConnectivityCheck `json:"checks"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	results := map[string]string{}
+	for _, c := range doc.Checks {
+		results[c.Name] = c.Result + ": " + c.Message
+	}
+	for _, name := range []string{protocol.CheckDNS, protocol.CheckTCP, protocol.CheckTLS} {
+		if !strings.HasPrefix(results[name], protocol.CheckPassed+":") {
+			return fmt.Errorf("the %s check is %q, want Passed (all: %v)", name, results[name], results)
+		}
+	}
+	return nil
 }
 
 // extract unpacks archive into a fresh dir with the system's tar, as a user would.

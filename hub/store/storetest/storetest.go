@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 		{"LogBatchOverhead", testLogBatchOverhead},
 		{"Usage", testUsage},
 		{"UsagePruneInChunks", testUsagePruneInChunks},
+		{"ConnectivityChecks", testConnectivityChecks},
 		{"Tokens", testTokens},
 		{"RevokeToken", testRevokeToken},
 		{"ConcurrentWriters", testConcurrentWriters},

@@ -75,7 +75,7 @@ func Kind() agent.Kind { return agent.Kind{Setup: Setup} }
 // Setup adds the ArcConnection reconciler and returns the desired.Kind of the hub's agent
 // profile: the self-upgrade, and the level of the log lines shipped to the hub.
 func Setup(d agent.Deps) (agent.Parts, error) {
-	upgrader := &selfupgrade.Upgrader{Helm: d.Helm, Charts: d.Charts, Client: d.Manager.GetClient(),
+	upgrader := &selfupgrade.Upgrader{Helm: d.Helm, Client: d.Manager.GetClient(),
 		ReleaseName: d.ReleaseName, ReleaseNamespace: d.ReleaseNamespace, Running: version.Version,
 		Log: ctrl.Log.WithName("selfupgrade"), Changed: d.Connector.Notify}
 	d.Connector.AgentUpgrade = upgrader.Condition

@@ -29,7 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
@@ -52,9 +52,9 @@ type Reconciler struct {
 	// APIReader reads the API server itself, not the cache: the status patch's retry after a
 	// conflict.
 	APIReader client.Reader
-	Helm      *helm.Client
-	Charts    *helm.ChartSource
-	Recorder  events.EventRecorder
+	// Helm fetches charts and installs, upgrades and uninstalls releases.
+	Helm     installer.Installer
+	Recorder events.EventRecorder
 	// Namespace is the agent's namespace, the only one whose Extensions it handles: their
 	// protected settings are Secrets there, and only there may the agent read Secrets.
 	Namespace string
@@ -86,7 +86,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		return ctrl.Result{}, err
 	}
 	in := &install{r: r}
-	return reconcile.Run(ctx, obj, r.inAgentNamespace, in.start, in.readSettings, in.fetchChart, in.apply)
+	return reconcile.Run(ctx, obj, r.inAgentNamespace, in.start, in.readSettings, in.apply)
 }
 
 // inAgentNamespace stalls an Extension outside the agent's namespace.
@@ -105,7 +105,7 @@ func (r *Reconciler) finalize(ctx context.Context, obj *arcv1alpha1.Extension) (
 	}
 	reconcile.MarkReconciling(obj, arcv1alpha1.ProgressingReason, "Uninstalling")
 	if obj.Namespace == r.Namespace {
-		if _, err := r.Helm.Uninstall(obj.Name, releaseNamespace(obj)); err != nil {
+		if _, err := r.Helm.Uninstall(ctx, obj.Name, releaseNamespace(obj)); err != nil {
 			return reconcile.Outcome(obj, reconcile.Retry(arcv1alpha1.UninstallFailedReason,
 				"Uninstalling the release failed: "+err.Error(), err))
 		}

@@ -14,18 +14,7 @@
 
 package extension
 
-import "strings"
-
-// redact removes protected values from a message meant for status, events or logs. Values
-// shorter than three characters are left: they cannot be told apart from ordinary text.
-func redact(msg string, protected map[string]string) string {
-	for _, v := range protected {
-		if len(v) >= 3 {
-			msg = strings.ReplaceAll(msg, v, "[redacted]")
-		}
-	}
-	return msg
-}
+import "github.com/kubearc/kubearc/internal/helm/installer"
 
 // redactErr keeps err's type (callers tell install and upgrade failures apart) and redacts
 // its message.
@@ -33,7 +22,7 @@ func redactErr(err error, protected map[string]string) error {
 	if err == nil || len(protected) == 0 {
 		return err
 	}
-	return &redactedError{err: err, msg: redact(err.Error(), protected)}
+	return &redactedError{err: err, msg: installer.Redact(err.Error(), protected)}
 }
 
 type redactedError struct {

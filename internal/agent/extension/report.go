@@ -83,9 +83,15 @@ func provisioningState(ext *arcv1alpha1.Extension) (state, message string) {
 		return protocol.ProvisioningInProgress, "Installing " + ext.Spec.Version
 	case ready.Status == metav1.ConditionTrue:
 		return protocol.ProvisioningSucceeded, ready.Message
-	case ready.Status == metav1.ConditionFalse && ready.Reason != arcv1alpha1.ProgressingReason:
+	case ready.Status == metav1.ConditionFalse && !waiting(ready.Reason):
 		return protocol.ProvisioningFailed, ready.Message
 	default:
 		return protocol.ProvisioningInProgress, ready.Message
 	}
+}
+
+// waiting reports whether a Ready False reason means the work goes on rather than failed: the
+// protected settings Secret, which the agent writes just after the CR, may not be there yet.
+func waiting(reason string) bool {
+	return reason == arcv1alpha1.ProgressingReason || reason == arcv1alpha1.SecretNotFoundReason
 }

@@ -53,6 +53,7 @@ func TestExtensionStatus(t *testing.T) {
 		{"install failed", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.InstallFailedReason)), protocol.ProvisioningFailed},
 		{"upgrade failed", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.UpgradeFailedReason)), protocol.ProvisioningFailed},
 		{"progressing", extensionCR(true, 1, ready(metav1.ConditionUnknown, arcv1alpha1.ProgressingReason)), protocol.ProvisioningInProgress},
+		{"waiting for the protected settings Secret", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.SecretNotFoundReason)), protocol.ProvisioningInProgress},
 		{"stalled", extensionCR(true, 1, ready(metav1.ConditionFalse, arcv1alpha1.InvalidSettingsReason),
 			metav1.Condition{Type: arcv1alpha1.StalledCondition, Status: metav1.ConditionTrue}), protocol.ProvisioningFailed},
 		{"hub object rejected", extensionCR(true, 1, ready(metav1.ConditionTrue, arcv1alpha1.SucceededReason),

@@ -29,7 +29,7 @@ func Kind() agent.Kind { return agent.Kind{Setup: Setup} }
 // Setup adds the Extension reconciler to the manager and returns the kind's desired-state
 // mapping and status source.
 func Setup(d agent.Deps) (agent.Parts, error) {
-	r := &Reconciler{Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Helm: d.Helm, Charts: d.Charts, Recorder: d.Recorder, Namespace: d.Namespace}
+	r := &Reconciler{Client: d.Manager.GetClient(), APIReader: d.Manager.GetAPIReader(), Helm: d.Helm, Recorder: d.Recorder, Namespace: d.Namespace}
 	if err := r.SetupWithManager(d.Manager); err != nil {
 		return agent.Parts{}, err
 	}

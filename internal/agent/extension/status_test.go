@@ -35,6 +35,7 @@ import (
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
@@ -59,6 +60,20 @@ func checkConditions(t *testing.T, obj *arcv1alpha1.Extension, want map[string]*
 	}
 }
 
+// failingHelm is an Installer whose every action fails with err, as the installer process
+// classifies it.
+type failingHelm struct{ err error }
+
+func (f failingHelm) Apply(context.Context, installer.Request) (*installer.Release, bool, error) {
+	return nil, false, f.err
+}
+
+func (f failingHelm) Current(context.Context, string, string) (*installer.Release, error) {
+	return nil, f.err
+}
+
+func (f failingHelm) Uninstall(context.Context, string, string) (bool, error) { return false, f.err }
+
 // newExtension is an Extension at generation 2 that generation 1 had installed.
 func newExtension(namespace string) *arcv1alpha1.Extension {
 	obj := &arcv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "demo", Generation: 2},
@@ -79,6 +94,9 @@ func TestConditionTransitions(t *testing.T) {
 	in := &install{r: r}
 	rel := &helm.Release{Revision: 3}
 	upgradeFailed := &helm.UpgradeError{Err: errors.New("Not_A_Valid_Name"), RolledBackTo: &helm.Release{Revision: 2}}
+	appliedWith := func(err error) reconcile.Step[*arcv1alpha1.Extension] {
+		return (&install{r: &Reconciler{Client: r.Client, Namespace: ns, Helm: failingHelm{err}}}).apply
+	}
 	recorded := func(changed bool, err error) reconcile.Step[*arcv1alpha1.Extension] {
 		return func(_ context.Context, obj *arcv1alpha1.Extension) (ctrl.Result, error) {
 			return r.record(obj, rel, changed, err)
@@ -106,6 +124,16 @@ func TestConditionTransitions(t *testing.T) {
 			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.SecretNotFoundReason},
 				arcv1alpha1.ReconcilingCondition: {metav1.ConditionTrue, arcv1alpha1.SecretNotFoundReason}},
 			wantRequeue: reconcile.MissingSecretRetry, wantMessage: ns + "/demo-protected is missing"},
+		{name: "settings that are no Helm values stall", namespace: ns,
+			step: appliedWith(&installer.SettingsError{Message: `setting "a..b" is not a valid Helm value`}),
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.InvalidSettingsReason},
+				arcv1alpha1.StalledCondition: {metav1.ConditionTrue, arcv1alpha1.InvalidSettingsReason}, arcv1alpha1.ReconcilingCondition: nil},
+			wantHandled: true, wantMessage: `setting "a..b" is not a valid Helm value`},
+		{name: "a chart that cannot be fetched is retried", namespace: ns,
+			step: appliedWith(&installer.ChartError{Err: errors.New("fetching chart demo 0.2.0: 404")}),
+			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.ChartUnavailableReason},
+				arcv1alpha1.StalledCondition: nil},
+			wantErr: true, wantMessage: "fetching chart demo 0.2.0: 404"},
 		{name: "a rolled-back upgrade is not ready and waits", namespace: ns, step: recorded(false, upgradeFailed),
 			want: map[string]*condition{arcv1alpha1.ReadyCondition: {metav1.ConditionFalse, arcv1alpha1.UpgradeFailedReason},
 				arcv1alpha1.ReconcilingCondition: nil, arcv1alpha1.StalledCondition: nil},
@@ -200,11 +228,12 @@ func TestAFailedChartFetchShowsNoProtectedValue(t *testing.T) {
 	const token = "s3cr3t-token"
 	repository := httptest.NewServer(http.NotFoundHandler())
 	defer repository.Close()
-	in := &install{r: &Reconciler{Charts: &helm.ChartSource{CacheDir: t.TempDir()}}, protected: map[string]string{"token": token}}
+	r := &Reconciler{Helm: &helm.Local{Charts: &helm.ChartSource{CacheDir: t.TempDir()}}}
+	in := &install{r: r, protected: map[string]string{"token": token}}
 	obj := newExtension(ns)
 	obj.Spec.Chart.Repository = repository.URL + "/" + token
 
-	_, err := reconcile.Run(t.Context(), obj, in.fetchChart)
+	_, err := reconcile.Run(t.Context(), obj, in.apply)
 	if err == nil || strings.Contains(err.Error(), token) {
 		t.Errorf("error = %v, want a failure without the protected value", err)
 	}

@@ -19,14 +19,13 @@ import (
 	"errors"
 	"fmt"
 
-	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
-	"github.com/kubearc/kubearc/internal/helm"
+	"github.com/kubearc/kubearc/internal/helm/installer"
 	"github.com/kubearc/kubearc/internal/reconcile"
 )
 
@@ -34,8 +33,6 @@ import (
 type install struct {
 	r         *Reconciler
 	protected map[string]string
-	values    map[string]any
-	chart     *chartv2.Chart
 }
 
 // start says a new generation is being installed.
@@ -47,48 +44,47 @@ func (in *install) start(_ context.Context, obj *arcv1alpha1.Extension) (ctrl.Re
 	return ctrl.Result{}, nil
 }
 
-// readSettings reads the protected settings and builds the release's values.
+// readSettings reads the protected settings.
 func (in *install) readSettings(ctx context.Context, obj *arcv1alpha1.Extension) (ctrl.Result, error) {
 	protected, err := in.r.protectedSettings(ctx, obj)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	in.protected = protected
-	if in.values, err = helm.Values(obj.Spec.ConfigurationSettings, protected); err != nil {
-		return ctrl.Result{}, reconcile.Stall(arcv1alpha1.InvalidSettingsReason, err.Error())
-	}
 	return ctrl.Result{}, nil
 }
 
-// fetchChart fetches the chart the spec names.
-func (in *install) fetchChart(ctx context.Context, obj *arcv1alpha1.Extension) (ctrl.Result, error) {
-	ref := obj.Spec.Chart
-	chrt, err := in.r.Charts.Fetch(ctx, helm.ChartRef{Repository: ref.Repository, Name: ref.Name, Version: ref.Version})
-	if err != nil {
-		err = redactErr(err, in.protected) // the rate limiter logs it
-		return ctrl.Result{}, reconcile.Retry(arcv1alpha1.ChartUnavailableReason, err.Error(), err)
-	}
-	in.chart = chrt
-	return ctrl.Result{}, nil
-}
-
-// apply installs or upgrades the release and records the outcome.
+// apply has the installer build the values, fetch the chart and install or upgrade the
+// release, and records the outcome. Settings that are no Helm values stall; a chart that
+// cannot be fetched is retried.
 func (in *install) apply(ctx context.Context, obj *arcv1alpha1.Extension) (ctrl.Result, error) {
-	obj.Status.LastAttemptedVersion = obj.Spec.Version
-	rel, changed, err := in.r.Helm.Apply(ctx, helm.Request{
-		Name: obj.Name, Namespace: releaseNamespace(obj), Chart: in.chart, Values: in.values, CreateNamespace: true,
+	ref := obj.Spec.Chart
+	rel, changed, err := in.r.Helm.Apply(ctx, installer.Request{
+		Name: obj.Name, Namespace: releaseNamespace(obj), CreateNamespace: true,
+		Chart:    installer.ChartRef{Repository: ref.Repository, Name: ref.Name, Version: ref.Version},
+		Settings: obj.Spec.ConfigurationSettings, ProtectedSettings: in.protected,
 		Description: fmt.Sprintf("%s %s by the kubearc agent", obj.Spec.ExtensionType, obj.Spec.Version),
 	})
-	return in.r.record(obj, rel, changed, redactErr(err, in.protected))
+	err = redactErr(err, in.protected) // the rate limiter logs it
+	var settingsErr *installer.SettingsError
+	var chartErr *installer.ChartError
+	switch {
+	case errors.As(err, &settingsErr):
+		return ctrl.Result{}, reconcile.Stall(arcv1alpha1.InvalidSettingsReason, err.Error())
+	case errors.As(err, &chartErr):
+		return ctrl.Result{}, reconcile.Retry(arcv1alpha1.ChartUnavailableReason, err.Error(), err)
+	}
+	obj.Status.LastAttemptedVersion = obj.Spec.Version
+	return in.r.record(obj, rel, changed, err)
 }
 
 // record writes the outcome of Apply into the status.
-func (r *Reconciler) record(obj *arcv1alpha1.Extension, rel *helm.Release, changed bool, err error) (ctrl.Result, error) {
+func (r *Reconciler) record(obj *arcv1alpha1.Extension, rel *installer.Release, changed bool, err error) (ctrl.Result, error) {
 	obj.Status.ReleaseName, obj.Status.ReleaseNamespace = obj.Name, releaseNamespace(obj)
 	if rel != nil {
 		obj.Status.HelmRevision = rel.Revision
 	}
-	var upgradeErr *helm.UpgradeError
+	var upgradeErr *installer.UpgradeError
 	switch {
 	case errors.As(err, &upgradeErr):
 		msg := fmt.Sprintf("Upgrading to %s failed; the release was rolled back and version %s keeps running: %s",

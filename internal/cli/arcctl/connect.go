@@ -49,6 +49,7 @@ type connectOptions struct {
 	tags           string
 	localAgent     bool
 	agentBinary    string
+	agentKeyType   string
 	timeout        time.Duration
 }
 
@@ -58,7 +59,8 @@ func (k *clusterCommands) connectCommand() *cobra.Command {
 		Use:   "connect -n NAME -g GROUP [--kubeconfig K] [--kube-context C] [--local-agent] [flags]",
 		Short: "Connect a Kubernetes cluster to the hub: create it on the hub and install the agent",
 		Long: "Connect a Kubernetes cluster to the hub, as 'az connectedk8s connect' does for Azure Arc:\n" +
-			"  1. create the namespace " + agentNamespace + " and the agent's key in it (the key never leaves the cluster),\n" +
+			"  1. create the namespace " + agentNamespace + " and the agent's key in it (the key never leaves the cluster;\n" +
+			"     ECDSA P-256, or RSA 4096 bits with --agent-key-type rsa, the kind az connectedk8s makes),\n" +
 			"  2. create the connected cluster on the hub with the key's public half,\n" +
 			"  3. install or upgrade the Helm release " + agentRelease + " (CRDs, RBAC, the hub's CA, the ArcConnection, the agent),\n" +
 			"  4. wait until the agent reports that it is connected, or say why it is not.\n\n" +
@@ -86,6 +88,7 @@ func (k *clusterCommands) connectCommand() *cobra.Command {
 	f.StringVar(&o.tags, "tags", "", "tags as key=value pairs separated by commas")
 	f.BoolVar(&o.localAgent, "local-agent", false, "run the agent on this machine instead of in the cluster")
 	f.StringVar(&o.agentBinary, "agent-binary", "", "the kubearc-agent executable for --local-agent (default: beside arcctl, else on PATH)")
+	f.StringVar(&o.agentKeyType, "agent-key-type", "", "type of the agent's key: ecdsa (P-256) or rsa (4096 bits); a key of the other type kept from an earlier connect is replaced (default: keep the key, or make an ecdsa one)")
 	f.DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the agent to connect")
 	return cmd
 }
@@ -111,6 +114,10 @@ func (k *clusterCommands) connect(ctx context.Context, out io.Writer, o connectO
 	if err != nil {
 		return err
 	}
+	keyType, err := agentKeyType(o.agentKeyType)
+	if err != nil {
+		return err
+	}
 	binary := ""
 	if o.localAgent {
 		if binary, err = findAgentBinary(o.agentBinary); err != nil {
@@ -127,9 +134,9 @@ func (k *clusterCommands) connect(ctx context.Context, out io.Writer, o connectO
 	p := progress{w: k.streams.Err}
 
 	if err := p.step("Creating the agent key", func() (string, error) {
-		pub, err := t.agentPublicKey(ctx)
+		pub, detail, err := t.agentPublicKey(ctx, keyType)
 		body.Properties.AgentPublicKeyCertificate = pub
-		return "", err
+		return detail, err
 	}); err != nil {
 		return err
 	}
@@ -221,17 +228,36 @@ func (k *clusterCommands) connectTarget(ctx context.Context, o connectOptions) (
 		cfg: hubSettings{url: cfg.Hub, caPEM: cfg.CertificateAuthorityData, location: cfg.Location}}, nil
 }
 
-// agentPublicKey creates the namespace and the agent's key, or reads the key kept from an
-// earlier connect, and returns its public half as the hub wants it.
-func (t *connectTarget) agentPublicKey(ctx context.Context) (string, error) {
-	if err := t.kube.ensureNamespace(ctx); err != nil {
-		return "", err
+// agentKeyType reads --agent-key-type; empty keeps the cluster's key, whatever its type.
+func agentKeyType(flag string) (agentkey.KeyType, error) {
+	if flag == "" {
+		return "", nil
 	}
-	identity, err := agentkey.Ensure(ctx, t.kube.client, client.ObjectKey{Namespace: agentNamespace, Name: agentKeySecret})
+	t, err := agentkey.ParseKeyType(flag)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("--agent-key-type: %w", err)
 	}
-	return agentpubkey.Encode(identity.Key.Public())
+	return t, nil
+}
+
+// agentPublicKey creates the namespace and the agent's key, or reads the key kept from an
+// earlier connect (replacing it when keyType names another type), and returns its public
+// half as the hub wants it and a detail for the progress line.
+func (t *connectTarget) agentPublicKey(ctx context.Context, keyType agentkey.KeyType) (string, string, error) {
+	if err := t.kube.ensureNamespace(ctx); err != nil {
+		return "", "", err
+	}
+	ref := client.ObjectKey{Namespace: agentNamespace, Name: agentKeySecret}
+	identity, replaced, err := agentkey.EnsureType(ctx, t.kube.client, ref, keyType)
+	if err != nil {
+		return "", "", err
+	}
+	detail := ""
+	if replaced {
+		detail = fmt.Sprintf(", a new %s key replaces the agent's earlier key", keyType)
+	}
+	pub, err := agentpubkey.Encode(identity.Key.Public())
+	return pub, detail, err
 }
 
 // install installs or upgrades the agent's release.

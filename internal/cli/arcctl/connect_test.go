@@ -307,6 +307,7 @@ current-context: dead
 		{"unknown context", loggedIn, []string{"--kube-context", "nope"}, []string{`Error: loading the kubeconfig (kubeconfig ` + deadKubeconfig + `, context nope)`, `"nope"`}},
 		{"proxy options without a proxy", loggedIn, []string{"--proxy-skip-range", "10.0.0.0/8"}, []string{"Error: --proxy-skip-range and --proxy-cert need --proxy-https"}},
 		{"bad tags", loggedIn, []string{"--tags", "env"}, []string{`Error: --tags: "env" must be key=value`}},
+		{"unsupported key type", loggedIn, []string{"--agent-key-type", "ed25519"}, []string{`Error: --agent-key-type: agent key type "ed25519" is not supported: use ecdsa or rsa`}},
 		{"no agent binary", loggedIn, []string{"--local-agent", "--agent-binary", "/nonexistent/kubearc-agent"},
 			[]string{"Error: --agent-binary: stat /nonexistent/kubearc-agent: no such file or directory"}},
 		{"proxy CA not PEM", loggedIn, []string{"--proxy-https", "http://proxy:3128", "--proxy-cert", deadKubeconfig},

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -46,12 +47,13 @@ func (k *clusterCommands) troubleshootCommand() *cobra.Command {
 		Use:   "troubleshoot -n NAME -g GROUP [--output FILE.tar.gz] [--kubeconfig FILE] [--since 1h]",
 		Short: "Collect a cluster's diagnostics into an archive, secrets redacted",
 		Long: "troubleshoot writes a .tar.gz with what the hub knows of the cluster (the connectedCluster\n" +
-			"resource, the agent's usage and recent logs) and what its API server shows of kubearc\n" +
-			"(the kubearc objects, and the events, pods, deployments, services, configmaps, secret\n" +
-			"names and container logs of kubearc-system), read through the cluster-connect tunnel as\n" +
-			"your hub token, or with --kubeconfig. What the cluster's RBAC refuses is listed in\n" +
-			"summary.txt, the archive's first file, beside what failed and why. Secret data is never\n" +
-			"written; credentials in every file are redacted.",
+			"resource, the agent's usage, recent logs and latest connectivity checks) and what its API\n" +
+			"server shows of kubearc (the kubearc objects, and the events, pods, deployments, services,\n" +
+			"configmaps, secret names and container logs of kubearc-system), read through the\n" +
+			"cluster-connect tunnel as your hub token, or with --kubeconfig. What the cluster's RBAC\n" +
+			"refuses is listed in summary.txt, the archive's first file, beside what failed and why.\n" +
+			"Secret data is never written; credentials in every file are redacted. The connectivity\n" +
+			"checks that did not pass are printed at the end.",
 		Example: "  arcctl connectedk8s troubleshoot -n store-042 -g edge-eu --since 2h",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return k.runTroubleshoot(cmd.Context(), cmd, o) },
@@ -91,6 +93,7 @@ func (k *clusterCommands) runTroubleshoot(ctx context.Context, cmd *cobra.Comman
 	if err := b.WriteFile(path, now); err != nil {
 		return err
 	}
+	printUnpassedChecks(k.streams.Err, b)
 	fmt.Fprintf(k.streams.Err, "Wrote %s (%d steps failed; %s lists what was collected).\n", path, b.Failures(), troubleshoot.SummaryFile)
 	fmt.Fprintln(cmd.OutOrStdout(), path)
 	return nil
@@ -132,6 +135,25 @@ func collectFromHub(ctx context.Context, b *troubleshoot.Bundle, client *armclie
 		}
 		return b.AddJSON("hub/agent-logs.json", lines)
 	})
+	b.Step("the agent's connectivity checks from the hub", func() error {
+		checks, err := client.GetConnectivityChecks(ctx, id)
+		if err != nil {
+			return err
+		}
+		return b.AddConnectivityChecks(checks.ReceivedAt, checks.Value)
+	})
+}
+
+// printUnpassedChecks lists on w the agent's connectivity checks that failed or warned.
+func printUnpassedChecks(w io.Writer, b *troubleshoot.Bundle) {
+	unpassed := b.UnpassedChecks()
+	if len(unpassed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "The agent's connectivity checks that did not pass (see "+troubleshoot.ConnectivityChecksFile+"):")
+	for _, line := range unpassed {
+		fmt.Fprintln(w, "  "+line)
+	}
 }
 
 // collectFromCluster reads the cluster with --kubeconfig, else through the tunnel.

@@ -61,6 +61,7 @@ func TestTroubleshootBundleThroughTheTunnel(t *testing.T) {
 	id, agent := startTunnel(t, h, cfg, "troubled")
 	seedCluster(t, cfg, id)
 	shipCanaryLog(t, agent)
+	sendCanaryChecks(t, agent)
 	token := readerToken(t, h, "alice")
 	u := newUser(t)
 	u.login(h, token)
@@ -76,6 +77,7 @@ func TestTroubleshootBundleThroughTheTunnel(t *testing.T) {
 	}
 	files, names := readArchive(t, archive)
 	wantFiles := []string{"summary.txt", "hub/connectedcluster.json", "hub/usage.json", "hub/agent-logs.json",
+		"hub/connectivity-checks.json",
 		"cluster/version.json",
 		"cluster/arc.kubearc.io/arcconnections.json", "cluster/arc.kubearc.io/customlocations.json",
 		"cluster/arc.kubearc.io/extensions.json", "cluster/arc.kubearc.io/gitopsconfigurations.json",
@@ -92,15 +94,24 @@ func TestTroubleshootBundleThroughTheTunnel(t *testing.T) {
 	}
 	wantContains(t, files["hub/connectedcluster.json"], `"name": "troubled"`)
 	wantContains(t, files["hub/agent-logs.json"], "Applying the extension settings")
-	wantContains(t, files["cluster/arc.kubearc.io/arcconnections.json"], `"connectivityStatus": "Connected"`)
+	wantContains(t, files["cluster/arc.kubearc.io/arcconnections.json"], `"connectivityStatus": "Connected"`,
+		`"name": "ClockSkew"`, `"result": "Warning"`)
+	wantContains(t, files["hub/connectivity-checks.json"], `"name": "DNS"`, `"result": "Failed"`, `"receivedAt": "`)
 	wantContains(t, files["cluster/arc.kubearc.io/extensions.json"], `"name": "monitoring"`)
 	wantContains(t, files["cluster/kubearc-system/configmaps.json"], `"password": "[REDACTED]"`, `"mode": "verbose"`)
 	wantContains(t, files["cluster/kubearc-system/secrets.json"], `"name": "settings"`, `"type": "Opaque"`)
 	wantContains(t, files["summary.txt"], "kubearc troubleshoot bundle of "+id.String(),
 		"Refused", "deployments in kubearc-system: deployments.apps is forbidden",
 		"Failed:\n  - the log of container agent of pod agent-0: ",
-		"through the cluster-connect tunnel")
-	wantContains(t, r.stderr, "Collecting the connectedCluster resource\n", "Collecting the log of container agent of pod agent-0\n")
+		"through the cluster-connect tunnel",
+		"Connectivity checks (run by the agent, received by the hub ", "  - DNS: Failed: hub.example.com does not resolve",
+		"  - TCP: Passed: ")
+	wantContains(t, r.stderr, "Collecting the connectedCluster resource\n", "Collecting the log of container agent of pod agent-0\n",
+		"Collecting the agent's connectivity checks from the hub\n",
+		"The agent's connectivity checks that did not pass (see hub/connectivity-checks.json):\n  DNS Failed: hub.example.com does not resolve")
+	if strings.Contains(r.stderr, canary) || strings.Contains(r.stderr, "TCP Passed") {
+		t.Errorf("troubleshoot printed the canary or a check that passed:\n%s", r.stderr)
+	}
 }
 
 // TestTroubleshootErrors checks the errors for a missing cluster and an unreachable hub.
@@ -167,6 +178,8 @@ func seedCluster(t *testing.T, cfg *rest.Config, id armid.ClusterID) {
 		}
 	}
 	conn.Status.ConnectivityStatus = arcv1alpha1.ConnectivityConnected
+	conn.Status.ConnectivityChecks = []arcv1alpha1.ConnectivityCheck{{Name: protocol.CheckClockSkew, Result: protocol.CheckWarning,
+		Message: "The agent's clock is 45s behind the hub's", Time: metav1.Now()}}
 	if err := c.Status().Update(t.Context(), conn); err != nil {
 		t.Fatal(err)
 	}
@@ -180,6 +193,22 @@ func shipCanaryLog(t *testing.T, agent *tunneltest.Agent) {
 		Message: "Applying the extension settings password=" + canary,
 		Fields:  []byte(`{"configurationProtectedSettings":{"workspaceKey":"` + canary + `"}}`)}
 	if err := agent.Hub.SendLogs(t.Context(), protocol.LogBatch{Lines: []protocol.LogLine{line}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sendCanaryChecks sends, as the agent, connectivity checks with a failed DNS check whose
+// message holds the canary as a proxy's password, where the agent's own redaction would have
+// removed it.
+func sendCanaryChecks(t *testing.T, agent *tunneltest.Agent) {
+	t.Helper()
+	now := time.Now().UTC()
+	checks := protocol.ConnectivityChecks{Checks: []protocol.ConnectivityCheck{
+		{Name: protocol.CheckDNS, Result: protocol.CheckFailed, Time: now,
+			Message: "hub.example.com does not resolve through http://alice:" + canary + "@proxy:3128; check the cluster's DNS"},
+		{Name: protocol.CheckTCP, Result: protocol.CheckPassed, Message: "Connected to the hub", Time: now},
+	}}
+	if err := agent.Hub.SendConnectivityChecks(t.Context(), checks); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -247,7 +247,7 @@ func TestExtensionFailureAndBadInput(t *testing.T) {
 		want string
 	}{
 		{"unknown type", ext("create", "x", "--extension-type", "nginx", "--configuration-protected-settings", "k="+canary),
-			"Error: (InvalidParameter) The property 'properties.extensionType' is invalid: The extension type 'nginx' is not in the hub's catalog. Valid extension types are: microsoft.flux, gatekeeper."},
+			"Error: (InvalidParameter) The property 'properties.extensionType' is invalid: The extension type 'nginx' is not in the hub's catalog. Valid extension types are: microsoft.flux, gatekeeper, kubearc.monitoring."},
 		{"unknown train", ext("create", "x", "--extension-type", "flux", "--release-train", "Nightly"),
 			"The release train 'Nightly' does not exist. Valid release trains are: Stable, Preview."},
 		{"unknown version", ext("create", "x", "--extension-type", "flux", "--version", "9.9.9"),

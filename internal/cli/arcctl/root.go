@@ -83,7 +83,7 @@ func NewRootCommand(streams Streams, getenv func(string) string) *cobra.Command 
 	pf.StringVar(&a.configFlag, "config", "", "configuration file (default $"+config.EnvPath+" or ~/.kubearc/config.yaml)")
 	pf.VarP(&a.output, "output", "o", "output format: table, json or yaml")
 	root.AddCommand(a.loginCommand(), a.connectedk8sCommand(), a.tokenCommand(), a.k8sExtensionCommand(),
-		a.k8sConfigurationCommand(), a.policyCommand(), a.customLocationCommand(), a.resourceCommand())
+		a.k8sConfigurationCommand(), a.policyCommand(), a.customLocationCommand(), a.resourceCommand(), a.monitoringCommand())
 	return root
 }
 

@@ -12,16 +12,23 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package agentpubkeytest makes cluster agent keys for tests, as an agent generates its own.
+// Package agentpubkeytest makes cluster agent keys for tests, as an agent generates its own
+// or as the Azure CLI does.
 package agentpubkeytest
 
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 
 	"github.com/kubearc/kubearc/pkg/agentpubkey"
 )
+
+// AzureCLIKeyBits is the size of the RSA key `az connectedk8s connect` generates.
+const AzureCLIKeyBits = 4096
 
 // TB is the part of testing.TB (or Ginkgo's GinkgoT()) that NewKey uses.
 type TB interface {
@@ -42,4 +49,15 @@ func NewKey(t TB) (*ecdsa.PrivateKey, string) {
 		t.Fatal(err)
 	}
 	return key, public
+}
+
+// NewAzureCLIKey returns a new RSA key of AzureCLIKeyBits and its agentPublicKeyCertificate
+// as `az connectedk8s connect` sends it: the base64 DER of its PKCS#1 RSAPublicKey, not PKIX.
+func NewAzureCLIKey(t TB) (*rsa.PrivateKey, string) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, AzureCLIKeyBits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PublicKey(&key.PublicKey))
 }

@@ -1,0 +1,30 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package store
+
+import (
+	"time"
+
+	"github.com/kubearc/kubearc/pkg/protocol"
+)
+
+// ConnectivityChecks are the results of an agent's latest run of its connectivity checks, as
+// the store keeps them: one per cluster, replaced by every report.
+type ConnectivityChecks struct {
+	// ReceivedAt is when the hub received them.
+	ReceivedAt time.Time `json:"receivedAt"`
+	// Checks are the results, in the agent's order.
+	Checks []protocol.ConnectivityCheck `json:"checks"`
+}
