@@ -163,7 +163,7 @@ func TestUnsupportedAgentKeysWithTheSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, tt := range map[string]struct{ public, want string }{
-		"Ed25519":         {base64.StdEncoding.EncodeToString(edDER), "use RSA (2048 bits or more) or ECDSA P-256/P-384"},
+		"Ed25519":         {base64.StdEncoding.EncodeToString(edDER), "use RSA (2048 to 8192 bits) or ECDSA P-256/P-384"},
 		"PKCS#1 RSA 1024": {base64.StdEncoding.EncodeToString(x509.MarshalPKCS1PublicKey(&small.PublicKey)), "at least 2048 are needed"},
 		"garbage":         {base64.StdEncoding.EncodeToString([]byte("garbage")), "a PKIX SubjectPublicKeyInfo (RSA or ECDSA) or a PKCS#1 RSAPublicKey"},
 	} {

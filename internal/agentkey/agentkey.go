@@ -46,7 +46,7 @@ const (
 )
 
 // PrivateKey is an agent's private key: an *ecdsa.PrivateKey (P-256/P-384) or an
-// *rsa.PrivateKey (2048 bits or more).
+// *rsa.PrivateKey (2048 to 8192 bits).
 type PrivateKey interface {
 	crypto.Signer
 	Equal(x crypto.PrivateKey) bool

@@ -132,7 +132,7 @@ func TestAStoredKeyOfAnUnsupportedTypeIsRefused(t *testing.T) {
 		want string
 	}{
 		"RSA 1024": {small, "RSA key has 1024 bits, at least 2048 are needed"},
-		"Ed25519":  {ed, "use RSA (2048 bits or more) or ECDSA P-256/P-384"},
+		"Ed25519":  {ed, "use RSA (2048 to 8192 bits) or ECDSA P-256/P-384"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			ref := secretRef(t)

@@ -15,7 +15,7 @@
 // Package agentpubkey encodes and parses an agent's public key as a connectedCluster's
 // agentPublicKeyCertificate: the standard base64 of a DER public key, either a PKIX
 // SubjectPublicKeyInfo (RSA or ECDSA) or a PKCS#1 RSAPublicKey, the form `az connectedk8s
-// connect` sends. Accepted keys are RSA of 2048 bits or more and ECDSA P-256/P-384: the keys
+// connect` sends. Accepted keys are RSA of 2048 to 8192 bits and ECDSA P-256/P-384: the keys
 // that protected settings can be sealed to (pkg/seal). Every reader of the key, in the hub,
 // arcctl and the agent, goes through Parse or Check.
 package agentpubkey
@@ -33,11 +33,14 @@ import (
 	"strings"
 )
 
-// MinRSABits is the smallest RSA agent key accepted.
-const MinRSABits = 2048
+// MinRSABits and MaxRSABits bound the size of an RSA agent key (az sends 4096 bits).
+const (
+	MinRSABits = 2048
+	MaxRSABits = 8192
+)
 
 // supported names the accepted keys in messages.
-var supported = fmt.Sprintf("use RSA (%d bits or more) or ECDSA P-256/P-384", MinRSABits)
+var supported = fmt.Sprintf("use RSA (%d to %d bits) or ECDSA P-256/P-384", MinRSABits, MaxRSABits)
 
 // errFormat is the answer to bytes that are not a DER public key in either accepted form.
 var errFormat = errors.New("agentPublicKeyCertificate must be the base64 DER of a public key: " +
@@ -108,6 +111,9 @@ func checkRSA(k *rsa.PublicKey) error {
 	switch {
 	case k.N.BitLen() < MinRSABits:
 		return fmt.Errorf("RSA key has %d bits, at least %d are needed", k.N.BitLen(), MinRSABits)
+	case k.N.BitLen() > MaxRSABits:
+		// Sealing costs grow with the square of the size: a huge key would tie up the hub.
+		return fmt.Errorf("RSA key has %d bits, at most %d are supported", k.N.BitLen(), MaxRSABits)
 	case k.N.Bit(0) == 0:
 		return errors.New("RSA key has an even modulus")
 	case k.E < 3 || k.E%2 == 0:

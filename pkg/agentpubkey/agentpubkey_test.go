@@ -23,6 +23,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ import (
 
 const (
 	wantFormat = "must be the base64 DER of a public key: a PKIX SubjectPublicKeyInfo (RSA or ECDSA) or a PKCS#1 RSAPublicKey"
-	wantTypes  = "use RSA (2048 bits or more) or ECDSA P-256/P-384"
+	wantTypes  = "use RSA (2048 to 8192 bits) or ECDSA P-256/P-384"
 )
 
 func TestParse(t *testing.T) {
@@ -43,6 +44,8 @@ func TestParse(t *testing.T) {
 	p224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
 	evenExponent := &rsa.PublicKey{N: rsa2048.N, E: 65536}
+	// A modulus far beyond any real key would make every seal take minutes.
+	huge := &rsa.PublicKey{N: new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 65535), big.NewInt(1)), E: 65537}
 	tests := []struct {
 		name    string
 		in      string
@@ -57,6 +60,7 @@ func TestParse(t *testing.T) {
 		{name: "PKIX ECDSA P-384 with surrounding newline", in: pkix(t, p384.Public()) + "\n", want: p384.Public()},
 		{name: "PKCS#1 RSA 1024", in: pkcs1(&rsa1024.PublicKey), wantErr: "RSA key has 1024 bits, at least 2048 are needed"},
 		{name: "PKIX RSA 1024", in: pkix(t, &rsa1024.PublicKey), wantErr: "RSA key has 1024 bits, at least 2048 are needed"},
+		{name: "RSA of 65536 bits", in: pkcs1(huge), wantErr: "RSA key has 65536 bits, at most 8192 are supported"},
 		{name: "RSA with an even exponent", in: pkcs1(evenExponent), wantErr: "public exponent 65536; it must be odd"},
 		{name: "ECDSA P-224", in: pkix(t, p224.Public()), wantErr: "curve P-224 is not supported; " + wantTypes},
 		{name: "Ed25519", in: pkix(t, edPub), wantErr: "Ed25519 key is not supported, as protected settings cannot be sealed to it; " + wantTypes},
