@@ -22,6 +22,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubearc/kubearc/internal/helm"
@@ -353,4 +354,71 @@ func dropSection(config, header string) string {
 		end += len(l)
 	}
 	return config[:start] + config[end:]
+}
+
+// TestMonitoringPodsShowNothingOfTheToken: the pods restart on the hub's credentials revision,
+// and nothing in them (annotations included) changes with the token alone.
+func TestMonitoringPodsShowNothingOfTheToken(t *testing.T) {
+	pods := func(token, revision string) map[string]string {
+		vals, err := helm.Values(map[string]string{"workspace.otlpEndpoint": testWorkspaceURL, "workspace.credentialsRevision": revision},
+			map[string]string{"workspace.bearerToken": token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := mustRenderMonitoring(t, vals)
+		var ds appsv1.DaemonSet
+		r.into(t, "DaemonSet", "monitoring", &ds)
+		var events appsv1.Deployment
+		r.into(t, "Deployment", "monitoring-events", &events)
+		out := map[string]string{}
+		for name, tpl := range map[string]corev1.PodTemplateSpec{"node": ds.Spec.Template, "events": events.Spec.Template} {
+			data, err := yaml.Marshal(tpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[name] = string(data)
+			if tpl.Annotations["kubearc.io/workspace-credentials-revision"] != revision {
+				t.Errorf("the %s pods' annotations %v do not carry the revision %q", name, tpl.Annotations, revision)
+			}
+		}
+		return out
+	}
+	one, two, rotated := pods("token-one", "r1"), pods("token-two", "r1"), pods("token-two", "r2")
+	for name := range one {
+		if one[name] != two[name] {
+			t.Errorf("the %s pod template changes with the token alone:\n%s\n---\n%s", name, one[name], two[name])
+		}
+		if one[name] == rotated[name] {
+			t.Errorf("the %s pod template does not change with the credentials revision", name)
+		}
+	}
+}
+
+// TestMonitoringEachCollectorHasItsOwnRights: the node collectors cannot read events, and the
+// cluster-wide names carry the release's namespace.
+func TestMonitoringEachCollectorHasItsOwnRights(t *testing.T) {
+	r := mustRenderMonitoring(t, monitoringSettings(t, nil))
+	var ds appsv1.DaemonSet
+	r.into(t, "DaemonSet", "monitoring", &ds)
+	var events appsv1.Deployment
+	r.into(t, "Deployment", "monitoring-events", &events)
+	if ds.Spec.Template.Spec.ServiceAccountName != "monitoring" || events.Spec.Template.Spec.ServiceAccountName != "monitoring-events" {
+		t.Fatalf("service accounts: node collectors %q, events collector %q", ds.Spec.Template.Spec.ServiceAccountName, events.Spec.Template.Spec.ServiceAccountName)
+	}
+	var nodeRole, eventsRole rbacv1.ClusterRole
+	r.into(t, "ClusterRole", "kubearc-monitoring-monitoring", &nodeRole)
+	r.into(t, "ClusterRole", "kubearc-monitoring-monitoring-events", &eventsRole)
+	if len(nodeRole.Rules) != 1 || nodeRole.Rules[0].Resources[0] != "nodes/stats" {
+		t.Errorf("the node collectors' role: %+v, want nodes/stats only", nodeRole.Rules)
+	}
+	if len(eventsRole.Rules) != 1 || eventsRole.Rules[0].Resources[0] != "events" {
+		t.Errorf("the events collector's role: %+v, want events only", eventsRole.Rules)
+	}
+	for name, sa := range map[string]string{"kubearc-monitoring-monitoring": "monitoring", "kubearc-monitoring-monitoring-events": "monitoring-events"} {
+		var b rbacv1.ClusterRoleBinding
+		r.into(t, "ClusterRoleBinding", name, &b)
+		if b.RoleRef.Name != name || len(b.Subjects) != 1 || b.Subjects[0].Name != sa || b.Subjects[0].Namespace != "kubearc-monitoring" {
+			t.Errorf("ClusterRoleBinding %s: %+v", name, b)
+		}
+	}
 }

@@ -26,7 +26,8 @@ import (
 // pre of its write completed for them: its agent profile; the PolicySyncs of the policy
 // assignments that apply to it, on the condition that those are unchanged since read; and,
 // when the agent key changed from oldKey, every kind's protected settings re-sealed for the
-// new key, on the condition that the cluster's children are those re-sealed.
+// new key, on the condition that the cluster's children are those re-sealed; a caller who
+// may not use a workspace its extensions bind may not change the key (403).
 func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string, pre store.Precondition) ([]store.DesiredChange, store.Precondition, error) {
 	var asked protocol.AgentProfile
 	if p := c.Properties.ArcAgentProfile; p != nil {
@@ -49,6 +50,9 @@ func (a *API) clusterChanges(r *http.Request, c *connectedCluster, oldKey string
 	}
 	if oldKey == c.Properties.AgentPublicKeyCertificate {
 		return changes, pre, nil
+	}
+	if err := a.mayRekey(r, c.ID); err != nil {
+		return nil, pre, err
 	}
 	reseal, children, err := a.Kinds.ResealChanges(r.Context(), c.ID, c.Properties.AgentPublicKeyCertificate)
 	if err != nil {

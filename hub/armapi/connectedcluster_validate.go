@@ -17,6 +17,7 @@ package armapi
 import (
 	"strings"
 
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -60,20 +61,9 @@ func validateIdentity(id *clusterIdentity) error {
 	return nil
 }
 
-func validateTags(tags map[string]string) error {
-	if len(tags) > 50 {
-		return badRequest(codeInvalidParameter, "The property 'tags' has %d tags; at most 50 are allowed.", len(tags))
-	}
-	for k, v := range tags {
-		if k == "" || len(k) > 512 || strings.ContainsAny(k, "<>%&\\?/") {
-			return badRequest(codeInvalidParameter, "The tag name '%s' must be 1-512 characters without < > %% & \\ ? /.", k)
-		}
-		if len(v) > 256 {
-			return badRequest(codeInvalidParameter, "The value of tag '%s' is longer than 256 characters.", k)
-		}
-	}
-	return nil
-}
+// validateTags checks the tags of a resource (nested.ValidateTags, which the hub's other
+// resources share).
+func validateTags(tags map[string]string) error { return asBadRequest(nested.ValidateTags(tags)) }
 
 func validateProperties(p *clusterProps) error {
 	if p == nil {

@@ -16,30 +16,22 @@ package armapi
 
 import (
 	"net/http"
-	"regexp"
-	"strings"
 
+	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
 
-// maxLocationLength bounds a location name; Azure's longest is about 20 characters.
-const maxLocationLength = 64
+// validateLocation checks the location of a resource (nested.ValidateLocation, which the
+// hub's other resources share).
+func validateLocation(location string) error { return asBadRequest(nested.ValidateLocation(location)) }
 
-// locationRE is an ARM location: a name such as "westeurope" or "eastus2", or its display
-// form with single spaces ("West Europe").
-var locationRE = regexp.MustCompile(`^[A-Za-z0-9]+( [A-Za-z0-9]+)*$`)
-
-// validateLocation checks the location of a resource.
-func validateLocation(location string) error {
-	if strings.TrimSpace(location) == "" {
-		return badRequest(codeMissingProperty, "The property 'location' is required, for example \"westeurope\".")
+// asBadRequest is the armError of a shared validation's error (nil for none), as this
+// package's validations return theirs.
+func asBadRequest(err error) error {
+	if err == nil {
+		return nil
 	}
-	if len(location) > maxLocationLength || !locationRE.MatchString(location) {
-		return badRequest(codeInvalidParameter,
-			"The property 'location' must be at most %d letters and digits (words may be separated by single spaces), for example \"westeurope\".",
-			maxLocationLength)
-	}
-	return nil
+	return asARMError(err)
 }
 
 // validateScopePath checks the subscription and, when the route has one, the resource group

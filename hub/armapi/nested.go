@@ -121,10 +121,7 @@ func (a *API) nestedRequest(r *http.Request, k nested.Served, action auth.Action
 		return nil, err
 	}
 	nr.req.By = p.Name
-	nr.req.MayRead = func(scope string) error {
-		_, err := a.authorize(r, auth.Read, readOperation(scope), scope)
-		return err
-	}
+	nr.req.MayUse = a.mayUseWorkspace(r)
 	nr.req.Cluster, err = a.Store.GetResource(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(typeConnectedClusters, id.String())

@@ -58,8 +58,15 @@ func configurationKinds(reg *nested.Registry) []nested.Served {
 	return out
 }
 
-// listClusterOperations answers the operations of the last 24 hours (operationRetention) on
-// the cluster's resources of kinds, each with its status now.
+// operationList is a page of OperationStatusResults.
+type operationList struct {
+	Value    []*operationStatus `json:"value"`
+	NextLink string             `json:"nextLink,omitempty"`
+}
+
+// listClusterOperations answers a page of the operations of the last 24 hours
+// (operationRetention) on the cluster's resources of kinds, each with its status now: at most
+// PageSize, kind after kind, the next page after the operation its $skipToken names.
 func (a *API) listClusterOperations(r *http.Request, kinds []nested.Served) (int, any, error) {
 	id, err := clusterID(r)
 	if err != nil {
@@ -75,24 +82,62 @@ func (a *API) listClusterOperations(r *http.Request, kinds []nested.Served) (int
 	if err != nil {
 		return 0, nil, fmt.Errorf("reading cluster %s: %w", id, err)
 	}
-	out := struct {
-		Value []*operationStatus `json:"value"`
-	}{Value: []*operationStatus{}}
-	for _, k := range kinds {
-		ops, err := a.Store.ListResources(r.Context(), store.ListQuery{Type: k.Names().ResourceType + operationsSuffix,
-			Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, ParentID: cluster.ID})
-		if err != nil {
-			return 0, nil, fmt.Errorf("listing operations of %s: %w", id, err)
-		}
-		for _, op := range ops {
-			st, err := operationNow(r, k, cluster, op)
-			if err != nil {
-				return 0, nil, err
+	after := r.URL.Query().Get("$skipToken")
+	first := kindOfOperation(kinds, after)
+	if first < 0 {
+		return 0, nil, badRequest(codeInvalidParameter, "The $skipToken '%s' is not one this listing gave; list again without it.", after)
+	}
+	size := a.PageSize
+	if size <= 0 {
+		size = 100
+	}
+	out := &operationList{Value: []*operationStatus{}}
+	for _, k := range kinds[first:] {
+		last, err := a.appendOperations(r, k, cluster, after, size, out)
+		if err != nil || last != "" {
+			if last != "" {
+				out.NextLink = nextLink(r, last)
 			}
-			out.Value = append(out.Value, st)
+			return http.StatusOK, out, err
 		}
+		after = ""
 	}
 	return http.StatusOK, out, nil
+}
+
+// kindOfOperation is the index in kinds of the kind of the operation ID after, where a listing
+// continues: 0 for none, -1 when it is no operation of theirs.
+func kindOfOperation(kinds []nested.Served, after string) int {
+	if after == "" {
+		return 0
+	}
+	for i, k := range kinds {
+		if strings.Contains(strings.ToLower(after), strings.ToLower("/providers/"+k.Names().ResourceType+"/")) {
+			return i
+		}
+	}
+	return -1
+}
+
+// appendOperations appends to out the cluster's operations of kind k after the one with ID
+// after, until out holds size; when it is full, it returns the ID of its last one.
+func (a *API) appendOperations(r *http.Request, k nested.Served, cluster *store.Resource, after string, size int, out *operationList) (string, error) {
+	ops, err := a.Store.ListResources(r.Context(), store.ListQuery{Type: k.Names().ResourceType + operationsSuffix,
+		Subscription: r.PathValue("sub"), ResourceGroup: r.PathValue("rg"), ParentID: cluster.ID, After: after, Limit: size - len(out.Value)})
+	if err != nil {
+		return "", fmt.Errorf("listing operations of %s: %w", cluster.ID, err)
+	}
+	for _, op := range ops {
+		st, err := operationNow(r, k, cluster, op)
+		if err != nil {
+			return "", err
+		}
+		out.Value = append(out.Value, st)
+	}
+	if len(out.Value) == size && len(ops) > 0 {
+		return ops[len(ops)-1].ID, nil
+	}
+	return "", nil
 }
 
 // operationNow is the status of the stored operation op of kind k on cluster.

@@ -15,8 +15,8 @@
 package armapi
 
 import (
+	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/workspaces"
@@ -64,6 +64,7 @@ func (a *API) workspace(action auth.Action, verb string, fn func(*workspaceReque
 			return 0, nil, err
 		}
 		req.By = p.Name
+		req.MayRead = func(id string) bool { return p.Can(auth.Read, id) }
 		return fn(&workspaceRequest{Request: r, req: req})
 	})
 }
@@ -126,15 +127,48 @@ func (a *API) listWorkspaces(r *http.Request) (int, any, error) {
 	return http.StatusOK, page, nil
 }
 
-// readOperation is the read operation of the resource id names, e.g.
-// Microsoft.OperationalInsights/workspaces/read: the action a refusal names when a kind asks
-// whether the caller may read a resource its record names (nested.Request.MayRead).
-func readOperation(id string) string {
-	parts := strings.Split(id, "/")
-	for i := len(parts) - 3; i >= 0; i-- {
-		if strings.EqualFold(parts[i], "providers") {
-			return parts[i+1] + "/" + parts[i+2] + "/read"
+// workspaceKeysAction is Azure's action for a workspace's keys, which handing its token to a
+// cluster amounts to; the hub allows it with write access (Contributor) on the workspace.
+const workspaceKeysAction = workspaces.ResourceType + "/sharedKeys/action"
+
+// mayUseWorkspace returns why the caller of r may not bind the workspace id to an extension
+// (nested.Request.MayUse), so that its token goes to the cluster: reading it is not enough.
+func (a *API) mayUseWorkspace(r *http.Request) func(id string) error {
+	return func(id string) error {
+		p, ok := auth.PrincipalFrom(r.Context())
+		if ok && p.Can(auth.Write, id) {
+			return nil
+		}
+		return workspaceKeysForbidden(p.Name, id, "binding a workspace hands its token to the cluster; "+
+			"ask for the Contributor role on the workspace, its resource group or its subscription (Reader is not enough)")
+	}
+}
+
+// mayRekey returns why the caller of r may not give the cluster clusterID a new agent key: the
+// new key gets the tokens of the workspaces its extensions bind, so the caller must be allowed
+// to use each of them, as when binding one.
+func (a *API) mayRekey(r *http.Request, clusterID string) error {
+	if a.Workspaces == nil {
+		return nil
+	}
+	bound, err := a.Workspaces.BoundBy(r.Context(), clusterID)
+	if err != nil {
+		return err
+	}
+	p, ok := auth.PrincipalFrom(r.Context())
+	for _, b := range bound {
+		if !ok || !p.Can(auth.Write, b.Workspace) {
+			return workspaceKeysForbidden(p.Name, b.Workspace, fmt.Sprintf("a new agent key gets the token of that workspace, "+
+				"which the extension '%s' binds in its setting '%s'; ask for the Contributor role on the workspace, "+
+				"or remove the setting '%s' from the extension (or delete it) first", b.Extension, b.Setting, b.Setting))
 		}
 	}
-	return "read"
+	return nil
+}
+
+// workspaceKeysForbidden is the 403 of a caller who may not have a workspace's token sent to a
+// cluster; why says what to do.
+func workspaceKeysForbidden(who, id, why string) error {
+	return &armError{status: http.StatusForbidden, code: codeAuthorizationFailed,
+		message: fmt.Sprintf("The client '%s' does not have authorization to perform action '%s' over scope '%s': %s.", who, workspaceKeysAction, id, why)}
 }

@@ -30,6 +30,9 @@ const (
 	SettingPrometheusRemoteWriteURL = catalog.WorkspaceSettingPrefix + "prometheusRemoteWriteUrl"
 	// SettingBearerToken is the protected setting of its credential, when it has one.
 	SettingBearerToken = catalog.WorkspaceSettingPrefix + "bearerToken"
+	// SettingCredentialsRevision changes with its credential and says nothing of it, so that
+	// a chart can restart what reads the credential when it changes.
+	SettingCredentialsRevision = catalog.WorkspaceSettingPrefix + "credentialsRevision"
 )
 
 // Workspace is a monitoring workspace as an extension gets it.
@@ -39,13 +42,18 @@ type Workspace struct {
 	// BearerToken is the workspace's credential in plaintext, "" for none: it goes into the
 	// extension's protected settings only.
 	BearerToken string
+	// CredentialsRevision changes whenever the credential does; "" for none.
+	CredentialsRevision string
+	// Version is the workspace's stored version these values were read at: the extension is
+	// stored only while the workspace is still at it (nested.Meta.Related).
+	Version string
 }
 
-// WorkspaceResolver reads the monitoring workspace id for an extension, if the caller may read
-// it (mayRead, whose error it returns as it is). An id that is not a workspace's, or a
+// WorkspaceResolver reads the monitoring workspace id for an extension, if the caller may use
+// it (mayUse, whose error it returns as it is). An id that is not a workspace's, or a
 // workspace that does not exist, is an InvalidError naming setting.
 type WorkspaceResolver interface {
-	ResolveWorkspace(ctx context.Context, setting, id string, mayRead func(id string) error) (*Workspace, error)
+	ResolveWorkspace(ctx context.Context, setting, id string, mayUse func(id string) error) (*Workspace, error)
 }
 
 // WorkspaceBinding is the workspace an extension's settings name, as resolved when it was
@@ -58,11 +66,14 @@ type WorkspaceBinding struct {
 	// credential is in the extension's protected settings (SettingBearerToken).
 	OTLPEndpoint             string `json:"otlpEndpoint"`
 	PrometheusRemoteWriteURL string `json:"prometheusRemoteWriteUrl,omitempty"`
+	// CredentialsRevision is the workspace's: it changes with its credential.
+	CredentialsRevision string `json:"credentialsRevision,omitempty"`
 }
 
 // Resolve binds an extension whose type takes a workspace (catalog WorkspaceSetting) to the
-// workspace its settings name: the caller must be allowed to read it, since its credential
-// goes to whoever runs the cluster. An extension that names none is unbound.
+// workspace its settings name: the caller must be allowed to use it (req.MayUse: write access
+// to it, as Azure's workspaces/sharedKeys/action), since its credential goes to whoever runs
+// the cluster. An extension that names none is unbound.
 func (k *Kind) Resolve(ctx context.Context, req nested.Request, rec *Record, protected map[string]string) (map[string]string, error) {
 	typ, err := k.Catalog.Type(rec.ExtensionType)
 	if err != nil {
@@ -79,10 +90,10 @@ func (k *Kind) Resolve(ctx context.Context, req nested.Request, rec *Record, pro
 		rec.Workspace = nil
 		return protected, nil
 	}
-	if req.MayRead == nil || k.Workspaces == nil {
+	if req.MayUse == nil || k.Workspaces == nil {
 		return nil, nested.Invalid("The configuration setting '%s' names a workspace, which this request cannot resolve.", typ.WorkspaceSetting)
 	}
-	ws, err := k.Workspaces.ResolveWorkspace(ctx, typ.WorkspaceSetting, id, req.MayRead)
+	ws, err := k.Workspaces.ResolveWorkspace(ctx, typ.WorkspaceSetting, id, req.MayUse)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +101,11 @@ func (k *Kind) Resolve(ctx context.Context, req nested.Request, rec *Record, pro
 }
 
 // Bind records the workspace id, named by setting, as rec's and returns protected with its
-// credential.
+// credential. rec is to be stored only while the workspace is at the version read.
 func (r *Record) Bind(setting, id string, ws *Workspace, protected map[string]string) map[string]string {
 	r.Workspace = &WorkspaceBinding{Setting: setting, ID: id, OTLPEndpoint: ws.OTLPEndpoint,
-		PrometheusRemoteWriteURL: ws.PrometheusRemoteWriteURL}
+		PrometheusRemoteWriteURL: ws.PrometheusRemoteWriteURL, CredentialsRevision: ws.CredentialsRevision}
+	r.Related = map[string]string{id: ws.Version}
 	out := maps.Clone(protected)
 	if out == nil {
 		out = map[string]string{}
@@ -119,6 +131,9 @@ func (r *Record) deliveredSettings() map[string]string {
 	out[SettingOTLPEndpoint] = r.Workspace.OTLPEndpoint
 	if r.Workspace.PrometheusRemoteWriteURL != "" {
 		out[SettingPrometheusRemoteWriteURL] = r.Workspace.PrometheusRemoteWriteURL
+	}
+	if r.Workspace.CredentialsRevision != "" {
+		out[SettingCredentialsRevision] = r.Workspace.CredentialsRevision
 	}
 	return out
 }

@@ -27,8 +27,8 @@ import (
 // fakeWorkspaces resolves one workspace.
 type fakeWorkspaces map[string]*Workspace
 
-func (f fakeWorkspaces) ResolveWorkspace(_ context.Context, setting, id string, mayRead func(string) error) (*Workspace, error) {
-	if err := mayRead(id); err != nil {
+func (f fakeWorkspaces) ResolveWorkspace(_ context.Context, setting, id string, mayUse func(string) error) (*Workspace, error) {
+	if err := mayUse(id); err != nil {
 		return nil, err
 	}
 	if ws, ok := f[id]; ok {
@@ -43,34 +43,34 @@ func TestResolveBindsTheWorkspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	const id = "/subscriptions/s/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/logs"
-	k := &Kind{Catalog: cat, Workspaces: fakeWorkspaces{id: {OTLPEndpoint: "https://otlp.example.com", BearerToken: "t0k"}}}
-	mayRead := func(string) error { return nil }
+	k := &Kind{Catalog: cat, Workspaces: fakeWorkspaces{id: {OTLPEndpoint: "https://otlp.example.com", BearerToken: "t0k", CredentialsRevision: "r1"}}}
+	mayUse := func(string) error { return nil }
 	denied := errors.New("forbidden")
 	tests := []struct {
 		name, typ string
 		settings  map[string]string
 		bound     *WorkspaceBinding
-		mayRead   func(string) error
+		mayUse    func(string) error
 		protected map[string]string
 		delivered map[string]string
 		wantErr   error
 	}{
-		{name: "bound", typ: "monitoring", settings: map[string]string{"logAnalyticsWorkspaceResourceID": id, "x": "1"}, mayRead: mayRead,
+		{name: "bound", typ: "monitoring", settings: map[string]string{"logAnalyticsWorkspaceResourceID": id, "x": "1"}, mayUse: mayUse,
 			protected: map[string]string{"own": "p", SettingBearerToken: "t0k"},
-			delivered: map[string]string{"x": "1", SettingOTLPEndpoint: "https://otlp.example.com"}},
-		{name: "not named", typ: "monitoring", settings: map[string]string{"x": "1"}, mayRead: mayRead,
+			delivered: map[string]string{"x": "1", SettingOTLPEndpoint: "https://otlp.example.com", SettingCredentialsRevision: "r1"}},
+		{name: "not named", typ: "monitoring", settings: map[string]string{"x": "1"}, mayUse: mayUse,
 			bound:     &WorkspaceBinding{Setting: "logAnalyticsWorkspaceResourceID", ID: id},
 			protected: map[string]string{"own": "p"}, delivered: map[string]string{"x": "1"}},
-		{name: "type takes none", typ: "flux", settings: map[string]string{"logAnalyticsWorkspaceResourceID": id}, mayRead: mayRead,
+		{name: "type takes none", typ: "flux", settings: map[string]string{"logAnalyticsWorkspaceResourceID": id}, mayUse: mayUse,
 			protected: map[string]string{"own": "p", SettingBearerToken: "stale"}, delivered: map[string]string{"logAnalyticsWorkspaceResourceID": id}},
-		{name: "caller may not read it", typ: "monitoring", settings: map[string]string{"logAnalyticsWorkspaceResourceID": id},
-			mayRead: func(string) error { return denied }, wantErr: denied},
+		{name: "caller may not use it", typ: "monitoring", settings: map[string]string{"logAnalyticsWorkspaceResourceID": id},
+			mayUse: func(string) error { return denied }, wantErr: denied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &Record{Settings: Settings{ExtensionType: tt.typ, ConfigurationSettings: tt.settings}, Workspace: tt.bound}
 			protected := map[string]string{"own": "p", SettingBearerToken: "stale"}
-			got, err := k.Resolve(context.Background(), nested.Request{MayRead: tt.mayRead}, rec, protected)
+			got, err := k.Resolve(context.Background(), nested.Request{MayUse: tt.mayUse}, rec, protected)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("error %v, want %v", err, tt.wantErr)

@@ -99,6 +99,11 @@ type Meta struct {
 	// ETag is the stored version the record was read at ("" for one not stored yet): the
 	// precondition of its next write, and its etag. It is not part of the stored body.
 	ETag string `json:"-"`
+	// Related are the other hub resources the record was made from (the workspace an
+	// extension binds), by ID, with the versions they were read at: Save stores the record
+	// only while they are unchanged, so that a write racing a change of one of them is tried
+	// again on its current values. It is not part of the stored body.
+	Related map[string]string `json:"-"`
 }
 
 // Base returns the record's Meta; a record embedding Meta has it.

@@ -18,7 +18,7 @@ import "context"
 
 // Resolver is a kind whose records may name other hub resources (an extension naming a
 // monitoring workspace). On every PUT and PATCH, after the kind's Change, the registry lets it
-// check that the caller may use them (req.MayRead) and complete rec and its protected
+// check that the caller may use them (req.MayUse) and complete rec and its protected
 // settings from them; it returns the protected settings to seal. Its errors are answered as
 // they are.
 type Resolver[P any] interface {

@@ -52,9 +52,10 @@ type Request struct {
 	// MayWrite returns why the caller may not write at a scope, nil when it may: the
 	// registry asks it of the cluster a resource group's resource is to be hosted by.
 	MayWrite func(scope string) error
-	// MayRead returns why the caller may not read at a scope, nil when it may: a Resolver
-	// asks it of the resources a record names. nil refuses every scope.
-	MayRead func(scope string) error
+	// MayUse returns why the caller may not use the resource id that a record names (an
+	// extension handing a workspace's token to its cluster), nil when it may: a Resolver
+	// asks it. nil refuses every resource.
+	MayUse func(id string) error
 }
 
 // id is the ARM ID of the requested resource.
@@ -129,8 +130,9 @@ func (s *Service[R, P, D]) resource(clusterID string, rec P) (*store.Resource, e
 // Save stores rec and its desired object, sealed for the cluster's agent key, in one
 // transaction; created says it is new. It is a compare-and-swap: rec must still be as read
 // (rec.ETag; absent when "") and the cluster unchanged since read (its Version, so the
-// agent key used is current); otherwise nothing is written and the error is a
-// *store.ConditionError. On success rec.ETag is the new version.
+// agent key used is current), and the resources it was made from (rec.Related) unchanged;
+// otherwise nothing is written and the error is a *store.ConditionError. On success
+// rec.ETag is the new version.
 func (s *Service[R, P, D]) Save(ctx context.Context, cluster *store.Resource, rec P) (bool, error) {
 	agentKey, err := AgentKey(cluster)
 	if err != nil {
@@ -145,6 +147,9 @@ func (s *Service[R, P, D]) Save(ctx context.Context, cluster *store.Resource, re
 		return false, err
 	}
 	pre := store.AsRead(rec.Base().ETag).With(cluster.ID, cluster.Version)
+	for id, version := range rec.Base().Related {
+		pre = pre.With(id, version)
+	}
 	created, err := s.store.PutResource(ctx, res, pre, change)
 	if err != nil {
 		return false, fmt.Errorf("storing %s %s: %w", s.names.Noun, res.ID, err)

@@ -367,6 +367,7 @@ func (h *Hub) background(ctx context.Context) {
 	wg.Go(func() { h.policy.Run(ctx, h.cfg.PolicyResyncInterval) })
 	wg.Go(func() { h.resources.Run(ctx, time.Minute) })
 	wg.Go(func() { h.diagnostics.Run(ctx, time.Minute) })
+	wg.Go(func() { h.workspaces.Run(ctx, 10*time.Minute) })
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {

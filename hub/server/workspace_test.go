@@ -128,6 +128,10 @@ func TestWorkspaceBadInput(t *testing.T) {
 		{"bad name", workspacePath(rg, "-x") + apiWorkspace, workspaceBody("https://otlp.example.com", ""), "InvalidParameter", "workspace name '-x' is invalid"},
 		{"bad api-version", workspacePath(rg, "logs-eu") + "?api-version=2020-01-01", workspaceBody("https://otlp.example.com", ""), "", "api-version"},
 		{"not JSON", ws, "{", "", "JSON"},
+		{"no location", ws, map[string]any{"properties": map[string]any{"otlpEndpoint": "https://otlp.example.com"}}, "MissingRequiredProperty", "'location' is required"},
+		{"bad location", ws, map[string]any{"location": "west/europe", "properties": map[string]any{"otlpEndpoint": "https://otlp.example.com"}}, "InvalidParameter", "'location' must be at most 64 letters"},
+		{"bad tag", ws, map[string]any{"location": "westeurope", "tags": map[string]string{"a/b": "c"}, "properties": map[string]any{"otlpEndpoint": "https://otlp.example.com"}},
+			"InvalidParameter", "tag name 'a/b'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,6 +143,10 @@ func TestWorkspaceBadInput(t *testing.T) {
 	}
 	if r := th.do(http.MethodPut, ws, th.AdminToken, workspaceBody("http://127.0.0.1:4318", "")); r.status != http.StatusCreated {
 		t.Errorf("http to loopback: %d %s", r.status, r.raw)
+	}
+	long := map[string]any{"tags": map[string]string{"a": strings.Repeat("v", 257)}}
+	if r := th.do(http.MethodPatch, ws, th.AdminToken, long); r.status != http.StatusBadRequest || !strings.Contains(r.errorMessage(), "value of tag 'a' is longer than 256") {
+		t.Errorf("patching a tag too long: %d %s", r.status, r.raw)
 	}
 }
 
@@ -192,9 +200,10 @@ func TestWorkspaceResolution(t *testing.T) {
 	}
 	settings, protected := delivered(th, agent, key)
 	if settings["workspace.otlpEndpoint"] != "https://otlp.example.com:4318" || settings["collectionInterval"] != "60s" ||
-		settings["logAnalyticsWorkspaceResourceID"] != "" || protected["workspace.bearerToken"] != "token-one" {
+		settings["logAnalyticsWorkspaceResourceID"] != "" || protected["workspace.bearerToken"] != "token-one" || settings["workspace.credentialsRevision"] == "" {
 		t.Fatalf("delivered settings %v, protected %v", settings, protected)
 	}
+	revision := settings["workspace.credentialsRevision"]
 	r := th.do(http.MethodGet, ext, th.AdminToken, nil)
 	if cs, _ := r.props()["configurationSettings"].(map[string]any); cs["logAnalyticsWorkspaceResourceID"] != wsID || strings.Contains(r.raw, "token-one") ||
 		strings.Contains(r.raw, "otlp.example.com") {
@@ -207,8 +216,8 @@ func TestWorkspaceResolution(t *testing.T) {
 		"credentials": map[string]any{"bearerToken": "token-two"}}})
 	settings, protected = delivered(th, agent, key)
 	if settings["workspace.otlpEndpoint"] != "https://otlp2.example.com" || settings["workspace.prometheusRemoteWriteUrl"] != "https://prom.example.com/write" ||
-		protected["workspace.bearerToken"] != "token-two" {
-		t.Fatalf("after the rotation: delivered settings %v, protected %v", settings, protected)
+		protected["workspace.bearerToken"] != "token-two" || settings["workspace.credentialsRevision"] == revision {
+		t.Fatalf("after the rotation: delivered settings %v, protected %v; want a new credentials revision", settings, protected)
 	}
 	if r := th.do(http.MethodGet, ext, th.AdminToken, nil); r.props()["provisioningState"] != "Updating" {
 		t.Errorf("the rewritten extension shows %s, want Updating until the agent applies it", r.raw)
@@ -267,7 +276,8 @@ func TestWorkspaceResolutionRefusals(t *testing.T) {
 		{"not a workspace ID", th.AdminToken, clusterPath(sub, rg, "c1"), http.StatusBadRequest, "must be a workspace's ID"},
 		{"not an ID, by a contributor", contributor, "logs-eu", http.StatusBadRequest, "must be a workspace's ID"},
 		{"missing workspace the caller cannot read", contributor, workspacePath("other-rg", "nope"), http.StatusForbidden, "over scope '" + workspacePath("other-rg", "nope")},
-		{"workspace the caller cannot read", contributor, other, http.StatusForbidden, "Microsoft.OperationalInsights/workspaces/read' over scope '" + other},
+		{"workspace the caller may not use", contributor, other, http.StatusForbidden,
+			"Microsoft.OperationalInsights/workspaces/sharedKeys/action' over scope '" + other + "': binding a workspace hands its token to the cluster; ask for the Contributor role"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -331,5 +341,132 @@ func TestWorkspaceChangeReachesExtensionsAfterARestart(t *testing.T) {
 	settings, protected := delivered(th, agent, key)
 	if settings["workspace.otlpEndpoint"] != "https://moved.example.com" || protected["workspace.bearerToken"] != "t0ken" {
 		t.Fatalf("after the restart: delivered settings %v, protected %v", settings, protected)
+	}
+}
+
+// TestWorkspaceRekeyNeedsTheWorkspace: a new agent key gets the token of every workspace the
+// cluster's extensions bind, so only a caller allowed to use them may change it; the cluster
+// and what its agent gets stay as they were after a refusal.
+func TestWorkspaceRekeyNeedsTheWorkspace(t *testing.T) {
+	th := newTestHub(t)
+	agent, key := th.agent("c1")
+	wsID := workspacePath("other-rg", "logs-x")
+	th.do(http.MethodPut, wsID+apiWorkspace, th.AdminToken, workspaceBody("https://otlp.example.com", "rekey-token"))
+	if r := th.do(http.MethodPut, extensionPath("c1", "monitoring")+apiExt, th.AdminToken, monitoringBody(wsID)); r.status != http.StatusCreated {
+		t.Fatalf("binding the extension: %d %s", r.status, r.raw)
+	}
+	contributor := th.token(th.AdminToken, "contrib", "Contributor", "/subscriptions/"+sub+"/resourceGroups/"+rg)
+	cluster := clusterPath(sub, rg, "c1") + api2024
+	if r := th.do(http.MethodPut, cluster, contributor, clusterBody(key)); r.status != http.StatusOK {
+		t.Fatalf("a write that keeps the key: %d %s", r.status, r.raw)
+	}
+	newKey := newAgentKey(t)
+	r := th.do(http.MethodPut, cluster, contributor, clusterBody(newKey))
+	if r.status != http.StatusForbidden || !strings.Contains(r.errorMessage(), "sharedKeys/action' over scope '"+wsID) ||
+		!strings.Contains(r.errorMessage(), "/extensions/monitoring' binds in its setting 'logAnalyticsWorkspaceResourceID'") ||
+		strings.Contains(r.raw, "rekey-token") {
+		t.Fatalf("re-keying by a contributor who may not use the workspace: %d %s, want 403 naming the setting", r.status, r.raw)
+	}
+	if r := th.do(http.MethodGet, cluster, th.AdminToken, nil); r.props()["agentPublicKeyCertificate"] != key.public {
+		t.Fatalf("the refused write changed the cluster: %s", r.raw)
+	}
+	if _, protected := delivered(th, agent, key); protected["workspace.bearerToken"] != "rekey-token" {
+		t.Fatalf("after the refusal the agent gets %v", protected)
+	}
+	if r := th.do(http.MethodPut, cluster, th.AdminToken, clusterBody(newKey)); r.status != http.StatusOK {
+		t.Fatalf("re-keying by the admin: %d %s", r.status, r.raw)
+	}
+	_, cert := th.register(clusterPath(sub, rg, "c1"), newKey)
+	if cert == nil {
+		t.Fatal("the new key cannot register")
+	}
+	if _, protected := delivered(th, th.client(cert), newKey); protected["workspace.bearerToken"] != "rekey-token" {
+		t.Fatalf("after re-keying the new agent gets %v", protected)
+	}
+}
+
+// TestWorkspaceDeleteNamesOnlyReadableExtensions: the refusal to delete a workspace in use
+// names an extension only to a caller who may read it.
+func TestWorkspaceDeleteNamesOnlyReadableExtensions(t *testing.T) {
+	th := newTestHub(t)
+	th.createCluster(sub, rg, "c1")
+	wsID := workspacePath("other-rg", "logs-x")
+	th.do(http.MethodPut, wsID+apiWorkspace, th.AdminToken, workspaceBody("https://otlp.example.com", "t"))
+	th.do(http.MethodPut, extensionPath("c1", "monitoring")+apiExt, th.AdminToken, monitoringBody(wsID))
+	owner := th.token(th.AdminToken, "other-owner", "Contributor", "/subscriptions/"+sub+"/resourceGroups/other-rg")
+	r := th.do(http.MethodDelete, wsID+apiWorkspace, owner, nil)
+	if r.status != http.StatusConflict || strings.Contains(r.raw, "c1") || !strings.Contains(r.errorMessage(), "used by 1 extensions on clusters you may not read") ||
+		!strings.Contains(r.errorMessage(), "logAnalyticsWorkspaceResourceID") {
+		t.Fatalf("deleting as a caller who may not read the extension: %d %s", r.status, r.raw)
+	}
+	if r = th.do(http.MethodDelete, wsID+apiWorkspace, th.AdminToken, nil); r.status != http.StatusConflict || !strings.Contains(r.errorMessage(), "/extensions/monitoring") {
+		t.Fatalf("deleting as the admin: %d %s", r.status, r.raw)
+	}
+}
+
+// TestWorkspaceWriteSurvivesAFailedRewrite: an extension that cannot be rewritten (its
+// cluster's stored key is broken) does not turn the committed workspace write into an error,
+// the other extensions still get the change, and the log names the extension, not the token.
+func TestWorkspaceWriteSurvivesAFailedRewrite(t *testing.T) {
+	scan := startLeakScan(t)
+	th := scan.testHub
+	agent, key := th.agent("c1")
+	th.createCluster(sub, rg, "c2")
+	wsID := workspacePath(rg, "logs-eu")
+	th.do(http.MethodPut, wsID+apiWorkspace, th.AdminToken, workspaceBody("https://otlp.example.com", "token-one"))
+	for _, c := range []string{"c1", "c2"} {
+		if r := th.do(http.MethodPut, extensionPath(c, "monitoring")+apiExt, th.AdminToken, monitoringBody(wsID)); r.status != http.StatusCreated {
+			t.Fatalf("binding on %s: %d %s", c, r.status, r.raw)
+		}
+	}
+	res, err := th.Store().GetResource(t.Context(), clusterPath(sub, rg, "c2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(res.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	body["properties"].(map[string]any)["agentPublicKeyCertificate"] = "broken"
+	if res.Body, err = json.Marshal(body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := th.Store().PutResource(t.Context(), res, store.IfVersion(res.Version)); err != nil {
+		t.Fatal(err)
+	}
+	r := th.do(http.MethodPatch, wsID+apiWorkspace, th.AdminToken, map[string]any{"properties": map[string]any{"credentials": map[string]any{"bearerToken": "token-two"}}})
+	if creds, _ := r.props()["credentials"].(map[string]any); r.status != http.StatusOK || creds["bearerTokenSet"] != true {
+		t.Fatalf("rotating with one extension that cannot be rewritten: %d %s, want 200 with the workspace", r.status, r.raw)
+	}
+	if _, protected := delivered(th, agent, key); protected["workspace.bearerToken"] != "token-two" {
+		t.Fatalf("the healthy cluster's agent gets %v", protected)
+	}
+	if logs := scan.logs.String(); !strings.Contains(logs, "Rewriting extensions for their workspace failed") ||
+		!strings.Contains(logs, extensionPath("c2", "monitoring")) {
+		t.Errorf("the log does not say which extension was not rewritten: %s", logs)
+	}
+	scan.logWithout("token-")
+}
+
+// TestClusterOperationsArePaged: the listing of a cluster's operations comes in pages that
+// together hold every operation once.
+func TestClusterOperationsArePaged(t *testing.T) {
+	th := newTestHub(t)
+	th.createCluster(sub, rg, "c1")
+	for _, name := range []string{"flux-a", "flux-b", "flux-a"} {
+		if r := th.do(http.MethodPut, extensionPath("c1", name)+apiExt, th.AdminToken, extBody(map[string]any{"extensionType": "microsoft.flux"})); r.status/100 != 2 {
+			t.Fatalf("writing %s: %d %s", name, r.status, r.raw)
+		}
+	}
+	path := clusterPath(sub, rg, "c1") + "/providers/Microsoft.KubernetesConfiguration/operations" + apiExt
+	if r := th.do(http.MethodGet, path, th.AdminToken, nil); r.body["nextLink"] == nil {
+		t.Fatalf("the first page of 3 operations (pages of 2) has no nextLink: %s", r.raw)
+	}
+	names := listAll(th, path)
+	if len(names) != 3 || names[0] == names[1] || names[1] == names[2] || names[0] == names[2] {
+		t.Fatalf("the pages list %v, want the 3 operations once each", names)
+	}
+	if r := th.do(http.MethodGet, path+"&$skipToken=nonsense", th.AdminToken, nil); r.status != http.StatusBadRequest || !strings.Contains(r.errorMessage(), "list again without it") {
+		t.Fatalf("a made-up $skipToken: %d %s", r.status, r.raw)
 	}
 }

@@ -99,11 +99,23 @@ func (s *Service) deleteOnce(ctx context.Context, req Request) (bool, error) {
 		return false, err
 	}
 	if len(bound) > 0 {
-		return false, nested.Conflict("The workspace '%s' is used by %d extensions, e.g. '%s'; delete them, or point their setting '%s' at another workspace, first.",
-			res.ID, len(bound), bound[0].ID, bound[0].Setting)
+		return false, inUse(req, res.ID, bound)
 	}
 	if err := s.store.DeleteResource(ctx, res.ID, store.IfVersion(res.Version)); err != nil {
 		return false, fmt.Errorf("deleting workspace %s: %w", res.ID, err)
 	}
 	return true, nil
+}
+
+// inUse is the conflict of deleting the workspace id while the extensions bound are bound to
+// it. It names one only if the caller may read it, else it gives their number.
+func inUse(req Request, id string, bound []Binding) error {
+	for _, b := range bound {
+		if req.MayRead != nil && req.MayRead(b.Extension) {
+			return nested.Conflict("The workspace '%s' is used by %d extensions, e.g. '%s'; delete them, or point their setting '%s' at another workspace, first.",
+				id, len(bound), b.Extension, b.Setting)
+		}
+	}
+	return nested.Conflict("The workspace '%s' is used by %d extensions on clusters you may not read; ask their owners to delete them, or to point their setting '%s' at another workspace, first.",
+		id, len(bound), bound[0].Setting)
 }

@@ -21,27 +21,39 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
 )
 
-// boundExtension is an extension bound to a workspace.
-type boundExtension struct {
-	ID, ClusterID string
+// Binding is an extension bound to a workspace.
+type Binding struct {
+	// Extension is the extension's ID, Cluster its cluster's.
+	Extension, Cluster string
 	// Workspace is the workspace's ID; Setting the configuration setting naming it.
 	Workspace, Setting string
 }
 
+// BoundBy returns the extensions of the cluster clusterID that are bound to a workspace.
+func (s *Service) BoundBy(ctx context.Context, clusterID string) ([]Binding, error) {
+	return s.bindings(ctx, store.ListQuery{Type: extensions.ResourceType, ParentID: clusterID}, "")
+}
+
 // boundExtensions returns the extensions bound to the workspace id ("" for any), of every
 // cluster.
-func (s *Service) boundExtensions(ctx context.Context, id string) ([]boundExtension, error) {
-	all, err := s.store.ListResources(ctx, store.ListQuery{Type: extensions.ResourceType})
+func (s *Service) boundExtensions(ctx context.Context, id string) ([]Binding, error) {
+	return s.bindings(ctx, store.ListQuery{Type: extensions.ResourceType}, id)
+}
+
+// bindings returns the extensions q lists that are bound to the workspace id ("" for any).
+func (s *Service) bindings(ctx context.Context, q store.ListQuery, id string) ([]Binding, error) {
+	all, err := s.store.ListResources(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("listing extensions: %w", err)
 	}
-	var bound []boundExtension
+	var bound []Binding
 	for _, res := range all {
 		var rec struct {
 			Workspace *extensions.WorkspaceBinding `json:"workspace"`
@@ -50,7 +62,7 @@ func (s *Service) boundExtensions(ctx context.Context, id string) ([]boundExtens
 			return nil, fmt.Errorf("decoding stored extension %s: %w", res.ID, err)
 		}
 		if rec.Workspace != nil && (id == "" || strings.EqualFold(rec.Workspace.ID, id)) {
-			bound = append(bound, boundExtension{ID: res.ID, ClusterID: res.ParentID, Workspace: rec.Workspace.ID, Setting: rec.Workspace.Setting})
+			bound = append(bound, Binding{Extension: res.ID, Cluster: res.ParentID, Workspace: rec.Workspace.ID, Setting: rec.Workspace.Setting})
 		}
 	}
 	return bound, nil
@@ -77,19 +89,29 @@ func (s *Service) Rebind(ctx context.Context, id string) error {
 		})
 		switch {
 		case err != nil:
-			errs = append(errs, fmt.Errorf("rewriting extension %s for workspace %s: %w", b.ID, b.Workspace, err))
+			errs = append(errs, fmt.Errorf("rewriting extension %s for workspace %s: %w", b.Extension, b.Workspace, err))
 		case rewritten:
-			s.log.Info("Extension rewritten for its workspace", "extension", b.ID, "workspace", b.Workspace)
+			s.log.Info("Extension rewritten for its workspace", "extension", b.Extension, "workspace", b.Workspace)
 		}
 	}
 	return errors.Join(errs...)
 }
 
+// rebindAfterWrite rewrites the extensions bound to the workspace id after a committed write
+// of it. It is not the request's: a client that goes away does not stop it, and an extension
+// that cannot be rewritten is logged, not answered (the write did happen); the next write of
+// the workspace, the periodic repair or the hub's next start tries again.
+func (s *Service) rebindAfterWrite(ctx context.Context, id string) {
+	if err := s.Rebind(context.WithoutCancel(ctx), id); err != nil {
+		s.log.Error("Rewriting extensions for their workspace failed; tried again later", "workspace", id, "error", err)
+	}
+}
+
 // rebindOne is one attempt to rewrite the extension b with its workspace's values; nothing
 // when they are its own already, or when it is gone, being deleted, bound elsewhere, or its
 // workspace is gone.
-func (s *Service) rebindOne(ctx context.Context, b boundExtension) (bool, error) {
-	rec, err := s.extensions.Load(ctx, b.ID)
+func (s *Service) rebindOne(ctx context.Context, b Binding) (bool, error) {
+	rec, err := s.extensions.Load(ctx, b.Extension)
 	if err != nil || rec == nil || rec.Deleting || rec.Workspace == nil || !strings.EqualFold(rec.Workspace.ID, b.Workspace) {
 		return false, err
 	}
@@ -109,9 +131,9 @@ func (s *Service) rebindOne(ctx context.Context, b boundExtension) (bool, error)
 	if rec.SealedProtectedSettings, err = s.sealer.Seal(rebound); err != nil {
 		return false, err
 	}
-	cluster, err := s.store.GetResource(ctx, b.ClusterID)
+	cluster, err := s.store.GetResource(ctx, b.Cluster)
 	if err != nil {
-		return false, fmt.Errorf("reading cluster %s: %w", b.ClusterID, err)
+		return false, fmt.Errorf("reading cluster %s: %w", b.Cluster, err)
 	}
 	rec.Phase = nested.PhaseUpdating
 	_, err = s.extensions.Save(ctx, cluster, rec)
@@ -120,9 +142,26 @@ func (s *Service) rebindOne(ctx context.Context, b boundExtension) (bool, error)
 
 // current is the workspace id as an extension gets it now; nil when it is gone.
 func (s *Service) current(ctx context.Context, id string) (*extensions.Workspace, error) {
-	rec, _, err := s.load(ctx, id)
+	rec, res, err := s.load(ctx, id)
 	if err != nil || rec == nil {
 		return nil, err
 	}
-	return s.resolved(rec)
+	return s.resolved(rec, res.Version)
+}
+
+// Run rewrites, every interval until ctx ends, the extensions whose values are not their
+// workspace's own: it repairs the rewrites that failed after a workspace's write.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := s.Rebind(ctx, ""); err != nil {
+				s.log.Error("Rewriting extensions for their workspaces failed", "error", err)
+			}
+		}
+	}
 }

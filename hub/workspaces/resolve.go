@@ -24,36 +24,36 @@ import (
 )
 
 // ResolveWorkspace returns the workspace id, which the extension setting names, with its
-// credential in plaintext (for the extension's protected settings only), if mayRead lets the
-// caller read it. An ID that is not a workspace's, or a workspace that does not exist, is an
-// InvalidError naming the setting; the read right is checked before the workspace is, so a
-// caller learns nothing of workspaces it may not read.
-func (s *Service) ResolveWorkspace(ctx context.Context, setting, id string, mayRead func(string) error) (*extensions.Workspace, error) {
+// credential in plaintext (for the extension's protected settings only), if mayUse lets the
+// caller use it. An ID that is not a workspace's, or a workspace that does not exist, is an
+// InvalidError naming the setting; the right is checked before the workspace is read, so a
+// caller learns nothing of workspaces it may not use.
+func (s *Service) ResolveWorkspace(ctx context.Context, setting, id string, mayUse func(string) error) (*extensions.Workspace, error) {
 	if err := checkID(id); err != nil {
 		return nil, nested.Invalid("The configuration setting '%s' must be a workspace's ID, "+
 			"/subscriptions/{subscription}/resourceGroups/{group}/providers/%s/{name}: %s.", setting, ResourceType, err)
 	}
-	if err := mayRead(id); err != nil {
+	if err := mayUse(id); err != nil {
 		return nil, err
 	}
-	rec, _, err := s.load(ctx, id)
+	rec, res, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if rec == nil {
 		return nil, nested.Invalid("The configuration setting '%s' names the workspace '%s', which does not exist; create it first (arcctl monitoring workspace create).", setting, id)
 	}
-	return s.resolved(rec)
+	return s.resolved(rec, res.Version)
 }
 
-// resolved is the stored workspace rec as an extension gets it.
-func (s *Service) resolved(rec *record) (*extensions.Workspace, error) {
+// resolved is the workspace rec, stored at version, as an extension gets it.
+func (s *Service) resolved(rec *record, version string) (*extensions.Workspace, error) {
 	creds, err := s.openCredentials(rec)
 	if err != nil {
 		return nil, err
 	}
 	return &extensions.Workspace{OTLPEndpoint: rec.OTLPEndpoint, PrometheusRemoteWriteURL: rec.PrometheusRemoteWriteURL,
-		BearerToken: creds[credentialBearerToken]}, nil
+		BearerToken: creds[credentialBearerToken], CredentialsRevision: rec.CredentialsRevision, Version: version}, nil
 }
 
 // checkID checks that id has the shape of a workspace's ARM ID; the error says what is wrong.

@@ -73,6 +73,9 @@ type Request struct {
 	By string
 	// Match is the request's If-Match and If-None-Match headers.
 	Match nested.Match
+	// MayRead says whether the caller may read the resource id, so that an answer names only
+	// resources it may read; nil reads none.
+	MayRead func(id string) bool
 }
 
 // ID is the requested workspace's ARM ID.

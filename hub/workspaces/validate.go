@@ -45,6 +45,15 @@ func ValidateName(name string) error {
 	return nil
 }
 
+// validateResource checks what a workspace shares with every hub resource: its location
+// (required) and tags.
+func validateResource(location string, tags map[string]string) error {
+	if err := nested.ValidateLocation(location); err != nil {
+		return err
+	}
+	return nested.ValidateTags(tags)
+}
+
 // input is a PUT body.
 type input struct {
 	Location   string            `json:"location"`

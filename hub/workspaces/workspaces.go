@@ -101,8 +101,12 @@ type record struct {
 	PrometheusRemoteWriteURL string `json:"prometheusRemoteWriteUrl,omitempty"`
 	// SealedCredentials are the credentials (a JSON object of strings) sealed with the hub's
 	// data key; "" for none.
-	SealedCredentials string            `json:"sealedCredentials,omitempty"`
-	Audit             nested.SystemData `json:"audit"`
+	SealedCredentials string `json:"sealedCredentials,omitempty"`
+	// CredentialsRevision is a random ID that changes whenever the credentials do and says
+	// nothing of them: bound extensions get it in clear, so that their collectors restart on a
+	// rotation without a hash of the token in their pods.
+	CredentialsRevision string            `json:"credentialsRevision,omitempty"`
+	Audit               nested.SystemData `json:"audit"`
 }
 
 // credentialBearerToken is the bearer token's key in the sealed credentials.

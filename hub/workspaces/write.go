@@ -18,6 +18,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+
+	"github.com/google/uuid"
 
 	"github.com/kubearc/kubearc/hub/nested"
 	"github.com/kubearc/kubearc/hub/store"
@@ -38,6 +41,9 @@ func (s *Service) Put(ctx context.Context, req Request, decode nested.Decoder) (
 	if err := decode(&in); err != nil {
 		return false, nil, err
 	}
+	if err := validateResource(in.Location, in.Tags); err != nil {
+		return false, nil, err
+	}
 	if in.Properties == nil {
 		return false, nil, nested.Missing("The property 'properties' is required, with at least 'otlpEndpoint'.")
 	}
@@ -56,6 +62,9 @@ func (s *Service) Put(ctx context.Context, req Request, decode nested.Decoder) (
 func (s *Service) Patch(ctx context.Context, req Request, decode nested.Decoder) (*Doc, error) {
 	var in patchInput
 	if err := decode(&in); err != nil {
+		return nil, err
+	}
+	if err := nested.ValidateTags(in.Tags); err != nil {
 		return nil, err
 	}
 	_, doc, err := s.write(ctx, req, true, func(old *record, creds map[string]string) (*record, map[string]string, error) {
@@ -106,7 +115,7 @@ func withToken(creds map[string]string, token *string) map[string]string {
 // write applies a change to the requested workspace (existing: it must exist) and stores it,
 // then rewrites the extensions bound to it whose values are not its own. Those are checked
 // after every write, changed or not, so that a write tried again after a failed rewrite
-// finishes it.
+// finishes it; a failed rewrite does not fail the write, which happened.
 func (s *Service) write(ctx context.Context, req Request, existing bool, apply change) (created bool, doc *Doc, err error) {
 	err = retry(req.Name, func() error {
 		created, doc, err = s.writeOnce(ctx, req, existing, apply)
@@ -115,7 +124,8 @@ func (s *Service) write(ctx context.Context, req Request, existing bool, apply c
 	if err != nil {
 		return created, doc, err
 	}
-	return created, doc, s.Rebind(ctx, doc.ID)
+	s.rebindAfterWrite(ctx, doc.ID)
+	return created, doc, nil
 }
 
 // writeOnce is one attempt of write.
@@ -135,11 +145,12 @@ func (s *Service) writeOnce(ctx context.Context, req Request, existing bool, app
 	if err != nil {
 		return false, nil, err
 	}
-	rec, creds, err := apply(old, creds)
+	rec, written, err := apply(old, creds)
 	if err != nil {
 		return false, nil, err
 	}
-	if rec.SealedCredentials, err = s.sealer.Seal(creds); err != nil {
+	rec.CredentialsRevision = credentialsRevision(old, creds, written)
+	if rec.SealedCredentials, err = s.sealer.Seal(written); err != nil {
 		return false, nil, err
 	}
 	rec.Audit = s.touch(req.By, old)
@@ -148,6 +159,18 @@ func (s *Service) writeOnce(ctx context.Context, req Request, existing bool, app
 		return false, nil, err
 	}
 	return old == nil, rec.doc(stored.ID, req.Name, stored.Version), nil
+}
+
+// credentialsRevision is the CredentialsRevision of a workspace whose credentials were creds
+// (old: the stored workspace, nil when new) and are now written: new when they changed.
+func credentialsRevision(old *record, creds, written map[string]string) string {
+	if old != nil && maps.Equal(creds, written) {
+		return old.CredentialsRevision
+	}
+	if len(written) == 0 {
+		return ""
+	}
+	return uuid.NewString()
 }
 
 // save stores rec as the requested workspace if it is still at version ("" absent).
