@@ -70,12 +70,12 @@ envtest: ## Build kube-apiserver, etcd and kubectl for the tests (cached under b
 FUZZ_TIME ?= 10s
 
 .PHONY: test
-test: verify gatekeeper otelcol ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
+test: verify gatekeeper otelcol chromium postgres ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -coverprofile $(BIN)/cover.out
 	$(MAKE) test-race e2e fuzz
 
 .PHONY: test-race
-test-race: ## Run the hub's concurrency and crash suites under the race detector.
+test-race: postgres ## Run the hub's concurrency and crash suites under the race detector, on SQLite and PostgreSQL.
 	go test -race -count=1 ./hub/store/... ./hub/server -run 'Conformance|Racing|Crash'
 
 .PHONY: flux
@@ -90,9 +90,22 @@ gatekeeper: ## Build OPA Gatekeeper's manager for the tests (cached under bin/ga
 otelcol: ## Build the test OpenTelemetry Collector, kubearc-otelcol (cached under bin/otelcol).
 	hack/otelcol.sh
 
+.PHONY: chromium
+chromium: ## Install Debian's chromium for the tests that drive a real browser (apt-get, as root, when missing).
+	hack/chromium.sh
+
+.PHONY: postgres
+postgres: ## Install PostgreSQL from Debian's packages when missing (apt-get, as root): the tests start throw-away servers with hack/postgres.sh.
+	hack/postgres.sh install >/dev/null
+
 .PHONY: e2e
-e2e: build flux gatekeeper otelcol ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
+e2e: build flux gatekeeper otelcol chromium ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
+
+.PHONY: screenshots
+screenshots: build chromium ## Retake docs/images/portal-*.png: the portal journey (test/e2e) in chromium, saving its pages.
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/ -run '^TestPortalJourney$$' -count=1 -timeout 15m \
+		-args -portal-screenshots $(CURDIR)/docs/images
 
 .PHONY: fuzz
 fuzz: ## Fuzz the management API's request decoding and the agent API's reports, each for FUZZ_TIME (default 10s).

@@ -75,7 +75,8 @@ func serveCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&cfg.Listen, "listen", ":8443", "HTTPS listen address")
 	f.StringVar(&cfg.DataDir, "data-dir", "/var/lib/kubearc-hub", "directory for the CA, certificates, admin token and SQLite database")
-	f.StringVar(&cfg.StoreDSN, "store", "", "store DSN; empty means SQLite in the data directory (sqlite:///path/hub.db for another file)")
+	f.StringVar(&cfg.StoreDSN, "store", "", "store: empty or sqlite for SQLite in the data directory, sqlite:///path/hub.db for another file, "+
+		"postgres://user@host/db for PostgreSQL (docs/postgres.md; set "+envPrefix+"STORE instead to keep a password out of ps)")
 	f.StringSliceVar(&hosts, "host", nil, "extra DNS names or IPs for the serving certificate (repeatable)")
 	f.DurationVar(&cfg.OfflineAfter, "offline-after", 5*time.Minute, "heartbeat silence after which a cluster is Offline")
 	f.DurationVar(&cfg.ExpiredAfter, "expired-after", 0, "how long an agent certificate may be lapsed without renewal before the cluster is Expired")
@@ -97,6 +98,9 @@ func serveCommand() *cobra.Command {
 	f.IntVar(&cfg.MaxAgentConnsPerCluster, "max-agent-conns-per-cluster", 16, "connections one cluster's agent certificate authenticates; more count as unauthenticated")
 	f.StringVar(&cfg.CatalogFile, "catalog", "", "extension and agent catalog file (YAML, see docs/extensions.md); empty means the built-in catalog")
 	f.DurationVar(&cfg.PolicyResyncInterval, "policy-resync-interval", time.Minute, "how often the clusters written lately get their policy assignments repaired (docs/policy.md); every cluster at start-up")
+	f.StringVar(&cfg.ReplicaID, "replica-id", "", "this replica's name among several hub replicas sharing one store (docs/replicas.md); empty for a hub alone")
+	f.StringVar(&cfg.PeerURL, "peer-url", "", "https://host:port where the other replicas reach this one (host in --host); empty means https:// + the listen address")
+	f.DurationVar(&cfg.LeaderLeaseTTL, "leader-lease-ttl", 15*time.Second, "how long the leader of the fleet-wide background work holds its lease unrenewed; a dead leader is replaced within it")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd
 }

@@ -67,6 +67,9 @@ type API struct {
 
 	setupOnce sync.Once
 	keys      sync.Map // case-folded cluster ID → agentPublicKeyCertificate
+	// lastKeys keeps each cluster's key after keys dropped it, for while the store is
+	// unavailable: agents keep heartbeating to the replica's memory.
+	lastKeys sync.Map
 	// keyChanges counts cluster changes: a key read that raced with one is not cached.
 	keyChanges atomic.Uint64
 }
@@ -130,6 +133,15 @@ func (a *API) loadAgentKey(ctx context.Context, clusterID string) (string, error
 	key, err := a.readAgentKey(ctx, clusterID)
 	if err == nil && a.keyChanges.Load() == before {
 		a.keys.Store(strings.ToLower(clusterID), key)
+	}
+	switch {
+	case err == nil:
+		a.lastKeys.Store(strings.ToLower(clusterID), key)
+	case isNotFound(err):
+		a.lastKeys.Delete(strings.ToLower(clusterID))
+	}
+	if last, ok := a.lastKeys.Load(strings.ToLower(clusterID)); ok && errors.Is(err, store.ErrUnavailable) {
+		return last.(string), nil // the last key read, until the store answers again
 	}
 	return key, err
 }
@@ -203,6 +215,12 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 
 // writeInternal logs an unexpected error and answers without its detail.
 func (a *API) writeInternal(w http.ResponseWriter, err error) {
+	if errors.Is(err, store.ErrUnavailable) { // the agent retries with backoff
+		a.Log.Warn("Agent request failed: the store is unavailable", "error", err)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "StoreUnavailable", "the hub's database cannot be reached for the moment; retry later")
+		return
+	}
 	a.Log.Error("Agent request failed", "error", err)
 	writeError(w, http.StatusInternalServerError, "InternalError", "the hub had an internal error; retry later")
 }

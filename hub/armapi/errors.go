@@ -23,6 +23,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/locationresources"
 	"github.com/kubearc/kubearc/hub/nested"
+	"github.com/kubearc/kubearc/hub/store"
 )
 
 // ARM error codes the API answers with.
@@ -39,7 +40,12 @@ const (
 	codePreconditionFailed    = "PreconditionFailed"
 	codeRequestTooLarge       = "RequestEntityTooLarge"
 	codeRequestTimeout        = "RequestTimeout"
+	codeServiceUnavailable    = "ServiceUnavailable"
 )
+
+// retryUnavailable is the Retry-After, in seconds, of a request refused while the store is
+// unavailable; ARM clients retry after it.
+const retryUnavailable = "10"
 
 // armError is an error with the HTTP status and ARM code it is answered with.
 type armError struct {
@@ -79,6 +85,12 @@ type errorDetail struct {
 // they are logged and answered without detail, so nothing internal leaks to the client.
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	ae := asARMError(err)
+	if ae == nil && errors.Is(err, store.ErrUnavailable) {
+		log.Warn("Request failed: the store is unavailable", "error", err)
+		w.Header().Set("Retry-After", retryUnavailable)
+		ae = &armError{status: http.StatusServiceUnavailable, code: codeServiceUnavailable,
+			message: "The hub's database cannot be reached for the moment; retry the request in " + retryUnavailable + " seconds."}
+	}
 	if ae == nil {
 		log.Error("Request failed", "error", err)
 		ae = &armError{status: http.StatusInternalServerError, code: codeInternal, message: "The server had an internal error; the request can be retried."}

@@ -65,6 +65,10 @@ func (a *Authenticator) authenticate(r *http.Request) (Principal, time.Time, *au
 	if errors.Is(err, store.ErrNotFound) {
 		return Principal{}, time.Time{}, unauthenticated("the bearer token is not valid or has been revoked")
 	}
+	if errors.Is(err, store.ErrUnavailable) {
+		return Principal{}, time.Time{}, &authError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable",
+			message: "the bearer token could not be checked: the hub's database cannot be reached for the moment; retry later"}
+	}
 	if err != nil {
 		return Principal{}, time.Time{}, &authError{status: http.StatusInternalServerError, code: "InternalServerError",
 			message: "the bearer token could not be checked; try again later"}
@@ -107,6 +111,9 @@ func (a *Authenticator) now() time.Time {
 func writeAuthError(w http.ResponseWriter, e *authError) {
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", "Bearer")
+	}
+	if e.status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "10") // ARM clients retry after it
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)

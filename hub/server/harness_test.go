@@ -52,6 +52,7 @@ func startHub(t *testing.T, opts hubtest.Options) *testHub {
 	opts.Configure = func(cfg *server.Config) {
 		cfg.OfflineAfter, cfg.ExpiredAfter, cfg.CertLifetime = 5*time.Minute, time.Hour, 24*time.Hour
 		cfg.FlushInterval, cfg.PageSize, cfg.BookmarkInterval = time.Hour, 2, 100*time.Millisecond
+		cfg.StoreDSN = testStoreDSN(t)
 		if configure != nil {
 			configure(cfg)
 		}

@@ -19,7 +19,6 @@ package server
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -42,7 +41,10 @@ import (
 	"github.com/kubearc/kubearc/hub/pki"
 	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/policyinsights"
+	"github.com/kubearc/kubearc/hub/portal"
+	"github.com/kubearc/kubearc/hub/replica"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/postgres"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
 	"github.com/kubearc/kubearc/hub/tunnel"
 	"github.com/kubearc/kubearc/hub/workspaces"
@@ -55,7 +57,8 @@ type Config struct {
 	Listen string
 	// DataDir holds the CA, the serving certificate, the admin token and the SQLite database.
 	DataDir string
-	// StoreDSN selects the store; empty means SQLite in DataDir.
+	// StoreDSN selects the store: empty or "sqlite" means SQLite in DataDir, sqlite:///path
+	// another SQLite file, postgres://… PostgreSQL (docs/postgres.md).
 	StoreDSN string
 	// Hosts are extra names and IPs for the serving certificate.
 	Hosts []string
@@ -113,6 +116,16 @@ type Config struct {
 	// Locations, when set, finds the custom locations that resources go on instead of the
 	// hub's customLocations (tests stand in for them).
 	Locations locationresources.Locations
+	// ReplicaID names this hub among several replicas sharing one store; empty for a hub
+	// alone on its store. docs/replicas.md.
+	ReplicaID string
+	// PeerURL is where the other replicas reach this one (https://host:port, a name or IP
+	// in Hosts); empty means https:// + the bound address.
+	PeerURL string
+	// LeaderLeaseTTL is how long the leader's lease lasts unrenewed (default 15s).
+	LeaderLeaseTTL time.Duration
+	// WrapStore, when set, wraps the opened store (tests make it fail).
+	WrapStore func(store.Store) store.Store
 	// Log is the hub's logger.
 	Log *slog.Logger
 	// Ready, when set, receives the bound address once the hub serves.
@@ -161,6 +174,10 @@ type Hub struct {
 	resources *locationresources.Service
 	// diagnostics keeps the agents' logs and usage.
 	diagnostics *diagnostics.Service
+	// peering shares tunnels with the other replicas (nil alone); leader elects the replica
+	// that runs the fleet-wide background work.
+	peering *tunnel.Peering
+	leader  replica.Leader
 }
 
 // withDefaults fills in what a zero Config leaves out.
@@ -218,6 +235,9 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.WrapStore != nil {
+		st = cfg.WrapStore(st)
+	}
 	path, err := auth.EnsureAdminToken(ctx, st, cfg.DataDir, cfg.Now())
 	if err != nil {
 		_ = st.Close()
@@ -231,6 +251,10 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		return nil, err
 	}
 	h := &Hub{cfg: cfg, authority: authority, store: st, tracker: tracker, broadcaster: events.NewBroadcaster()}
+	if err := h.setupReplica(); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	h.tokens = &auth.TokenCache{Store: st, Now: cfg.Now, Revocations: auth.NewRevocations(cfg.Now)}
 	h.notifying = events.NotifyingStore{Store: h.tokens, Broadcaster: h.broadcaster}
 	if err := h.setupKinds(ctx); err != nil {
@@ -246,10 +270,15 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 	dsn := cfg.StoreDSN
 	switch {
-	case dsn == "":
+	case dsn == "", dsn == "sqlite":
 		dsn = filepath.Join(cfg.DataDir, "hub.db")
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, errors.New("the PostgreSQL store is not available yet; use the embedded SQLite store (leave --store empty)")
+		st, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("opening the store: %w", err)
+		}
+		cfg.Log.Info("Store", "type", "postgres", "dsn", postgres.Redact(dsn))
+		return st, nil
 	}
 	st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite://"))
 	if err != nil {
@@ -280,17 +309,21 @@ func (h *Hub) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", ok)
-	mux.HandleFunc("GET /readyz", ok)
+	mux.HandleFunc("GET /readyz", h.ready)
 	mux.Handle("GET /metrics", m.handler())
 	mux.Handle("/agent/", m.instrument("agent", agents.Handler()))
 	resources, tunnels := h.locationResources(st, tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now,
-		Revocations: h.tokens.Revocations})
+		Revocations: h.tokens.Revocations, Peering: h.peering})
 	h.resources, arm.LocationResources = resources, resources
 	m.countTunnels(tunnels.Open)
 	m.countAdmission(h.admission.counts)
 	mux.Handle("GET "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
 	mux.Handle(tunnel.ProxyPrefix+"/", m.instrument("proxy", authn.Middleware(authenticated(tunnels.ProxyHandler()))))
-	mux.Handle("/", m.instrument("arm", authn.Middleware(authenticated(arm.Handler()))))
+	mux.Handle(tunnel.PeerProxyPrefix+"/", m.instrument("peer", h.fromReplica(tunnels.PeerHandler())))
+	armHandler := arm.Handler()
+	mux.Handle(portal.Prefix, m.instrument("portal", portal.New(portal.Options{ARM: armHandler, Authenticator: authn, Store: st,
+		Tracker: h.tracker, Changes: broadcaster, Authenticated: authenticated, Log: h.cfg.Log, Now: h.cfg.Now}).Handler()))
+	mux.Handle("/", m.instrument("arm", authn.Middleware(authenticated(armHandler))))
 	return armapi.RejectUncleanPaths(h.cfg.Log, boundSlowClients(h.cfg.BodyReadTimeout, mux))
 }
 
@@ -324,6 +357,7 @@ func (h *Hub) Serve(ctx context.Context) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	h.setPeerURL(ln.Addr().String())
 	h.cfg.Log.Info("Hub serving", "address", ln.Addr().String(), "dataDir", h.cfg.DataDir)
 	if h.cfg.Ready != nil {
 		h.cfg.Ready(ln.Addr().String())
@@ -358,14 +392,30 @@ func (h *Hub) tlsConfig() *tls.Config {
 	return cfg
 }
 
-// background writes heartbeats behind, repairs the clusters' policy and compacts the watch
-// history until ctx ends; it returns after the tracker's final flush.
+// background writes heartbeats behind and converges the resources on custom locations of
+// this replica's tunnels, and runs the fleet's work while this replica leads, until ctx
+// ends; it returns after the tracker's final flush.
 func (h *Hub) background(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
+	wg.Go(func() { h.resources.Run(ctx, time.Minute) }) // through this replica's tunnels
+	wg.Go(func() { h.leader.Lead(ctx, h.fleetWork) })
+	if h.peering != nil { // agents heartbeat to other replicas too
+		wg.Go(func() { h.tracker.RunRefresh(ctx, h.cfg.FlushInterval, h.cfg.Log) })
+	}
+	if remote, ok := h.store.(events.RemoteChanges); ok { // other replicas' writes wake watches here
+		wg.Go(func() { h.broadcaster.Follow(ctx, remote, h.cfg.Log) })
+	}
+}
+
+// fleetWork is the background work of the whole fleet, which one replica runs: it repairs
+// the clusters' policy and workspace bindings, prunes diagnostics and compacts the watch
+// history until ctx ends.
+func (h *Hub) fleetWork(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	wg.Go(func() { h.policy.Run(ctx, h.cfg.PolicyResyncInterval) })
-	wg.Go(func() { h.resources.Run(ctx, time.Minute) })
 	wg.Go(func() { h.diagnostics.Run(ctx, time.Minute) })
 	wg.Go(func() { h.workspaces.Run(ctx, 10*time.Minute) })
 	ticker := time.NewTicker(time.Hour)

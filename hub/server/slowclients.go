@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/portal"
 	"github.com/kubearc/kubearc/hub/tunnel"
 )
 
@@ -30,10 +31,10 @@ import (
 // after its response, so that it gives its admission slot back at once. Requests to the
 // cluster connect proxy have no body deadline: they are relayed only once their token is
 // accepted (the proxy reads no body before), and a user's slow upload to a cluster
-// (kubectl apply, cp) is legitimate.
+// (kubectl apply, cp) is legitimate. The portal's browser connections stay open (isPortal).
 func boundSlowClients(bodyTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ac := admittedConnFrom(r.Context()); ac != nil && !ac.authenticated() {
+		if ac := admittedConnFrom(r.Context()); ac != nil && !ac.authenticated() && !isPortal(r) {
 			w.Header().Set("Connection", "close") // HTTP/2: the server sends GOAWAY
 		}
 		if !isProxied(r) {
@@ -41,6 +42,13 @@ func boundSlowClients(bodyTimeout time.Duration, next http.Handler) http.Handler
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPortal reports whether r is for the portal, whose browser signs in with a session cookie
+// rather than a token: closing its connection after the sign-in page made the browser's next
+// request (the sign-in POST) fail now and then with ERR_CONNECTION_CLOSED.
+func isPortal(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, portal.Prefix)
 }
 
 // isProxied reports whether r is for the cluster connect proxy.

@@ -68,3 +68,24 @@ func TestTheBodyDeadlineSparesProxiedRequests(t *testing.T) {
 }
 
 const clusterID = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c"
+
+// TestUnauthenticatedConnectionsCloseExceptThePortals: a connection that has not
+// authenticated is asked to close after its answer, so it frees its admission slot, except a
+// browser's on the portal, whose next request (the sign-in form's POST) would find it closed.
+func TestUnauthenticatedConnectionsCloseExceptThePortals(t *testing.T) {
+	handler := boundSlowClients(time.Second, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for path, wantClose := range map[string]bool{
+		"/kubearc/v1/whoami":        true,
+		clusterID:                   true,
+		"/portal/signin":            false,
+		"/portal/static/portal.css": false,
+	} {
+		ctx := context.WithValue(t.Context(), admittedConnKey{}, &admittedConn{})
+		req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if got := rec.Header().Get("Connection") == "close"; got != wantClose {
+			t.Errorf("GET %s on an unauthenticated connection: Connection: close = %v, want %v", path, got, wantClose)
+		}
+	}
+}

@@ -193,6 +193,9 @@ type Store interface {
 	// RevokeToken revokes a token by ID; ErrNotFound when there is none.
 	RevokeToken(ctx context.Context, id string) error
 
+	// Replicas coordinates hub replicas (tunnel holders, leases) and checks readiness (Ping).
+	Replicas
+
 	// Close releases the store's resources.
 	Close() error
 }

@@ -73,9 +73,12 @@ func (s *Server) AgentHandler() http.Handler {
 // serve keeps mux as the cluster's tunnel until it ends or ctx does.
 func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
 	s.sessions.add(key, mux)
+	s.recordTunnel(ctx, key)
 	go s.refuseStreams(key, mux)
 	defer func() {
-		s.sessions.remove(key, mux)
+		if s.sessions.remove(key, mux) {
+			s.forgetTunnel(ctx, key)
+		}
 		_ = mux.Close()
 		if t, ok := s.transports.Load(key); ok { // its pooled streams died with the tunnel
 			t.(*http.Transport).CloseIdleConnections()
@@ -138,11 +141,13 @@ func (ss *sessions) get(key string) (*yamux.Session, bool) {
 	return mux, ok && !mux.IsClosed()
 }
 
-// remove forgets mux if it is still the cluster's tunnel.
-func (ss *sessions) remove(key string, mux *yamux.Session) {
+// remove forgets mux if it is still the cluster's tunnel, and reports whether it was.
+func (ss *sessions) remove(key string, mux *yamux.Session) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.byKey[key] == mux {
-		delete(ss.byKey, key)
+	if ss.byKey[key] != mux {
+		return false
 	}
+	delete(ss.byKey, key)
+	return true
 }

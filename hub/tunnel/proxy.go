@@ -67,7 +67,8 @@ func (s *Server) ProxyHandler() http.Handler {
 				"the hub token %q has no role on %s; cluster connect needs the Reader role (or above) on the cluster, its resource group or subscription", p.Name, id))
 			return
 		}
-		if status, reason, msg := s.checkCluster(r.Context(), id); status != 0 {
+		relay, status, reason, msg := s.route(r.Context(), id, p, path)
+		if status != 0 {
 			writeStatus(w, status, reason, msg)
 			return
 		}
@@ -76,8 +77,26 @@ func (s *Server) ProxyHandler() http.Handler {
 		cred, _ := auth.CredentialFrom(r.Context()) // set by the Middleware, with the principal
 		ctx, release := s.revocations.Hold(r.Context(), cred)
 		defer release()
-		s.reverseProxy(id, p, path).ServeHTTP(w, r.WithContext(ctx))
+		relay.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// route returns the relay of a request for cluster id as p: through this replica's tunnel,
+// or to the replica holding it; otherwise the status, reason and message of the answer.
+func (s *Server) route(ctx context.Context, id armid.ClusterID, p auth.Principal, escapedPath string) (http.Handler, int, string, string) {
+	if !s.Connected(id.String()) {
+		if h := s.holderElsewhere(ctx, id); h != nil {
+			relay, err := s.peerProxy(h, id, p, escapedPath)
+			if err == nil {
+				return relay, 0, "", ""
+			}
+			s.log.Error("The tunnel's replica has a bad address", "cluster", id.String(), "replica", h.Replica, "error", err)
+		}
+	}
+	if status, reason, msg := s.checkCluster(ctx, id); status != 0 {
+		return nil, status, reason, msg
+	}
+	return s.reverseProxy(id, p, escapedPath), 0, "", ""
 }
 
 // checkCluster answers why a request for id cannot be relayed now, or 0. A cluster with a

@@ -41,6 +41,7 @@ type Server struct {
 
 	revocations *auth.Revocations
 	onConnect   func(string)
+	peering     *Peering
 	sessions    *sessions
 	transports  sync.Map // cluster key → *http.Transport
 }
@@ -62,11 +63,14 @@ type Options struct {
 	// expires; share the hub's (auth.TokenCache's). Nil: its own, which ends them at expiry
 	// only. Agents' tunnels end through Agents.StreamContext.
 	Revocations *auth.Revocations
+	// Peering, when set, shares the tunnels with the other replicas of the hub; nil for a
+	// single hub.
+	Peering *Peering
 }
 
 // New returns a Server for o.
 func New(o Options) *Server {
-	s := &Server{agents: o.Agents, store: o.Store, log: o.Log, now: o.Now, sessions: newSessions(), onConnect: o.OnConnect}
+	s := &Server{agents: o.Agents, store: o.Store, log: o.Log, now: o.Now, sessions: newSessions(), onConnect: o.OnConnect, peering: o.Peering}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -42,6 +42,8 @@ type env struct {
 	kubectl string
 	// catalog, when set, is the hub's --catalog file.
 	catalog string
+	// hubArgs are more arguments of kubearc-hub serve (such as a short --offline-after).
+	hubArgs []string
 	procs   map[string]*exec.Cmd
 }
 

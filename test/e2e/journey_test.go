@@ -113,6 +113,7 @@ func (e *env) startHub(name string) {
 	if e.catalog != "" {
 		args = append(args, "--catalog", e.catalog)
 	}
+	args = append(args, e.hubArgs...)
 	e.start(name, args...)
 	e.waitFor("the hub's admin token", time.Minute, func() error { return fileReady(filepath.Join(dataDir, "admin.token")) })
 }

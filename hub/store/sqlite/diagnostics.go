@@ -15,17 +15,13 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
-	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // logRowBytes estimates what a stored batch takes besides its lines: the row's other columns
@@ -37,11 +33,11 @@ const logRowBytes = 256
 // oldest batches past r.MaxBytes; store.ErrNotFound when the cluster does not exist. A batch
 // with neither lines nor a dropped count is not stored.
 func (s *Store) AppendLogs(ctx context.Context, clusterID string, b store.LogBatch, r store.LogRetention) error {
-	lines, err := encodeLines(b.Lines)
+	lines, err := store.EncodeLogLines(b.Lines)
 	if err != nil {
 		return fmt.Errorf("encode log lines of %s: %w", clusterID, err)
 	}
-	last, k := newestLine(b), key(clusterID)
+	last, k := b.Newest(), key(clusterID)
 	size := int64(len(lines)) + logRowBytes + 2*int64(len(k))
 	return s.write(ctx, "append logs of "+clusterID, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, clusterID); err != nil {
@@ -60,64 +56,6 @@ func (s *Store) AppendLogs(ctx context.Context, clusterID string, b store.LogBat
 		}
 		return trimLogs(ctx, tx, k, seq, cum, r.MaxBytes)
 	})
-}
-
-// encodeLines is the JSON of lines without json.Marshal's HTML escaping, which would store
-// the fields' <, > and & as \u003c, \u003e and \u0026: readers see the fields as stored, and a
-// grep for them would miss.
-// Fields that arrive escaped so (an agent's json.Marshal) are unescaped first.
-func encodeLines(lines []protocol.LogLine) ([]byte, error) {
-	lines = slices.Clone(lines)
-	for i := range lines {
-		lines[i].Fields = unescapeHTML(lines[i].Fields)
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(lines); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// htmlEscapes are the escapes json.Marshal writes for <, > and &, and the characters.
-var htmlEscapes = map[string]byte{`\u003c`: '<', `\u003e`: '>', `\u0026`: '&'}
-
-// unescapeHTML replaces the escapes of <, > and & in JSON text by the characters, leaving
-// every other escape (an escaped backslash followed by "u003c" too) as it is.
-func unescapeHTML(data json.RawMessage) json.RawMessage {
-	if !bytes.Contains(data, []byte(`\u00`)) {
-		return data
-	}
-	out := make([]byte, 0, len(data))
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\\' || i+1 >= len(data) {
-			out = append(out, data[i])
-			continue
-		}
-		if i+6 <= len(data) {
-			if c, ok := htmlEscapes[strings.ToLower(string(data[i:i+6]))]; ok {
-				out, i = append(out, c), i+5
-				continue
-			}
-		}
-		out, i = append(out, data[i], data[i+1]), i+1 // an escape pair, copied whole
-	}
-	return out
-}
-
-// newestLine is the time of a batch's newest line; ReceivedAt when it has none.
-func newestLine(b store.LogBatch) time.Time {
-	if len(b.Lines) == 0 {
-		return b.ReceivedAt
-	}
-	last := b.Lines[0].Time
-	for _, l := range b.Lines[1:] {
-		if l.Time.After(last) {
-			last = l.Time
-		}
-	}
-	return last
 }
 
 // trimLogs removes a cluster's oldest batches until its batches hold at most maxBytes; the

@@ -91,6 +91,9 @@ func Run(t *testing.T, open Opener) {
 		{"PreconditionOfChildren", testPreconditionOfChildren},
 		{"PutDesired", testPutDesired},
 		{"CompareAndSwapRaces", testCompareAndSwapRaces},
+		{"TunnelHolders", testTunnelHolders},
+		{"Leases", testLeases},
+		{"LeaseRace", testLeaseRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, openStore(t, open, storeName(t))) })

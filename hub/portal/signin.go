@@ -1,0 +1,139 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package portal
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+type sessionKey struct{}
+
+// sessionFrom returns the request's session, set by signedIn.
+func sessionFrom(ctx context.Context) *session {
+	ses, _ := ctx.Value(sessionKey{}).(*session)
+	return ses
+}
+
+// signedIn runs next for a request with a live session whose token the hub still accepts,
+// with the token's principal in the context as the API's middleware puts it there. Others
+// get the sign-in page, or the page saying the session expired.
+func (p *Portal) signedIn(next http.HandlerFunc) http.Handler {
+	inner := p.opts.Authenticated(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(cookieName)
+		if err != nil {
+			p.signInRequired(w, r, "")
+			return
+		}
+		ses, expired := p.sessions.use(c.Value)
+		if ses == nil {
+			msg := ""
+			if expired {
+				msg = "Your session expired. Sign in again."
+			}
+			p.signInRequired(w, r, msg)
+			return
+		}
+		authed, ok := p.authenticate(r, ses.token)
+		if !ok {
+			p.sessions.end(ses.id)
+			p.signInRequired(w, r, "The hub no longer accepts your token (it was revoked or it expired). Sign in again.")
+			return
+		}
+		inner.ServeHTTP(w, authed.WithContext(context.WithValue(authed.Context(), sessionKey{}, ses)))
+	})
+}
+
+// authenticate checks token with the API's own middleware and returns r with the principal
+// it admits; false when it refuses the token.
+func (p *Portal) authenticate(r *http.Request, token string) (*http.Request, bool) {
+	probe := r.Clone(r.Context())
+	probe.Header = http.Header{"Authorization": {"Bearer " + token}}
+	var admitted *http.Request
+	p.opts.Authenticator.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, ar *http.Request) {
+		admitted = ar
+	})).ServeHTTP(newRecorder(), probe)
+	if admitted == nil {
+		return nil, false
+	}
+	return r.WithContext(admitted.Context()), true
+}
+
+// signInRequired answers 401 with the sign-in form and, when set, why the session ended.
+func (p *Portal) signInRequired(w http.ResponseWriter, r *http.Request, message string) {
+	w.Header().Set("WWW-Authenticate", `Cookie realm="kubearc portal"`)
+	if message != "" {
+		clearCookie(w)
+	}
+	p.render(w, r, http.StatusUnauthorized, "signin", signInView{Expired: message, Next: r.URL.Path})
+}
+
+type signInView struct {
+	Expired, Error, Next string
+}
+
+func (p *Portal) signInPage(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, http.StatusOK, "signin", signInView{Next: Prefix})
+}
+
+// signIn takes the token from the form body (never a URL), checks it as the API would, and
+// starts a session.
+func (p *Portal) signIn(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || len(r.PostForm["token"]) != 1 {
+		p.render(w, r, http.StatusBadRequest, "signin", signInView{Error: "Enter a hub token."})
+		return
+	}
+	token := strings.TrimSpace(r.PostForm.Get("token"))
+	if _, ok := p.authenticate(r, token); token == "" || !ok {
+		p.render(w, r, http.StatusUnauthorized, "signin",
+			signInView{Error: "The hub does not accept this token: it is unknown, revoked or expired. Create one with 'arcctl token create'."})
+		return
+	}
+	ses := p.sessions.create(token)
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: ses.id, Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// safeNext keeps the redirect after sign-in on a portal page.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, Prefix) || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") ||
+		strings.HasPrefix(next, Prefix+"events") {
+		return Prefix
+	}
+	return next
+}
+
+// signOut ends the session; it needs the session's form token like every write.
+func (p *Portal) signOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(cookieName); err == nil {
+		if ses, _ := p.sessions.use(c.Value); ses != nil {
+			if !ses.validCSRF(r.PostFormValue("csrf")) {
+				p.renderError(w, r, http.StatusForbidden, "Request refused", "The form is out of date; reload the page and try again.")
+				return
+			}
+			p.sessions.end(ses.id)
+		}
+	}
+	clearCookie(w)
+	p.render(w, r, http.StatusOK, "signin", signInView{Expired: "You signed out.", Next: Prefix})
+}
+
+func clearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, MaxAge: -1})
+}

@@ -1,0 +1,69 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+// PutConnectivityChecks replaces a cluster's latest connectivity checks;
+// store.ErrNotFound when the cluster does not exist.
+func (s *Store) PutConnectivityChecks(ctx context.Context, clusterID string, c store.ConnectivityChecks) error {
+	checks, err := json.Marshal(c.Checks)
+	if err != nil {
+		return fmt.Errorf("encode connectivity checks of %s: %w", clusterID, err)
+	}
+	return s.write(ctx, "put connectivity checks of "+clusterID, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, clusterID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO connectivity_checks (cluster_key, received_at, checks) VALUES ($1, $2, $3)
+			ON CONFLICT (cluster_key) DO UPDATE SET received_at = excluded.received_at, checks = excluded.checks`,
+			key(clusterID), formatTime(c.ReceivedAt), string(checks))
+		return err
+	})
+}
+
+// GetConnectivityChecks returns a cluster's latest connectivity checks; store.ErrNotFound
+// when there are none.
+func (s *Store) GetConnectivityChecks(ctx context.Context, clusterID string) (*store.ConnectivityChecks, error) {
+	var receivedAt *string
+	var checks string
+	err := s.read(ctx, "get connectivity checks of "+clusterID, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, "SELECT received_at, checks FROM connectivity_checks WHERE cluster_key = $1",
+			key(clusterID)).Scan(&receivedAt, &checks)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &store.ConnectivityChecks{}
+	if out.ReceivedAt, err = parseTime(receivedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(checks), &out.Checks); err != nil {
+		return nil, fmt.Errorf("decode connectivity checks of %s: %w", clusterID, err)
+	}
+	return out, nil
+}

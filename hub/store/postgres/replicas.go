@@ -1,0 +1,83 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+// PutTunnelHolder records that h.Replica holds h.ClusterID's tunnel.
+func (s *Store) PutTunnelHolder(ctx context.Context, h store.TunnelHolder) error {
+	return s.write(ctx, "put tunnel holder of "+h.ClusterID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tunnel_holders (cluster_key, replica, peer_url) VALUES ($1, $2, $3)
+			ON CONFLICT (cluster_key) DO UPDATE SET replica = excluded.replica, peer_url = excluded.peer_url`,
+			key(h.ClusterID), h.Replica, h.PeerURL)
+		return err
+	})
+}
+
+// GetTunnelHolder returns the record of a cluster's tunnel, or store.ErrNotFound.
+func (s *Store) GetTunnelHolder(ctx context.Context, clusterID string) (*store.TunnelHolder, error) {
+	h := &store.TunnelHolder{ClusterID: clusterID}
+	err := s.read(ctx, "get tunnel holder of "+clusterID, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, "SELECT replica, peer_url FROM tunnel_holders WHERE cluster_key = $1",
+			key(clusterID)).Scan(&h.Replica, &h.PeerURL)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// DeleteTunnelHolder removes a cluster's tunnel record if replica still holds it.
+func (s *Store) DeleteTunnelHolder(ctx context.Context, clusterID, replica string) error {
+	return s.write(ctx, "delete tunnel holder of "+clusterID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM tunnel_holders WHERE cluster_key = $1 AND replica = $2", key(clusterID), replica)
+		return err
+	})
+}
+
+// AcquireLease takes or renews the lease name for holder if it is free, expired or holder's,
+// by the database's clock, which all replicas share.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	var got bool
+	err := s.write(ctx, "acquire lease "+name, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO leases (name, holder, expires_at)
+			VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3))
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+			WHERE leases.holder = excluded.holder OR leases.expires_at <= clock_timestamp()`,
+			name, holder, ttl.Seconds())
+		got = tag.RowsAffected() == 1
+		return err
+	})
+	return got, err
+}
+
+// ReleaseLease frees the lease name if holder has it.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	return s.write(ctx, "release lease "+name, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM leases WHERE name = $1 AND holder = $2", name, holder)
+		return err
+	})
+}
