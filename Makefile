@@ -98,8 +98,12 @@ chromium: ## Install Debian's chromium for the tests that drive a real browser (
 postgres: ## Install PostgreSQL from Debian's packages when missing (apt-get, as root): the tests start throw-away servers with hack/postgres.sh.
 	hack/postgres.sh install >/dev/null
 
+.PHONY: haproxy
+haproxy: ## Install HAProxy from Debian's packages when missing (apt-get, as root): the e2e puts it in front of several hub replicas.
+	hack/haproxy.sh >/dev/null
+
 .PHONY: e2e
-e2e: build flux gatekeeper otelcol chromium ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
+e2e: build flux gatekeeper otelcol chromium postgres haproxy ## Run the end-to-end tests (test/e2e): the binaries driven as the quickstart and a user do.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test -tags e2e ./test/e2e/... -count=1 -v -timeout 20m
 
 .PHONY: screenshots

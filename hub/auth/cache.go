@@ -17,6 +17,8 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,9 +27,10 @@ import (
 )
 
 // DefaultCacheTTL is how long TokenCache trusts a token it found without asking the store
-// again. A token revoked through another hub replica keeps working for at most this long (as
-// with Kubernetes' token webhook cache, which keeps answers for 2 minutes); a token revoked
-// through this hub stops at once, and expiry is checked on every request.
+// again. A token revoked through this hub stops at once, and one revoked through another hub
+// replica as soon as this one hears of it (TokenRevoked); one whose revocation went unheard
+// keeps working for at most this long (as with Kubernetes' token webhook cache, which keeps
+// answers for 2 minutes). Expiry is checked on every request.
 const DefaultCacheTTL = 10 * time.Second
 
 // TokenCache is a store.Store that answers FindToken from memory, so that authenticating a
@@ -77,17 +80,60 @@ func (c *TokenCache) FindToken(ctx context.Context, hash []byte) (*store.Token, 
 func (c *TokenCache) RevokeToken(ctx context.Context, id string) error {
 	c.revocations.Add(1)
 	err := c.Store.RevokeToken(ctx, id)
+	if err == nil || errors.Is(err, store.ErrNotFound) {
+		c.TokenRevoked(id)
+		return err
+	}
 	c.revocations.Add(1)
+	c.forget(func(t *store.Token) bool { return t.ID == id })
+	return err
+}
+
+// TokenRevoked forgets the token of this ID at once and ends the streams held with it
+// (Revocations): it was revoked, through this hub replica or another.
+func (c *TokenCache) TokenRevoked(id string) {
+	c.revocations.Add(1)
+	c.forget(func(t *store.Token) bool { return t.ID == id })
+	if c.Revocations != nil {
+		c.Revocations.RevokeForever(TokenSubject(id))
+	}
+}
+
+// RecheckTokens forgets every token and ends the streams held with a token that is no
+// longer live in the store: after revocations through other replicas may have gone
+// unheard.
+func (c *TokenCache) RecheckTokens(ctx context.Context) error {
+	c.revocations.Add(1)
+	c.forget(func(*store.Token) bool { return true })
+	if c.Revocations == nil {
+		return nil
+	}
+	// A stream held now was admitted with a token that existed before the list below.
+	held := c.Revocations.Subjects()
+	live, err := c.ListTokens(ctx)
+	if err != nil {
+		return fmt.Errorf("listing the live tokens: %w", err)
+	}
+	alive := map[string]bool{}
+	for _, t := range live {
+		alive[strings.ToLower(TokenSubject(t.ID))] = true
+	}
+	for _, subject := range held {
+		if strings.HasPrefix(subject, TokenSubject("")) && !alive[subject] {
+			c.Revocations.RevokeForever(subject)
+		}
+	}
+	return nil
+}
+
+// forget drops the cached tokens that match.
+func (c *TokenCache) forget(match func(*store.Token) bool) {
 	c.entries.Range(func(k, e any) bool {
-		if e.(cachedToken).token.ID == id {
+		if match(e.(cachedToken).token) {
 			c.entries.Delete(k)
 		}
 		return true
 	})
-	if c.Revocations != nil && (err == nil || errors.Is(err, store.ErrNotFound)) {
-		c.Revocations.RevokeForever(TokenSubject(id))
-	}
-	return err
 }
 
 func (c *TokenCache) ttl() time.Duration {

@@ -17,6 +17,8 @@ package auth
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -110,6 +112,13 @@ func (r *Revocations) Holds(subject string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.held[strings.ToLower(subject)]) > 0
+}
+
+// Subjects returns the (lower-case) subjects of the credentials that streams hold now.
+func (r *Revocations) Subjects() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Collect(maps.Keys(r.held))
 }
 
 // Revoke ends the streams held with a credential of subject, except those whose key keep

@@ -64,6 +64,9 @@ type Tracker struct {
 
 	mu    sync.Mutex
 	state map[string]*entry
+	// flushing is held by Flush and Refresh, so that Refresh never reads the store while
+	// entries are on their way to it (see Refresh).
+	flushing sync.Mutex
 }
 
 type entry struct {
@@ -167,6 +170,8 @@ func (t *Tracker) Connected() []store.Runtime {
 
 // Flush writes every changed entry to the store in one batch.
 func (t *Tracker) Flush(ctx context.Context) error {
+	t.flushing.Lock()
+	defer t.flushing.Unlock()
 	t.mu.Lock()
 	var batch []store.Runtime
 	for _, e := range t.state {

@@ -24,15 +24,22 @@ import (
 // Refresh takes from the store the heartbeats that other hub replicas wrote behind and that
 // are newer than this replica's: with several replicas, an agent heartbeats to one of them,
 // and the others learn of it through the store. A cluster's last heartbeat only moves
-// forward, so an agent moving from one replica to another never looks Offline.
+// forward, so an agent moving from one replica to another never looks Offline. A cluster
+// another replica deleted (its runtime gone from the store) is dropped, unless this replica
+// holds news of it still to be written. Refresh does not run during a Flush: an entry being
+// written is neither dirty nor in the store yet.
 func (t *Tracker) Refresh(ctx context.Context) error {
+	t.flushing.Lock()
+	defer t.flushing.Unlock()
 	rts, err := t.store.ListRuntimes(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the heartbeats of other replicas: %w", err)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	stored := make(map[string]bool, len(rts))
 	for _, rt := range rts {
+		stored[key(rt.ClusterID)] = true
 		e, ok := t.state[key(rt.ClusterID)]
 		switch {
 		case !ok:
@@ -43,6 +50,11 @@ func (t *Tracker) Refresh(ctx context.Context) error {
 				rt.CertificateNotAfter = e.rt.CertificateNotAfter
 			}
 			e.rt, e.dirty = rt, false
+		}
+	}
+	for k, e := range t.state {
+		if !e.dirty && !stored[k] {
+			delete(t.state, k)
 		}
 	}
 	return nil

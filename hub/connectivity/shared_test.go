@@ -70,6 +70,38 @@ func TestAgentMovingReplicaStaysConnected(t *testing.T) {
 	wantStatus("silence everywhere", connectivity.Offline)
 }
 
+// A cluster deleted through replica a disappears from replica b at b's next refresh: b
+// no longer counts it or reports it Connected.
+func TestDeletedClusterLeavesOtherReplicas(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = st.Close() }()
+	cluster := &store.Resource{ID: movingCluster, Type: "Microsoft.Kubernetes/connectedClusters", Subscription: "s",
+		ResourceGroup: "g", Body: json.RawMessage(`{}`)}
+	if _, err := st.PutResource(t.Context(), cluster, store.Always()); err != nil {
+		t.Fatal(err)
+	}
+	a, b := connectivity.NewTracker(st, connectivity.Options{}), connectivity.NewTracker(st, connectivity.Options{})
+	a.Heartbeat(movingCluster, protocol.Heartbeat{AgentVersion: "1.0.0"})
+	flushAndRefresh(t, a, b)
+	if _, got := b.Get(movingCluster); got != connectivity.Connected {
+		t.Fatalf("before the delete, replica b sees %s, want Connected", got)
+	}
+	if err := st.DeleteResource(t.Context(), movingCluster, store.Always()); err != nil {
+		t.Fatal(err)
+	}
+	a.Forget(movingCluster)
+	flushAndRefresh(t, a, b)
+	if got := b.Connected(); len(got) != 0 {
+		t.Errorf("after the delete, replica b reports %+v Connected, want none", got)
+	}
+	if got := b.Counts(); got[connectivity.Connected] != 0 {
+		t.Errorf("after the delete, replica b counts %v, want no Connected cluster", got)
+	}
+}
+
 // flushAndRefresh writes both replicas' heartbeats behind and lets each read the other's.
 func flushAndRefresh(t *testing.T, trackers ...*connectivity.Tracker) {
 	t.Helper()

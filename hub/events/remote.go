@@ -17,6 +17,7 @@ package events
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -27,20 +28,54 @@ import (
 type RemoteChanges interface {
 	// Listen calls changed with the ID of each cluster whose desired state or resource a
 	// committed transaction changed, on any replica, until ctx ends or listening fails,
-	// and returns why. Once it listens, and before any changed, it calls listening:
+	// and returns why; for a revoked token, changed gets TokenPayloadPrefix and the
+	// token's ID instead. Once it listens, and before any changed, it calls listening:
 	// notifications sent while nobody listened are lost, and the caller catches up.
 	Listen(ctx context.Context, listening func(), changed func(clusterID string)) error
 }
 
-// Follow wakes this replica's watches with the changes src reports, until ctx ends. Each
-// time src (re)starts listening, every watch wakes: it reads what it missed from the store
-// by its resourceVersion, so a lost notification delays a change, it never loses it. A
-// failed Listen is retried with a capped backoff.
-func (b *Broadcaster) Follow(ctx context.Context, src RemoteChanges, log *slog.Logger) {
+// TokenPayloadPrefix starts what RemoteChanges reports for a token revoked on any replica;
+// the token's ID follows. No cluster ID starts with it.
+const TokenPayloadPrefix = "token:"
+
+// RemoteRevocations is told of the tokens revoked through other replicas.
+type RemoteRevocations interface {
+	// TokenRevoked ends, on this replica, what was allowed with the token of this ID.
+	TokenRevoked(id string)
+	// RecheckTokens ends what is held with tokens no longer live in the store: after
+	// notifications may have been lost.
+	RecheckTokens(ctx context.Context) error
+}
+
+// Follow wakes this replica's watches with the changes src reports, and ends the streams of
+// the tokens it reports revoked (tokens may be nil), until ctx ends. Each time src
+// (re)starts listening, every watch wakes: it reads what it missed from the store by its
+// resourceVersion, so a lost notification delays a change, it never loses it; and tokens
+// rechecks the held tokens against the store. A failed Listen is retried with a capped
+// backoff.
+func (b *Broadcaster) Follow(ctx context.Context, src RemoteChanges, tokens RemoteRevocations, log *slog.Logger) {
 	backoff := wait.Backoff{Duration: 100 * time.Millisecond, Factor: 2, Jitter: 0.2, Steps: 1 << 30, Cap: 5 * time.Second}
+	listening := func() {
+		b.NotifyAll()
+		if tokens == nil {
+			return
+		}
+		if err := tokens.RecheckTokens(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("Rechecking the tokens of open streams failed; they are rechecked when listening resumes", "error", err)
+		}
+	}
+	changed := func(payload string) {
+		id, ok := strings.CutPrefix(payload, TokenPayloadPrefix)
+		switch {
+		case !ok:
+			b.Notify(payload)
+		case tokens != nil:
+			tokens.TokenRevoked(id)
+		}
+	}
 	for ctx.Err() == nil {
 		started := time.Now()
-		err := src.Listen(ctx, b.NotifyAll, b.Notify)
+		err := src.Listen(ctx, listening, changed)
 		if ctx.Err() != nil {
 			return
 		}

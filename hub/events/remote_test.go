@@ -61,7 +61,7 @@ func TestFollowWakesWatchesAndCatchesUpAfterAReconnect(t *testing.T) {
 	src := &scriptedListener{sessions: [][]string{{}, {"a"}}, started: make(chan int, 2)}
 	ctx, stop := context.WithCancel(t.Context())
 	done := make(chan struct{})
-	go func() { defer close(done); b.Follow(ctx, src, slog.New(slog.DiscardHandler)) }()
+	go func() { defer close(done); b.Follow(ctx, src, nil, slog.New(slog.DiscardHandler)) }()
 	for want := range 2 {
 		select {
 		case n := <-src.started:
@@ -86,5 +86,58 @@ func TestFollowWakesWatchesAndCatchesUpAfterAReconnect(t *testing.T) {
 	slices.Sort(seen[:4])
 	if want := []string{"a", "a", "b", "b", "a"}; !slices.Equal(seen, want) {
 		t.Errorf("listeners saw %v, want every watched cluster at each (re)start, then a", seen)
+	}
+}
+
+// revocationsHeard records what Follow tells a RemoteRevocations.
+type revocationsHeard struct {
+	mu       sync.Mutex
+	revoked  []string
+	rechecks int
+}
+
+func (r *revocationsHeard) TokenRevoked(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.revoked = append(r.revoked, id)
+}
+
+func (r *revocationsHeard) RecheckTokens(context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rechecks++
+	return nil
+}
+
+// A revoked token's notification reaches the revocations, not the watches; each (re)start
+// of listening rechecks the held tokens.
+func TestFollowPassesOnRevokedTokens(t *testing.T) {
+	b := NewBroadcaster()
+	var mu sync.Mutex
+	var seen []string
+	b.OnChange(func(id string) { mu.Lock(); seen = append(seen, id); mu.Unlock() })
+	src := &scriptedListener{sessions: [][]string{{TokenPayloadPrefix + "t1"}, {"a", TokenPayloadPrefix + "t2"}}, started: make(chan int, 2)}
+	heard := &revocationsHeard{}
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); b.Follow(ctx, src, heard, slog.New(slog.DiscardHandler)) }()
+	for range 2 {
+		select {
+		case <-src.started:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a session did not start")
+		}
+	}
+	stop()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(seen, []string{"a"}) {
+		t.Errorf("watch listeners saw %v, want only the cluster a", seen)
+	}
+	heard.mu.Lock()
+	defer heard.mu.Unlock()
+	if !slices.Equal(heard.revoked, []string{"t1", "t2"}) || heard.rechecks != 2 {
+		t.Errorf("revocations heard %v with %d rechecks, want [t1 t2] with one recheck per session (2)", heard.revoked, heard.rechecks)
 	}
 }

@@ -19,14 +19,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/kubearc/kubearc/hub/extensions"
 	"github.com/kubearc/kubearc/hub/gitops"
 )
-
-// maxFormBytes bounds an action's form.
-const maxFormBytes = 256 << 10
 
 // action is a cluster page's write: it sends the API its request and returns the form to show
 // again when the API refuses it.
@@ -37,16 +35,17 @@ type action func(r *http.Request, ref clusterRef) (formState, error)
 // principal, the cluster page with the API's message and the form otherwise.
 func (p *Portal) writeForm(act action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			p.renderError(w, r, http.StatusBadRequest, "Bad request", "The form could not be read: "+err.Error())
+		if !p.parseForm(w, r, maxFormBytes) {
 			return
 		}
 		if !sessionFrom(r.Context()).validCSRF(r.PostForm.Get("csrf")) {
 			p.renderError(w, r, http.StatusForbidden, "Request refused", "The form is out of date or did not come from the portal; reload the page and try again.")
 			return
 		}
-		ref := refFrom(r)
+		ref, ok := p.clusterFrom(w, r)
+		if !ok {
+			return
+		}
 		form, err := act(r, ref)
 		var ae *armError
 		refused := errors.As(err, &ae)
@@ -68,13 +67,16 @@ func (p *Portal) updateAgent(r *http.Request, ref clusterRef) (formState, error)
 	version := strings.TrimSpace(r.PostForm.Get("version"))
 	body := map[string]any{"properties": map[string]any{"arcAgentProfile": map[string]any{"desiredAgentVersion": version}}}
 	form := formState{Action: "agent", Values: map[string]string{"version": version}}
-	return form, p.call(r.Context(), http.MethodPatch, ref.ID(), clusterAPIVersion, body, nil)
+	return form, p.call(r.Context(), http.MethodPatch, ref.apiPath(), clusterAPIVersion, body, nil)
 }
 
 func (p *Portal) createExtension(r *http.Request, ref clusterRef) (formState, error) {
 	f := r.PostForm
 	values := map[string]string{"name": f.Get("name"), "type": f.Get("type"), "version": f.Get("version"), "settings": f.Get("settings")}
 	form := formState{Action: "extension", Values: values}
+	if err := nameError(extensions.ValidateName(values["name"])); err != nil {
+		return form, err
+	}
 	settings, err := keyValues("Configuration settings", f.Get("settings"))
 	if err != nil {
 		return form, err
@@ -97,6 +99,9 @@ func (p *Portal) createFlux(r *http.Request, ref clusterRef) (formState, error) 
 	values := map[string]string{"name": f.Get("name"), "namespace": f.Get("namespace"), "url": f.Get("url"),
 		"branch": f.Get("branch"), "path": f.Get("path"), "httpsUser": f.Get("httpsUser")}
 	form := formState{Action: "flux", Values: values}
+	if err := nameError(gitops.ValidateName(values["name"])); err != nil {
+		return form, err
+	}
 	protected, err := keyValues("Protected settings", f.Get("protectedSettings"))
 	if err != nil {
 		return form, err
@@ -121,16 +126,33 @@ func (p *Portal) createFlux(r *http.Request, ref clusterRef) (formState, error) 
 }
 
 func (p *Portal) deleteExtension(r *http.Request, ref clusterRef) (formState, error) {
-	return formState{}, p.call(r.Context(), http.MethodDelete, childPath(ref, "extensions", r.PathValue("child")), extensions.APIVersion, nil, nil)
+	name := r.PathValue("child")
+	if err := nameError(extensions.ValidateName(name)); err != nil {
+		return formState{Action: "delete-extension"}, err
+	}
+	return formState{}, p.call(r.Context(), http.MethodDelete, childPath(ref, "extensions", name), extensions.APIVersion, nil, nil)
 }
 
 func (p *Portal) deleteFlux(r *http.Request, ref clusterRef) (formState, error) {
-	return formState{}, p.call(r.Context(), http.MethodDelete, childPath(ref, "fluxConfigurations", r.PathValue("child")), gitops.APIVersion, nil, nil)
+	name := r.PathValue("child")
+	if err := nameError(gitops.ValidateName(name)); err != nil {
+		return formState{Action: "delete-flux"}, err
+	}
+	return formState{}, p.call(r.Context(), http.MethodDelete, childPath(ref, "fluxConfigurations", name), gitops.APIVersion, nil, nil)
 }
 
-// childPath is the API path of a cluster's extension or flux configuration.
+// nameError is a name the API's rules refuse, as the API would answer it (400).
+func nameError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &armError{Status: http.StatusBadRequest, Code: "InvalidName", Message: err.Error()}
+}
+
+// childPath is the API path of a cluster's extension or flux configuration, each name
+// path-escaped.
 func childPath(ref clusterRef, kind, name string) string {
-	return ref.ID() + "/providers/Microsoft.KubernetesConfiguration/" + kind + "/" + name
+	return ref.apiPath() + "/providers/Microsoft.KubernetesConfiguration/" + kind + "/" + url.PathEscape(name)
 }
 
 // keyValues parses "key=value" lines; blank lines are skipped. Its errors never quote the

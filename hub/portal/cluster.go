@@ -67,7 +67,11 @@ func (p *Portal) clusterPage(w http.ResponseWriter, r *http.Request) {
 
 // showCluster renders the cluster page with status, and form when an action failed.
 func (p *Portal) showCluster(w http.ResponseWriter, r *http.Request, status int, form formState) {
-	v, err := p.cluster(r.Context(), refFrom(r))
+	ref, ok := p.clusterFrom(w, r)
+	if !ok {
+		return
+	}
+	v, err := p.cluster(r.Context(), ref)
 	if err != nil {
 		p.failed(w, r, err)
 		return
@@ -76,20 +80,31 @@ func (p *Portal) showCluster(w http.ResponseWriter, r *http.Request, status int,
 	p.render(w, r, status, "cluster", v)
 }
 
+// clusterFrom is the cluster of the request's path; it answers 400 saying what to fix, and
+// returns false, when a name breaks the API's rules.
+func (p *Portal) clusterFrom(w http.ResponseWriter, r *http.Request) (clusterRef, bool) {
+	ref := refFrom(r)
+	if err := ref.validate(); err != nil {
+		p.renderError(w, r, http.StatusBadRequest, "Bad request", "The page's address is wrong: "+err.Error()+".")
+		return ref, false
+	}
+	return ref, true
+}
+
 // cluster reads everything the cluster page shows through the API.
 func (p *Portal) cluster(ctx context.Context, ref clusterRef) (*clusterView, error) {
 	v := &clusterView{Ref: ref}
-	id := ref.ID()
-	if err := p.call(ctx, http.MethodGet, id, clusterAPIVersion, nil, &v.Doc); err != nil {
+	path := ref.apiPath()
+	if err := p.call(ctx, http.MethodGet, path, clusterAPIVersion, nil, &v.Doc); err != nil {
 		return nil, err
 	}
 	pr, _ := auth.PrincipalFrom(ctx)
-	v.CanWrite = pr.Can(auth.Write, id)
+	v.CanWrite = pr.Can(auth.Write, ref.ID())
 	v.Agents = p.agentTrains(ctx)
 	if len(v.Agents) > 0 && len(v.Agents[0].Versions) > 0 {
 		v.Upgrade = upgrade(v.Doc.Properties.AgentVersion, v.Agents[0].Versions[0].Version)
 	}
-	exts, flux, err := p.children(ctx, id)
+	exts, flux, err := p.children(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +113,12 @@ func (p *Portal) cluster(ctx context.Context, ref clusterRef) (*clusterView, err
 	if v.CanWrite {
 		v.Types = p.extensionTypes(ctx)
 	}
-	usage, err := p.usage(ctx, id)
+	usage, err := p.usage(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	v.Usage = usageChart(usage)
-	if v.Logs, err = p.logs(ctx, id); err != nil {
+	if v.Logs, err = p.logs(ctx, path); err != nil {
 		return nil, err
 	}
 	return v, p.related(ctx, v)
@@ -112,10 +127,10 @@ func (p *Portal) cluster(ctx context.Context, ref clusterRef) (*clusterView, err
 // related reads the cluster's policy states, violations and custom locations.
 func (p *Portal) related(ctx context.Context, v *clusterView) error {
 	var err error
-	if v.Policies, err = p.policyStates(ctx, v.Ref.ID()); err != nil {
+	if v.Policies, err = p.policyStates(ctx, v.Ref.apiPath()); err != nil {
 		return err
 	}
-	if v.Violations, err = p.violations(ctx, v.Ref.ID()); err != nil {
+	if v.Violations, err = p.violations(ctx, v.Ref.apiPath()); err != nil {
 		return err
 	}
 	v.Locations, err = p.customLocations(ctx, v.Ref)

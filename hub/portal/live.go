@@ -15,63 +15,52 @@
 package portal
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 )
 
 // keepAliveEvery is how often an idle event stream carries a comment, so that proxies keep it.
 const keepAliveEvery = 15 * time.Second
 
-// liveHub fans the hub's change signals out to the open event streams.
-type liveHub struct {
-	mu   sync.Mutex
-	subs map[chan struct{}]struct{}
-}
-
-func newLiveHub() *liveHub { return &liveHub{subs: map[chan struct{}]struct{}{}} }
-
-func (l *liveHub) subscribe() (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
-	l.mu.Lock()
-	l.subs[ch] = struct{}{}
-	l.mu.Unlock()
-	return ch, func() { l.mu.Lock(); delete(l.subs, ch); l.mu.Unlock() }
-}
-
-// wake signals every stream without blocking: a pending signal already covers this one.
-func (l *liveHub) wake() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for ch := range l.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-}
-
 // events streams server-sent events for the open page ?u=: a "change" event whenever what
 // the page shows differs from what it showed when the stream opened. It re-renders the page
 // as the signed-in principal when the hub's change stream (hub/events) signals a write, and
 // every LiveInterval for what changes with time alone (a cluster going Offline, an agent's
-// report). The page's script then fetches the page again.
+// report); the streams of one page and token share one render. The page's script then
+// fetches the page again. A session has at most MaxStreams streams; more get 429.
 func (p *Portal) events(w http.ResponseWriter, r *http.Request) {
 	page, ok := livePage(r.URL.Query().Get("u"))
 	if !ok {
 		p.renderError(w, r, http.StatusBadRequest, "Bad request", "u must be the path of a portal page.")
 		return
 	}
+	ses := sessionFrom(r.Context())
+	closeStream, ok := p.live.open(ses.id, p.opts.MaxStreams)
+	if !ok {
+		p.renderError(w, r, http.StatusTooManyRequests, "Too many live pages",
+			fmt.Sprintf("This session already updates %d pages live; close some of its tabs (the others are current when reloaded).", p.opts.MaxStreams))
+		return
+	}
+	defer closeStream()
 	// What the page shows is taken before the stream opens: a change after the client sees
 	// it open is never missed.
 	wake, stop := p.live.subscribe()
 	defer stop()
-	check := &pageCheck{p: p, r: r, page: page}
-	seen := check.run()
+	sum := sha256.Sum256([]byte(ses.token))
+	shared, release := p.live.share(fmt.Sprintf("%x %s", sum, page.RequestURI()))
+	defer release()
+	check := &pageCheck{p: p, r: r, page: page, shared: shared}
+	seen, _ := check.run()
+	p.stream(w, r, check, wake, seen)
+}
+
+// stream sends the events of an open page until the request or the session ends.
+func (p *Portal) stream(w http.ResponseWriter, r *http.Request, check *pageCheck, wake <-chan struct{}, seen string) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
@@ -94,43 +83,59 @@ func (p *Portal) events(w http.ResponseWriter, r *http.Request) {
 			}
 		case <-next.C:
 		}
-		now := check.run()
+		now, state := check.run()
 		next.Reset(check.gap())
-		if now == "" { // the session or its token ended: the page's reload shows why
+		switch {
+		case state == liveEnded: // the page's reload shows why
 			_, _ = fmt.Fprint(w, "event: ended\ndata: {}\n\n")
 			_ = rc.Flush()
 			return
+		case state == liveUnavailable || now == seen:
+			continue
 		}
-		if now != seen {
-			seen = now
-			if _, err := fmt.Fprintf(w, "event: change\ndata: %d\n\n", n); err != nil || rc.Flush() != nil {
-				return
-			}
-			n++
+		seen = now
+		if _, err := fmt.Fprintf(w, "event: change\ndata: %d\n\n", n); err != nil || rc.Flush() != nil {
+			return
 		}
+		n++
 	}
 }
 
 // pageCheck re-renders one open page, spaced so that an open page costs at most a tenth of
 // the time: at least LiveInterval apart, and ten times what the last render took (a fleet
-// of 10,000 clusters renders in about 150 ms).
+// of 10,000 clusters renders in about 150 ms). A render of the page for the same token
+// within that time, and since the latest change signal, is reused.
 type pageCheck struct {
-	p    *Portal
-	r    *http.Request
-	page *url.URL
-	last time.Time
-	took time.Duration
+	p      *Portal
+	r      *http.Request
+	page   *url.URL
+	shared *sharedRender
+	last   time.Time
+	took   time.Duration
 }
 
-func (c *pageCheck) run() string {
-	start := time.Now()
-	fp := c.p.fingerprint(c.r, c.page)
-	c.last, c.took = time.Now(), time.Since(start)
-	return fp
+func (c *pageCheck) run() (string, liveState) {
+	if cur, _ := c.p.sessions.peek(sessionFrom(c.r.Context()).id); cur == nil {
+		return "", liveEnded
+	}
+	sh := c.shared
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	gen := c.p.live.gen.Load()
+	if !sh.taken || sh.gen != gen || time.Since(sh.at) >= c.p.gap(sh.took) {
+		start := time.Now()
+		sh.fp, sh.state = c.p.fingerprint(c.r, c.page)
+		sh.taken, sh.gen, sh.at, sh.took = true, gen, time.Now(), time.Since(start)
+	}
+	c.last, c.took = time.Now(), sh.took
+	return sh.fp, sh.state
 }
 
 // gap is the time to wait after a render before the next.
-func (c *pageCheck) gap() time.Duration { return max(c.p.opts.LiveInterval, 10*c.took) }
+func (c *pageCheck) gap() time.Duration { return c.p.gap(c.took) }
+
+// gap is the time between renders of an open page that took took.
+func (p *Portal) gap(took time.Duration) time.Duration { return max(p.opts.LiveInterval, 10*took) }
 
 // wait waits until the next render is due after a wake-up; false when the request ended.
 func (c *pageCheck) wait() bool {
@@ -156,21 +161,24 @@ func livePage(u string) (*url.URL, bool) {
 	return parsed, true
 }
 
-// fingerprint renders page as the request's session would see it now and hashes it; empty
-// when the session ended or its token is no longer accepted.
-func (p *Portal) fingerprint(r *http.Request, page *url.URL) string {
-	ses := sessionFrom(r.Context())
-	if cur, _ := p.sessions.peek(ses.id); cur == nil {
-		return ""
+// fingerprint renders page as the request's session's token would see it now and hashes it.
+// The render leaves out the session (its form token): the sessions of one token share it.
+func (p *Portal) fingerprint(r *http.Request, page *url.URL) (string, liveState) {
+	authed, status := p.authenticate(r, sessionFrom(r.Context()).token)
+	switch status {
+	case http.StatusOK:
+	case http.StatusUnauthorized:
+		return "", liveEnded
+	default:
+		return "", liveUnavailable
 	}
-	authed, ok := p.authenticate(r, ses.token)
-	if !ok {
-		return ""
-	}
-	req := authed.Clone(authed.Context())
+	req := authed.Clone(context.WithValue(authed.Context(), sessionKey{}, (*session)(nil)))
 	req.Method, req.URL, req.RequestURI = http.MethodGet, page, page.RequestURI()
 	req.Header = http.Header{}
 	rec := newRecorder()
 	p.reads.ServeHTTP(rec, req)
-	return fmt.Sprintf("%d:%x", rec.status, sha256.Sum256(rec.body.Bytes()))
+	if rec.status == http.StatusServiceUnavailable {
+		return "", liveUnavailable
+	}
+	return fmt.Sprintf("%d:%x", rec.status, sha256.Sum256(rec.body.Bytes())), liveShown
 }

@@ -55,6 +55,12 @@ type Options struct {
 	// session this long after sign-in (default 12h).
 	IdleTimeout   time.Duration
 	MaxSessionAge time.Duration
+	// MaxSessions bounds the sessions the hub keeps (default 10,000) and MaxSessionsPerToken
+	// those of one token (default 16): signing in past a cap ends the oldest session.
+	MaxSessions         int
+	MaxSessionsPerToken int
+	// MaxStreams bounds the live-update streams of one session (default 4); more get 429.
+	MaxStreams int
 	// PageSize is the number of clusters per fleet page (default 25).
 	PageSize int
 	// LiveInterval is how often an open page is checked for changes (default 2s).
@@ -77,7 +83,7 @@ type Portal struct {
 // New returns the portal over opts.
 func New(opts Options) *Portal {
 	opts = opts.withDefaults()
-	p := &Portal{opts: opts, sessions: newSessions(opts.IdleTimeout, opts.MaxSessionAge, opts.Now), pages: embeddedPages,
+	p := &Portal{opts: opts, sessions: newSessions(opts), pages: embeddedPages,
 		live: newLiveHub()}
 	p.reads = http.NewServeMux()
 	p.reads.HandleFunc("GET /portal/{$}", p.fleet)
@@ -100,6 +106,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxSessionAge <= 0 {
 		o.MaxSessionAge = 12 * time.Hour
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = 10000
+	}
+	if o.MaxSessionsPerToken <= 0 {
+		o.MaxSessionsPerToken = 16
+	}
+	if o.MaxStreams <= 0 {
+		o.MaxStreams = 4
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = 25

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/auth"
+	"github.com/kubearc/kubearc/hub/store"
 )
 
 // pageNames are the templates that are whole pages, each with the layout.
@@ -117,9 +118,14 @@ func (p *Portal) renderError(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // failed answers an error of the API: its own status and message when it is the caller's
-// (403, 404, 400), a generic 500 page (details in the hub's log) otherwise.
+// (403, 404, 400), 503 when the hub's store is out of reach, a generic 500 page (details in
+// the hub's log) otherwise.
 func (p *Portal) failed(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *armError
+	if errors.Is(err, store.ErrUnavailable) || errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable {
+		p.unavailable(w, r, http.StatusServiceUnavailable)
+		return
+	}
 	if errors.As(err, &ae) && ae.Status < 500 {
 		heading := map[int]string{http.StatusForbidden: "Not allowed", http.StatusNotFound: "Not found"}[ae.Status]
 		if heading == "" {
@@ -130,4 +136,15 @@ func (p *Portal) failed(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p.opts.Log.Error("A portal page failed", "path", r.URL.Path, "error", err)
 	p.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "The hub could not answer; try again, and see the hub's log if it persists.")
+}
+
+// unavailable answers a request the hub cannot serve for the moment (its store is out of
+// reach: status 503), keeping the session.
+func (p *Portal) unavailable(w http.ResponseWriter, r *http.Request, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+		p.renderError(w, r, status, "Try again shortly", "The hub's store is unavailable; try again shortly.")
+		return
+	}
+	p.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "The hub could not check your token; try again, and see the hub's log if it persists.")
 }

@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/extensions"
@@ -146,7 +147,20 @@ func (c clusterRef) ID() string {
 	return armid.ClusterID{Subscription: c.Subscription, ResourceGroup: c.Group, Name: c.Name}.String()
 }
 
+// validate checks the names by the API's own rules, so that a name cannot change the API
+// path it goes into.
+func (c clusterRef) validate() error {
+	return armid.ClusterID{Subscription: c.Subscription, ResourceGroup: c.Group, Name: c.Name}.Validate()
+}
+
+// apiPath is the cluster's ARM ID with each name path-escaped: the path of a request to the
+// API.
+func (c clusterRef) apiPath() string {
+	return armid.ClusterID{Subscription: url.PathEscape(c.Subscription), ResourceGroup: url.PathEscape(c.Group),
+		Name: url.PathEscape(c.Name)}.String()
+}
+
 // Path is the cluster's portal page.
 func (c clusterRef) Path() string {
-	return "/portal/clusters/" + c.Subscription + "/" + c.Group + "/" + c.Name
+	return "/portal/clusters/" + url.PathEscape(c.Subscription) + "/" + url.PathEscape(c.Group) + "/" + url.PathEscape(c.Name)
 }

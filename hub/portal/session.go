@@ -15,6 +15,7 @@
 package portal
 
 import (
+	"container/list"
 	"crypto/rand"
 	"crypto/subtle"
 	"sync"
@@ -25,6 +26,10 @@ import (
 // path "/".
 const cookieName = "__Host-kubearc-portal"
 
+// pruneEvery is how often the expired sessions are forgotten, so that abandoned ones do not
+// pile up between the caps.
+const pruneEvery = time.Minute
+
 // session is a signed-in browser. The token stays in the hub's memory: the browser holds only
 // the session's random ID.
 type session struct {
@@ -32,28 +37,53 @@ type session struct {
 	token    string
 	created  time.Time
 	lastSeen time.Time
+	// all and mine are the session's places in the sessions' creation order, all of them and
+	// its token's.
+	all, mine *list.Element
 }
 
 // sessions are the hub's signed-in browsers, in memory: a second hub replica does not know
-// them (docs/portal.md).
+// them (docs/portal.md). There are at most max of them and perToken for one token: a new one
+// past a cap ends the oldest.
 type sessions struct {
 	mu        sync.Mutex
 	byID      map[string]*session
-	idle, max time.Duration
+	order     *list.List
+	byToken   map[string]*list.List
+	idle, age time.Duration
+	max       int
+	perToken  int
 	now       func() time.Time
+	pruned    time.Time
 }
 
-func newSessions(idle, maxAge time.Duration, now func() time.Time) *sessions {
-	return &sessions{byID: map[string]*session{}, idle: idle, max: maxAge, now: now}
+func newSessions(opts Options) *sessions {
+	return &sessions{byID: map[string]*session{}, order: list.New(), byToken: map[string]*list.List{},
+		idle: opts.IdleTimeout, age: opts.MaxSessionAge, max: opts.MaxSessions, perToken: opts.MaxSessionsPerToken,
+		now: opts.Now, pruned: opts.Now()}
 }
 
-// create starts a session for token.
+// create starts a session for token, ending the oldest one past a cap.
 func (s *sessions) create(token string) *session {
 	now := s.now()
 	ses := &session{id: rand.Text(), csrf: rand.Text(), token: token, created: now, lastSeen: now}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pruneLocked(now)
+	if now.Sub(s.pruned) >= pruneEvery {
+		s.pruneLocked(now)
+	}
+	mine := s.byToken[token]
+	if mine == nil {
+		mine = list.New()
+		s.byToken[token] = mine
+	}
+	for mine.Len() >= s.perToken {
+		s.removeLocked(mine.Front().Value.(*session))
+	}
+	for s.order.Len() >= s.max {
+		s.removeLocked(s.order.Front().Value.(*session))
+	}
+	ses.all, ses.mine = s.order.PushBack(ses), mine.PushBack(ses)
 	s.byID[ses.id] = ses
 	return ses
 }
@@ -69,7 +99,7 @@ func (s *sessions) use(id string) (ses *session, expired bool) {
 		return nil, false
 	}
 	if s.expiredLocked(ses, now) {
-		delete(s.byID, id)
+		s.removeLocked(ses)
 		return nil, true
 	}
 	ses.lastSeen = now
@@ -80,19 +110,35 @@ func (s *sessions) use(id string) (ses *session, expired bool) {
 func (s *sessions) end(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.byID, id)
+	if ses, ok := s.byID[id]; ok {
+		s.removeLocked(ses)
+	}
+}
+
+func (s *sessions) removeLocked(ses *session) {
+	delete(s.byID, ses.id)
+	s.order.Remove(ses.all)
+	if mine := s.byToken[ses.token]; mine != nil {
+		mine.Remove(ses.mine)
+		if mine.Len() == 0 {
+			delete(s.byToken, ses.token)
+		}
+	}
 }
 
 func (s *sessions) expiredLocked(ses *session, now time.Time) bool {
-	return now.Sub(ses.lastSeen) >= s.idle || now.Sub(ses.created) >= s.max
+	return now.Sub(ses.lastSeen) >= s.idle || now.Sub(ses.created) >= s.age
 }
 
-// pruneLocked forgets the expired sessions, so that abandoned ones do not pile up.
+// pruneLocked forgets the expired sessions; create runs it at most every pruneEvery.
 func (s *sessions) pruneLocked(now time.Time) {
-	for id, ses := range s.byID {
-		if s.expiredLocked(ses, now) {
-			delete(s.byID, id)
+	s.pruned = now
+	for e := s.order.Front(); e != nil; {
+		next := e.Next()
+		if ses := e.Value.(*session); s.expiredLocked(ses, now) {
+			s.removeLocked(ses)
 		}
+		e = next
 	}
 }
 

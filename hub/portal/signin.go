@@ -48,10 +48,15 @@ func (p *Portal) signedIn(next http.HandlerFunc) http.Handler {
 			p.signInRequired(w, r, msg)
 			return
 		}
-		authed, ok := p.authenticate(r, ses.token)
-		if !ok {
+		authed, status := p.authenticate(r, ses.token)
+		switch status {
+		case http.StatusOK:
+		case http.StatusUnauthorized:
 			p.sessions.end(ses.id)
 			p.signInRequired(w, r, "The hub no longer accepts your token (it was revoked or it expired). Sign in again.")
+			return
+		default: // the token could not be checked: the session stays
+			p.unavailable(w, r, status)
 			return
 		}
 		inner.ServeHTTP(w, authed.WithContext(context.WithValue(authed.Context(), sessionKey{}, ses)))
@@ -59,18 +64,20 @@ func (p *Portal) signedIn(next http.HandlerFunc) http.Handler {
 }
 
 // authenticate checks token with the API's own middleware and returns r with the principal
-// it admits; false when it refuses the token.
-func (p *Portal) authenticate(r *http.Request, token string) (*http.Request, bool) {
+// it admits and 200, or the middleware's status: 401 when it refuses the token, 503 when the
+// hub's store cannot check it now.
+func (p *Portal) authenticate(r *http.Request, token string) (*http.Request, int) {
 	probe := r.Clone(r.Context())
 	probe.Header = http.Header{"Authorization": {"Bearer " + token}}
 	var admitted *http.Request
+	rec := newRecorder()
 	p.opts.Authenticator.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, ar *http.Request) {
 		admitted = ar
-	})).ServeHTTP(newRecorder(), probe)
+	})).ServeHTTP(rec, probe)
 	if admitted == nil {
-		return nil, false
+		return nil, rec.status
 	}
-	return r.WithContext(admitted.Context()), true
+	return r.WithContext(admitted.Context()), http.StatusOK
 }
 
 // signInRequired answers 401 with the sign-in form and, when set, why the session ended.
@@ -93,12 +100,19 @@ func (p *Portal) signInPage(w http.ResponseWriter, r *http.Request) {
 // signIn takes the token from the form body (never a URL), checks it as the API would, and
 // starts a session.
 func (p *Portal) signIn(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || len(r.PostForm["token"]) != 1 {
-		p.render(w, r, http.StatusBadRequest, "signin", signInView{Error: "Enter a hub token."})
+	if !p.parseForm(w, r, maxSignInBytes) {
 		return
 	}
 	token := strings.TrimSpace(r.PostForm.Get("token"))
-	if _, ok := p.authenticate(r, token); token == "" || !ok {
+	if len(r.PostForm["token"]) != 1 || token == "" {
+		p.render(w, r, http.StatusBadRequest, "signin", signInView{Error: "Enter a hub token."})
+		return
+	}
+	switch _, status := p.authenticate(r, token); {
+	case status >= http.StatusInternalServerError: // the token could not be checked now
+		p.unavailable(w, r, status)
+		return
+	case status != http.StatusOK:
 		p.render(w, r, http.StatusUnauthorized, "signin",
 			signInView{Error: "The hub does not accept this token: it is unknown, revoked or expired. Create one with 'arcctl token create'."})
 		return
@@ -120,9 +134,12 @@ func safeNext(next string) string {
 
 // signOut ends the session; it needs the session's form token like every write.
 func (p *Portal) signOut(w http.ResponseWriter, r *http.Request) {
+	if !p.parseForm(w, r, maxSignInBytes) {
+		return
+	}
 	if c, err := r.Cookie(cookieName); err == nil {
 		if ses, _ := p.sessions.use(c.Value); ses != nil {
-			if !ses.validCSRF(r.PostFormValue("csrf")) {
+			if !ses.validCSRF(r.PostForm.Get("csrf")) {
 				p.renderError(w, r, http.StatusForbidden, "Request refused", "The form is out of date; reload the page and try again.")
 				return
 			}

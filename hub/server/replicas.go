@@ -17,6 +17,7 @@ package server
 import (
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 
@@ -39,14 +40,28 @@ func (h *Hub) setupReplica() error {
 	if err := pki.CheckReplicaID(id); err != nil {
 		return fmt.Errorf("--replica-id: %w", err)
 	}
-	if h.cfg.PeerURL != "" {
-		if u, err := url.Parse(h.cfg.PeerURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			return fmt.Errorf("--peer-url %q must be https://host:port, where the other replicas reach this one", h.cfg.PeerURL)
-		}
+	if err := checkPeerURL(h.cfg.PeerURL, h.cfg.Listen); err != nil {
+		return err
 	}
 	h.peering = &tunnel.Peering{Replica: id, Transport: replica.PeerTransport(h.authority, id, h.cfg.Now),
 		ReplicaOf: func(chain []*x509.Certificate) (string, error) { return h.authority.ReplicaOf(chain, h.cfg.Now()) }}
 	h.leader = &replica.Lease{Store: h.store, Name: leaderLease, Holder: id, TTL: h.cfg.LeaderLeaseTTL, Log: h.cfg.Log}
+	return nil
+}
+
+// checkPeerURL checks that the other replicas can reach this one: at peerURL, or else at
+// the listen address, which must then name a host.
+func checkPeerURL(peerURL, listen string) error {
+	if peerURL != "" {
+		if u, err := url.Parse(peerURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("--peer-url %q must be https://host:port, where the other replicas reach this one", peerURL)
+		}
+		return nil
+	}
+	if host, _, err := net.SplitHostPort(listen); err == nil && (host == "" || net.ParseIP(host).IsUnspecified()) {
+		return fmt.Errorf("with --replica-id, set --peer-url to the https://host:port where the other replicas reach this one: "+
+			"the listen address %q names no host they could use", listen)
+	}
 	return nil
 }
 

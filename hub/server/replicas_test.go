@@ -15,9 +15,12 @@
 package server_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +126,73 @@ func (w *watcher) nextOf(kind string) protocol.WatchEvent {
 			return e
 		}
 	}
+}
+
+// A token revoked through replica b ends, within a second or two, the stream a user holds
+// with it on replica a (here following a cluster's logs), with the hub's line saying why.
+func TestRevocationThroughAnotherReplica(t *testing.T) {
+	pg := pgtest.Start(t)
+	dir, dsn := t.TempDir(), pg.Database(t, "revocation")
+	a, b := startReplica(t, dir, dsn, "a"), startReplica(t, dir, dsn, "b")
+	a.agent("c1")
+	reader := a.token(a.AdminToken, "follower", "Reader", "/subscriptions/"+sub)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, a.url("/kubearc/v1"+clusterPath(sub, rg, "c1")+"/logs?follow=true"), nil)
+	req.Header.Set("Authorization", "Bearer "+reader)
+	resp, err := a.client(nil).Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("follow on a: %v %v", resp, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var id string
+	for _, v := range b.do(http.MethodGet, "/kubearc/v1/tokens", b.AdminToken, nil).body["value"].([]any) {
+		if v.(map[string]any)["name"] == "follower" {
+			id = v.(map[string]any)["id"].(string)
+		}
+	}
+	start := time.Now()
+	if r := b.do(http.MethodDelete, "/kubearc/v1/tokens/"+id, b.AdminToken, nil); r.status != http.StatusNoContent {
+		t.Fatalf("revoke through b: %d %s", r.status, r.raw)
+	}
+	ended := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(resp.Body)
+		var end protocol.LogLine
+		if !lines.Scan() || json.Unmarshal(lines.Bytes(), &end) != nil {
+			ended <- fmt.Sprintf("%q %v", lines.Text(), lines.Err())
+			return
+		}
+		reason, _ := protocol.StreamEndReason(end)
+		ended <- reason
+	}()
+	select {
+	case got := <-ended:
+		if got != protocol.StreamEndedTokenRevoked {
+			t.Errorf("the stream on a ended with %s, want the reason %q", got, protocol.StreamEndedTokenRevoked)
+		}
+		t.Logf("a revocation through b ended the stream on a in %s", time.Since(start))
+	case <-time.After(2 * time.Second):
+		t.Fatal("the stream on a is still open 2s after its token was revoked through b")
+	}
+}
+
+// A replica that would tell the others to reach it at an unspecified address refuses to
+// start, saying to set --peer-url; a specific listen address or a --peer-url is fine.
+func TestReplicaNeedsAPeerURL(t *testing.T) {
+	pg := pgtest.Start(t)
+	dir, dsn := t.TempDir(), pg.Database(t, "peerurl")
+	for _, listen := range []string{":0", "0.0.0.0:0", "[::]:0"} {
+		_, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: dir, Listen: listen, Configure: func(c *server.Config) {
+			c.ReplicaID, c.StoreDSN = "a", dsn
+		}})
+		if err == nil || !strings.Contains(err.Error(), "set --peer-url") {
+			t.Errorf("a replica listening on %s without --peer-url: %v, want a refusal saying to set --peer-url", listen, err)
+		}
+	}
+	h, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: dir, Listen: ":0", Configure: func(c *server.Config) {
+		c.ReplicaID, c.StoreDSN, c.PeerURL = "a", dsn, "https://127.0.0.1:1"
+	}})
+	if err != nil {
+		t.Fatalf("a replica listening on :0 with --peer-url: %v", err)
+	}
+	_ = h.Stop()
 }

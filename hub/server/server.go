@@ -355,9 +355,9 @@ func (h *Hub) Serve(ctx context.Context) error {
 	go func() { h.background(bgCtx); close(bgDone) }()
 	defer func() { stopBackground(); <-bgDone }()
 
+	h.setPeerURL(ln.Addr().String()) // before a tunnel can arrive and be recorded
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
-	h.setPeerURL(ln.Addr().String())
 	h.cfg.Log.Info("Hub serving", "address", ln.Addr().String(), "dataDir", h.cfg.DataDir)
 	if h.cfg.Ready != nil {
 		h.cfg.Ready(ln.Addr().String())
@@ -405,7 +405,7 @@ func (h *Hub) background(ctx context.Context) {
 		wg.Go(func() { h.tracker.RunRefresh(ctx, h.cfg.FlushInterval, h.cfg.Log) })
 	}
 	if remote, ok := h.store.(events.RemoteChanges); ok { // other replicas' writes wake watches here
-		wg.Go(func() { h.broadcaster.Follow(ctx, remote, h.cfg.Log) })
+		wg.Go(func() { h.broadcaster.Follow(ctx, remote, h.tokens, h.cfg.Log) })
 	}
 }
 

@@ -51,9 +51,10 @@ func isPortal(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, portal.Prefix)
 }
 
-// isProxied reports whether r is for the cluster connect proxy.
+// isProxied reports whether r is for the cluster connect proxy, from a user or relayed by
+// another replica: an upload through it streams as long as the user's does.
 func isProxied(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, tunnel.ProxyPrefix+"/")
+	return strings.HasPrefix(r.URL.Path, tunnel.ProxyPrefix+"/") || strings.HasPrefix(r.URL.Path, tunnel.PeerProxyPrefix+"/")
 }
 
 // limitBodyTime sets a read deadline for the request's body and clears it once the body is

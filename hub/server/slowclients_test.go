@@ -41,8 +41,8 @@ func slowBody() io.Reader {
 }
 
 // TestTheBodyDeadlineSparesProxiedRequests: a body that takes longer than the body
-// deadline is cut on the hub's own APIs, and relayed whole through cluster connect, whose
-// users' uploads may be slow.
+// deadline is cut on the hub's own APIs, and relayed whole through cluster connect (also
+// from another replica), whose users' uploads may be slow.
 func TestTheBodyDeadlineSparesProxiedRequests(t *testing.T) {
 	readErr := make(chan error, 1)
 	srv := httptest.NewServer(boundSlowClients(50*time.Millisecond, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
@@ -51,7 +51,8 @@ func TestTheBodyDeadlineSparesProxiedRequests(t *testing.T) {
 	})))
 	defer srv.Close()
 	for path, wantCut := range map[string]bool{
-		tunnel.ProxyPrefix + clusterID + "/api/v1/namespaces/default/configmaps": false,
+		tunnel.ProxyPrefix + clusterID + "/api/v1/namespaces/default/configmaps":     false,
+		tunnel.PeerProxyPrefix + clusterID + "/api/v1/namespaces/default/configmaps": false, // relayed by another replica
 		clusterID: true,
 	} {
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL+path, slowBody())

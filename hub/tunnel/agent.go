@@ -73,7 +73,7 @@ func (s *Server) AgentHandler() http.Handler {
 // serve keeps mux as the cluster's tunnel until it ends or ctx does.
 func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
 	s.sessions.add(key, mux)
-	s.recordTunnel(ctx, key)
+	recorded := s.recordTunnel(ctx, key)
 	go s.refuseStreams(key, mux)
 	defer func() {
 		if s.sessions.remove(key, mux) {
@@ -89,10 +89,7 @@ func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
 	if s.onConnect != nil {
 		s.onConnect(key)
 	}
-	select {
-	case <-mux.CloseChan():
-	case <-ctx.Done():
-	}
+	s.holdRecorded(ctx, key, mux, recorded)
 }
 
 // refuseStreams ends the tunnel if the agent opens a stream: only the hub opens streams, and

@@ -27,6 +27,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/yamux"
+
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
@@ -75,17 +77,67 @@ func (p *Peering) URL() string {
 	return ""
 }
 
-// recordTunnel records in the store that this replica holds cluster key's tunnel.
-func (s *Server) recordTunnel(ctx context.Context, key string) {
+// registryInterval is how often a replica checks the store's record of each tunnel it holds,
+// and records it again when a write failed or the record went missing or stale.
+var registryInterval = 30 * time.Second
+
+// holdRecorded waits until mux or ctx ends, keeping the store's record that this replica
+// holds cluster key's tunnel (recorded: the first write succeeded): a failed write (the store was out of reach, or this replica's
+// URL not yet known) is retried every registryInterval, and a record that went missing, or
+// names this replica at another URL, is written again. A record naming another replica is
+// left alone once this one's was written: the agent's newer tunnel is there.
+func (s *Server) holdRecorded(ctx context.Context, key string, mux *yamux.Session, recorded bool) {
+	var tick <-chan time.Time
+	if s.peering != nil {
+		ticker := time.NewTicker(registryInterval)
+		defer ticker.Stop()
+		tick = ticker.C
+	}
+	for {
+		select {
+		case <-mux.CloseChan():
+			return
+		case <-ctx.Done():
+			return
+		case <-tick:
+			if !recorded || s.recordDiffers(ctx, key) {
+				recorded = s.recordTunnel(ctx, key)
+			}
+		}
+	}
+}
+
+// recordTunnel records in the store that this replica holds cluster key's tunnel, and
+// reports whether it did.
+func (s *Server) recordTunnel(ctx context.Context, key string) bool {
 	if s.peering == nil || s.peering.URL() == "" {
-		return
+		return false
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), registryTimeout)
 	defer cancel()
 	h := store.TunnelHolder{ClusterID: key, Replica: s.peering.Replica, PeerURL: s.peering.URL()}
 	if err := s.store.PutTunnelHolder(ctx, h); err != nil {
-		s.log.Error("Recording the tunnel's replica failed; other replicas cannot relay to it", "cluster", key, "error", err)
+		s.log.Error("Recording the tunnel's replica failed; other replicas cannot relay to it until a retry succeeds",
+			"cluster", key, "error", err, "retryIn", registryInterval)
+		return false
 	}
+	return true
+}
+
+// recordDiffers reports whether the store has no record of cluster key's tunnel, or one
+// naming this replica at another URL than its own.
+func (s *Server) recordDiffers(ctx context.Context, key string) bool {
+	ctx, cancel := context.WithTimeout(ctx, registryTimeout)
+	defer cancel()
+	h, err := s.store.GetTunnelHolder(ctx, key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return true
+	case err != nil:
+		s.log.Info("Reading the tunnel's record failed; will retry", "cluster", key, "error", err)
+		return false
+	}
+	return h.Replica == s.peering.Replica && h.PeerURL != s.peering.URL()
 }
 
 // forgetTunnel removes the store's record of cluster key's tunnel, if it is still this

@@ -280,3 +280,29 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 }
 
 func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+// A tunnel's record that a replica failed to write, or that went missing, is written again
+// while the replica holds the tunnel.
+func TestTunnelRecordIsWrittenAgain(t *testing.T) {
+	t.Cleanup(hubtunnel.SetRegistryInterval(200 * time.Millisecond)) // after the replicas stop
+	a, b := startReplicas(t, io.Discard)
+	forwarder, err := tunnel.NewForwarder(&rest.Config{Host: "https://127.0.0.1:1"}, logr.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, err := tunneltest.StartAgent(a, peerCluster, forwarder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer agent.Stop()
+	waitForHolder(t, b.Store(), "a")
+	// As if a's write had failed: no record.
+	if err := b.Store().DeleteTunnelHolder(t.Context(), peerCluster.String(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	waitForHolder(t, b.Store(), "a")
+	h, err := b.Store().GetTunnelHolder(t.Context(), peerCluster.String())
+	if err != nil || h.PeerURL != "https://"+a.Addr {
+		t.Errorf("the record written again: %+v, %v; want a's URL https://%s", h, err, a.Addr)
+	}
+}

@@ -60,11 +60,11 @@ func TestQuickstartJourney(t *testing.T) {
 		e := e.in(t)
 		e.stop("hub")
 		e.waitFor("the agent to notice the hub is gone", time.Minute, func() error {
-			return e.expectArcConnection("Connected", "False")
+			return e.expectConnected("False")
 		})
 		e.startHub("hub")
 		e.waitFor("Connected again", 2*time.Minute, func() error {
-			if err := e.expectArcConnection("Connected", "True"); err != nil {
+			if err := e.expectConnected("True"); err != nil {
 				return err
 			}
 			return e.expectCluster("Connected", seededNodes+1, 4*seededNodes)
@@ -170,15 +170,15 @@ func (e *env) expectCluster(connectivity string, nodes, cores int) error {
 	return nil
 }
 
-// expectArcConnection checks a condition of the ArcConnection in the cluster.
-func (e *env) expectArcConnection(condition, status string) error {
+// expectConnected checks the status of the ArcConnection's Connected condition in the cluster.
+func (e *env) expectConnected(status string) error {
 	out, err := e.kubectlRun("", "get", "arcconnection", "default", "-o",
-		fmt.Sprintf(`jsonpath={.status.conditions[?(@.type=="%s")].status}`, condition))
+		`jsonpath={.status.conditions[?(@.type=="Connected")].status}`)
 	if err != nil {
 		return fmt.Errorf("%w: %s", err, out)
 	}
 	if strings.TrimSpace(out) != status {
-		return fmt.Errorf("condition %s is %q, want %q", condition, out, status)
+		return fmt.Errorf("condition Connected is %q, want %q", out, status)
 	}
 	return nil
 }

@@ -252,7 +252,7 @@ func (p *policyRun) hubStopped(e *env) {
 	e.waitFor("refused again", policyWait, e.refused)
 	e.stop("hub")
 	e.waitFor("the agent to notice the hub is gone", policyWait, func() error {
-		return e.expectArcConnection("Connected", "False")
+		return e.expectConnected("False")
 	})
 	if err := e.refused(); err != nil {
 		e.t.Fatalf("with the hub stopped: %v", err)

@@ -56,10 +56,19 @@ func (n notifier) send(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
+// notifyRevoked queues in tx the notification that the token of this ID is revoked.
+func notifyRevoked(ctx context.Context, tx pgx.Tx, id string) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changesChannel, events.TokenPayloadPrefix+id); err != nil {
+		return fmt.Errorf("notify the revocation of token %s: %w", id, err)
+	}
+	return nil
+}
+
 // Listen calls changed with the (case-folded) ID of each cluster whose desired state or
-// resource a committed write changed, through any Store on this database, until ctx ends or
-// the connection fails. It listens on a connection of its own, outside the pool, and calls
-// listening once it does.
+// resource a committed write changed, and with events.TokenPayloadPrefix and the ID of each
+// token revoked, through any Store on this database, until ctx ends or the connection
+// fails. It listens on a connection of its own, outside the pool, and calls listening once
+// it does.
 func (s *Store) Listen(ctx context.Context, listening func(), changed func(clusterID string)) error {
 	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {

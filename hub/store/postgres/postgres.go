@@ -193,19 +193,16 @@ func pause(ctx context.Context, attempt int) error {
 }
 
 // conflicted reports whether err aborted a transaction for a conflict with a concurrent one,
-// so that running it again on a newer snapshot can succeed: a serialization failure, a
-// deadlock, or a unique or foreign key violation by a row another transaction committed
-// meanwhile (the store checks both before it writes, so on a new snapshot the check sees it).
+// so that running it again on a newer snapshot can succeed: a serialization failure or a
+// deadlock. A serializable transaction that checked for a key before it wrote one gets a
+// serialization failure, not a unique violation, when a concurrent one committed that key;
+// a unique or foreign key violation is a genuine error, returned as the SQLite store does.
 func conflicted(err error) bool {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return false
 	}
-	switch pgErr.Code {
-	case "40001", "40P01", "23505", "23503":
-		return true
-	}
-	return false
+	return pgErr.Code == "40001" || pgErr.Code == "40P01"
 }
 
 // unreachable reports whether err says the database cannot be reached now: no connection,

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/storetest"
 	"github.com/kubearc/kubearc/internal/pgtest"
@@ -216,6 +217,21 @@ func TestListen(t *testing.T) {
 		}
 	case <-time.After(time.Second):
 		t.Fatal("a write on another store did not reach the listener within 1s")
+	}
+	// A token revoked on another store: the listener hears which one.
+	if err := b.CreateToken(t.Context(), &store.Token{ID: "t1", Hash: []byte("h1"), Role: "Reader", Scope: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RevokeToken(t.Context(), "t1"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-changes:
+		if got != events.TokenPayloadPrefix+"t1" {
+			t.Errorf("Listen reported %q after a revocation, want %q", got, events.TokenPayloadPrefix+"t1")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("a token revoked on another store did not reach the listener within 1s")
 	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {

@@ -29,13 +29,17 @@ import (
 
 // upsertRuntimes writes a batch of runtimes, unnested from one array per column, but only
 // those whose cluster exists: the hub writes heartbeats behind, and a batch must not bring
-// back a cluster deleted meanwhile.
+// back a cluster deleted meanwhile. A runtime older than the stored one (a replica flushing
+// late what an agent said before it moved to another) is skipped: a cluster's last
+// heartbeat and certificate expiry never go backwards. The fixed-width UTC text of
+// timeLayout orders like the times.
 const upsertRuntimes = `INSERT INTO runtimes (cluster_key, cluster_id, heartbeat, last_heartbeat, certificate_not_after)
 	SELECT u.k, u.id, u.hb, u.last, u.not_after
 	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u (k, id, hb, last, not_after)
 	WHERE EXISTS (SELECT 1 FROM resources WHERE key = u.k)
 	ON CONFLICT (cluster_key) DO UPDATE SET cluster_id = excluded.cluster_id, heartbeat = excluded.heartbeat,
-		last_heartbeat = excluded.last_heartbeat, certificate_not_after = excluded.certificate_not_after`
+		last_heartbeat = excluded.last_heartbeat, certificate_not_after = excluded.certificate_not_after
+	WHERE runtimes.last_heartbeat IS NULL OR excluded.last_heartbeat >= runtimes.last_heartbeat`
 
 // runtimeColumns are a batch of runtimes as the columns of upsertRuntimes and insertUsage.
 type runtimeColumns struct {

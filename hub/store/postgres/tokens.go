@@ -78,7 +78,8 @@ func (s *Store) ListTokens(ctx context.Context) ([]*store.Token, error) {
 }
 
 // RevokeToken revokes a token; store.ErrNotFound when there is no unrevoked token with
-// this ID.
+// this ID. The revocation is notified to the other replicas (Listen), which end the streams
+// held with the token.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	return s.write(ctx, "revoke token "+id, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, "UPDATE tokens SET revoked = TRUE WHERE id = $1 AND NOT revoked", id)
@@ -88,7 +89,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		if tag.RowsAffected() == 0 {
 			return store.ErrNotFound
 		}
-		return nil
+		return notifyRevoked(ctx, tx, id)
 	})
 }
 

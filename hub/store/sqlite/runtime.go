@@ -26,11 +26,15 @@ import (
 )
 
 // upsertRuntime writes one runtime, but only while its cluster exists: the hub writes
-// heartbeats behind, and a batch must not bring back a cluster deleted meanwhile.
+// heartbeats behind, and a batch must not bring back a cluster deleted meanwhile. A runtime
+// older than the stored one is skipped, as in the PostgreSQL store: a cluster's last
+// heartbeat and certificate expiry never go backwards (timeLayout's text orders like the
+// times).
 const upsertRuntime = `INSERT INTO runtimes (cluster_key, cluster_id, heartbeat, last_heartbeat, certificate_not_after)
 	SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM resources WHERE key = ?1)
 	ON CONFLICT (cluster_key) DO UPDATE SET cluster_id = excluded.cluster_id, heartbeat = excluded.heartbeat,
-		last_heartbeat = excluded.last_heartbeat, certificate_not_after = excluded.certificate_not_after`
+		last_heartbeat = excluded.last_heartbeat, certificate_not_after = excluded.certificate_not_after
+	WHERE runtimes.last_heartbeat IS NULL OR excluded.last_heartbeat >= runtimes.last_heartbeat`
 
 // PutRuntimes writes a batch of runtimes in one transaction. Runtimes of clusters that no
 // longer exist are skipped.

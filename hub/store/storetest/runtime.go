@@ -54,6 +54,16 @@ func testRuntimes(t *testing.T, s store.Store) {
 		t.Fatalf("PutRuntimes = %v", err)
 	}
 	wantRuntimes(t, s, []store.Runtime{second[0], first[1]})
+	// A replica flushing late what an agent said before it moved to another replica, or one
+	// that never saw a heartbeat, does not take the cluster's heartbeat or certificate back.
+	stale := []store.Runtime{
+		{ClusterID: a.ID, Heartbeat: protocol.Heartbeat{KubernetesVersion: "v1.33.1"}, LastHeartbeat: moment(4), CertificateNotAfter: moment(9)},
+		{ClusterID: b.ID, CertificateNotAfter: moment(9)},
+	}
+	if err := s.PutRuntimes(t.Context(), stale); err != nil {
+		t.Fatalf("PutRuntimes(stale) = %v", err)
+	}
+	wantRuntimes(t, s, []store.Runtime{second[0], first[1]})
 }
 
 // wantRuntimes checks ListRuntimes, in any order.

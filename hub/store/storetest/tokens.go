@@ -37,6 +37,15 @@ func createToken(t *testing.T, s store.Store, tok *store.Token) {
 	}
 }
 
+// wantDuplicateRefused checks that creating another token with id is an error at once, not
+// a race retried until it is lost.
+func wantDuplicateRefused(t *testing.T, s store.Store, id string) {
+	t.Helper()
+	if err := s.CreateToken(t.Context(), newToken(id, moment(5), time.Time{})); err == nil || errors.Is(err, store.ErrRacesLost) {
+		t.Errorf("CreateToken with an existing ID = %v, want a duplicate error", err)
+	}
+}
+
 func testTokens(t *testing.T, s store.Store) {
 	now := time.Now().Truncate(time.Microsecond)
 	// Expiry times far east and west of UTC: a token expires at the same instant everywhere.
@@ -57,9 +66,7 @@ func testTokens(t *testing.T, s store.Store) {
 	if created := tokens["unset"].CreatedAt; created.Before(now.Add(-time.Minute)) || created.After(time.Now()) {
 		t.Errorf("CreateToken without CreatedAt set it to %v, want now", created)
 	}
-	if err := s.CreateToken(t.Context(), newToken("forever", moment(5), time.Time{})); err == nil {
-		t.Error("CreateToken with an existing ID succeeded")
-	}
+	wantDuplicateRefused(t, s, "forever")
 	for id, tok := range tokens {
 		got, err := s.FindToken(t.Context(), tok.Hash)
 		live := id != "expired" && id != "revoked"

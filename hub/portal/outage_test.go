@@ -1,0 +1,166 @@
+// Copyright 2026 The kubearc Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package portal_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kubearc/kubearc/hub/hubtest"
+	"github.com/kubearc/kubearc/hub/server"
+	"github.com/kubearc/kubearc/hub/store"
+)
+
+// outageStore is the hub's store that is out of reach while down is set (a PostgreSQL server
+// restarting): tokens and resources cannot be read. It counts the fleet view's listings.
+type outageStore struct {
+	store.Store
+	down     atomic.Bool
+	listings atomic.Int64
+}
+
+func (s *outageStore) fail() error {
+	if s.down.Load() {
+		return fmt.Errorf("dial tcp 10.0.0.9:5432: connection refused: %w", store.ErrUnavailable)
+	}
+	return nil
+}
+
+func (s *outageStore) FindToken(ctx context.Context, hash []byte) (*store.Token, error) {
+	if err := s.fail(); err != nil {
+		return nil, err
+	}
+	return s.Store.FindToken(ctx, hash)
+}
+
+func (s *outageStore) GetResource(ctx context.Context, id string) (*store.Resource, error) {
+	if err := s.fail(); err != nil {
+		return nil, err
+	}
+	return s.Store.GetResource(ctx, id)
+}
+
+func (s *outageStore) ListResources(ctx context.Context, q store.ListQuery) ([]*store.Resource, error) {
+	if err := s.fail(); err != nil {
+		return nil, err
+	}
+	if q.Limit == 500 { // the fleet view's pass over the clusters
+		s.listings.Add(1)
+	}
+	return s.Store.ListResources(ctx, q)
+}
+
+// startHubWithStore is startHub over an outageStore.
+func startHubWithStore(t *testing.T) (*hubtest.Hub, *outageStore) {
+	t.Helper()
+	cut := &outageStore{}
+	h, err := hubtest.Start(context.Background(), hubtest.Options{Clock: hubtest.NewClock(), Configure: func(c *server.Config) {
+		c.WrapStore = func(st store.Store) store.Store { cut.Store = st; return cut }
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Stop() })
+	return h, cut
+}
+
+// watchEvents opens the live updates of the page at path and returns its event lines
+// ("event: change", "event: ended"); the channel closes when the stream ends.
+func watchEvents(t *testing.T, b *browser, path string) <-chan string {
+	t.Helper()
+	status, body := openStream(t, b, path)
+	if status != http.StatusOK {
+		t.Fatalf("events of %s: %d, want 200", path, status)
+	}
+	lines := make(chan string, 16)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(body)
+		for sc.Scan() {
+			if len(sc.Text()) > 6 && sc.Text()[:6] == "event:" {
+				lines <- sc.Text()
+			}
+		}
+	}()
+	return lines
+}
+
+// openStream requests the live updates of the page at path and returns the answer's status
+// and body; the test's end closes it.
+func openStream(t *testing.T, b *browser, path string) (int, io.Reader) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.h.URL+"/portal/events?u="+url.QueryEscape(path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := *b.client
+	client.Timeout = 0
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = resp.Body.Close() })
+	return resp.StatusCode, resp.Body
+}
+
+// A store outage is not a refused token: the portal answers 503 saying to try again, keeps
+// the session and its live updates, and works again when the store is back.
+func TestStoreOutageKeepsTheSession(t *testing.T) {
+	h, cut := startHubWithStore(t)
+	createCluster(t, h, "rg-a", "c0")
+	b := newBrowser(t, h)
+	b.signIn(h.AdminToken)
+	events := watchEvents(t, b, "/portal/")
+
+	cut.down.Store(true)
+	// First with the token still in the hub's cache (the pages' reads fail), then past it (the
+	// token must be read again).
+	fleet, cluster := b.get("/portal/"), b.get(clusterPage("rg-a", "c0"))
+	h.Clock.Advance(11 * time.Second)
+	pages := []page{fleet, cluster, b.get("/portal/"), newBrowser(t, h).post("/portal/signin", url.Values{"token": {h.AdminToken}})}
+	for _, p := range pages {
+		if p.status != http.StatusServiceUnavailable {
+			t.Errorf("without the store: %d, want 503", p.status)
+		}
+		mustContain(t, p, `id="error-heading"`, "store is unavailable; try again shortly.")
+		mustNotContain(t, p, `id="signin-form"`, "no longer accepts", "does not accept")
+	}
+	select { // three live checks without the store
+	case line := <-events:
+		t.Fatalf("the live stream sent %q during the outage, want nothing", line)
+	case <-time.After(7 * time.Second):
+	}
+
+	cut.down.Store(false)
+	mustContain(t, b.get("/portal/"), `id="whoami"`, `id="counts"`)
+	createCluster(t, h, "rg-a", "c1")
+	select {
+	case line := <-events:
+		if line != "event: change" {
+			t.Fatalf("after the outage the live stream sent %q, want a change", line)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no change event after the outage: the stream ended")
+	}
+}
