@@ -47,6 +47,9 @@ type options struct {
 	attachPID   string
 	jsonPath    string
 	csvPath     string
+	store       string
+	replicas    int
+	killAfter   time.Duration
 }
 
 func parseFlags() options {
@@ -68,6 +71,10 @@ func parseFlags() options {
 	flag.StringVar(&o.attachToken, "token", "", "with --hub: a bearer token that may create connectedClusters")
 	flag.StringVar(&o.attachCA, "ca", "", "with --hub: the hub CA certificate (ca.crt of its data directory)")
 	flag.StringVar(&o.attachPID, "hub-pid", "", "with --hub: the hub's process ID, for CPU and memory readings")
+	flag.BoolVar(&o.cfg.Tunnels, "tunnels", true, "every agent holds its cluster-connect tunnel open, as real agents do by default")
+	flag.StringVar(&o.store, "store", "", "--store of the started hubs: empty for SQLite in the data directory, or a postgres:// DSN (hack/postgres.sh start prints one)")
+	flag.IntVar(&o.replicas, "replicas", 1, "hub replicas to start behind HAProxy (hack/haproxy.sh); more than 1 needs --store postgres://…")
+	flag.DurationVar(&o.killAfter, "kill-after", 0, "with --replicas: SIGKILL replica hub-0 this long into the measurement window and time its agents' reconnection")
 	flag.StringVar(&o.jsonPath, "json", "", "also write the report as JSON to this file")
 	flag.StringVar(&o.csvPath, "heartbeats-csv", "", "also write every measured heartbeat (start, round trip) as CSV to this file")
 	flag.Parse()
@@ -99,33 +106,49 @@ func run(ctx context.Context, o options) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if need := uint64(o.cfg.Agents) + 1024; limit < need {
+	if need := connectionsPerAgent(o)*uint64(o.cfg.Agents) + 1024; limit < need {
 		return false, fmt.Errorf("the open-file limit is %d; %d agents need about %d (raise the hard limit: ulimit -Hn)", limit, o.cfg.Agents, need)
 	}
-	hub, cleanup, err := openHub(ctx, o)
+	if o.killAfter > 0 && o.replicas < 2 {
+		return false, errors.New("--kill-after needs --replicas 2 or more: the agents of the killed replica reconnect to the others")
+	}
+	hub, f, cleanup, err := openHub(ctx, o)
 	if err != nil {
 		return false, err
 	}
+	if f != nil && o.killAfter > 0 {
+		o.cfg.Disrupt, o.cfg.DisruptAfter = f.kill, o.killAfter
+	}
 	report, runErr := loadgen.Run(ctx, hub, o.cfg)
+	var replicaLines []string
+	if f != nil {
+		replicaLines = f.usage()
+	}
 	if err := cleanup(); err != nil {
 		fmt.Fprintln(os.Stderr, "hubload:", err)
 	}
 	if runErr != nil {
 		return false, runErr
 	}
-	fmt.Printf("\nhubload %s, open-file limit %d\n", time.Now().UTC().Format(time.RFC3339), limit)
+	fmt.Printf("\nhubload %s, open-file limit %d, store %s, %d replica(s)\n", time.Now().UTC().Format(time.RFC3339), limit, storeName(o.store), o.replicas)
 	report.Print(os.Stdout)
+	for _, line := range replicaLines {
+		fmt.Println(line)
+	}
+	return report.Valid(), writeFiles(o, report)
+}
+
+// writeFiles writes the --json report and the --heartbeats-csv, when asked for.
+func writeFiles(o options, report *loadgen.Report) error {
 	if o.jsonPath != "" {
 		if err := writeJSON(o.jsonPath, report); err != nil {
-			return false, err
+			return err
 		}
 	}
 	if o.csvPath != "" {
-		if err := writeCSV(o.csvPath, report); err != nil {
-			return false, err
-		}
+		return writeCSV(o.csvPath, report)
 	}
-	return report.Valid(), nil
+	return nil
 }
 
 func writeCSV(path string, report *loadgen.Report) (err error) {
@@ -141,26 +164,59 @@ func writeCSV(path string, report *loadgen.Report) (err error) {
 	return report.WriteHeartbeatsCSV(f)
 }
 
-// openHub attaches to --hub or starts a hub, and returns how to let it go.
-func openHub(ctx context.Context, o options) (*loadgen.Hub, func() error, error) {
+// oneAddressFleet lifts the hub's per-address cap of connections not yet authenticated (64)
+// to its global one (512): every simulated agent connects from the generator's address (and,
+// with --replicas, every connection comes from HAProxy's), where a real fleet has many.
+var oneAddressFleet = []string{"--max-unauthenticated-conns-per-ip", "512"}
+
+// connectionsPerAgent is the open files each simulated agent costs the generator.
+func connectionsPerAgent(o options) uint64 {
+	if o.cfg.Tunnels {
+		return 2
+	}
+	return 1
+}
+
+// storeName names the store without the DSN's details (which may hold a password).
+func storeName(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres") {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
+// openHub attaches to --hub, starts a fleet of --replicas, or starts a hub, and returns how
+// to let it go; the fleet is nil unless started.
+func openHub(ctx context.Context, o options) (*loadgen.Hub, *fleet, func() error, error) {
 	if o.attachURL != "" {
 		if o.attachToken == "" || o.attachCA == "" {
-			return nil, nil, errors.New("--hub needs --token and --ca")
+			return nil, nil, nil, errors.New("--hub needs --token and --ca")
 		}
 		h, err := loadgen.AttachHub(o.attachURL, o.attachToken, o.attachCA, o.attachPID)
-		return h, func() error { return nil }, err
+		return h, nil, func() error { return nil }, err
 	}
 	dir, removeDir, err := dataDir(o)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	h, err := loadgen.StartHub(ctx, loadgen.HubProcess{Binary: o.binary, DataDir: dir, FlushInterval: o.flush, LogLevel: o.hubLogLevel})
+	if o.replicas > 1 {
+		f, err := startFleet(ctx, o, dir)
+		if err != nil {
+			removeDir()
+			return nil, nil, nil, err
+		}
+		return f.front, f, func() error {
+			defer removeDir()
+			return f.stop()
+		}, nil
+	}
+	h, err := loadgen.StartHub(ctx, loadgen.HubProcess{Binary: o.binary, DataDir: dir, FlushInterval: o.flush, LogLevel: o.hubLogLevel, Store: o.store, ExtraArgs: oneAddressFleet})
 	if err != nil {
 		removeDir()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	fmt.Fprintf(os.Stderr, "Started %s (pid %s) at %s, data in %s\n", o.binary, h.PID, h.URL, dir)
-	return h, func() error {
+	return h, nil, func() error {
 		defer removeDir()
 		err := h.Stop()
 		showLog(h.LogPath)

@@ -24,6 +24,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,6 +36,24 @@ import (
 
 // apiVersion is the connectedClusters api-version the generator speaks.
 const apiVersion = "2024-01-01"
+
+// errUnanswered marks a call that got no answer (the connection failed or broke): not an
+// acknowledged write.
+var errUnanswered = errors.New("no answer")
+
+// desiredAgentVersion GETs the cluster and returns its arcAgentProfile.desiredAgentVersion.
+func (a *admin) desiredAgentVersion(ctx context.Context, path string) (string, error) {
+	var cluster struct {
+		Properties struct {
+			ArcAgentProfile struct {
+				DesiredAgentVersion string `json:"desiredAgentVersion"`
+			} `json:"arcAgentProfile"`
+		} `json:"properties"`
+	}
+	err := a.do(ctx, call{method: http.MethodGet, path: path + "?api-version=" + apiVersion, asAdmin: true,
+		out: &cluster, want: []int{http.StatusOK}})
+	return cluster.Properties.ArcAgentProfile.DesiredAgentVersion, err
+}
 
 // admin is the user side of the hub: the ARM API with the admin token, and registration
 // (which needs no credential but the agent's CSR). One HTTP/2 connection carries it all.
@@ -95,7 +114,7 @@ func (a *admin) do(ctx context.Context, c call) error {
 	}
 	resp, err := a.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", c.method, c.path, err)
+		return fmt.Errorf("%s %s: %w: %w", c.method, c.path, errUnanswered, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
@@ -137,20 +156,28 @@ func (a *admin) setDesiredAgentVersion(ctx context.Context, path, version string
 		want: []int{http.StatusOK}})
 }
 
+// registration is an agent's key and the client certificate the hub issued for it.
+type registration struct {
+	key     *ecdsa.PrivateKey
+	certPEM []byte
+	tls     *tls.Certificate
+}
+
 // register proves possession of key for the cluster and returns its client certificate.
-func (a *admin) register(ctx context.Context, clusterID string, key *ecdsa.PrivateKey) (*tls.Certificate, error) {
+func (a *admin) register(ctx context.Context, clusterID string, key *ecdsa.PrivateKey) (registration, error) {
 	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "agent"}}, key)
 	if err != nil {
-		return nil, fmt.Errorf("creating the CSR of %s: %w", clusterID, err)
+		return registration{}, fmt.Errorf("creating the CSR of %s: %w", clusterID, err)
 	}
 	req := protocol.RegisterRequest{ResourceID: clusterID, CSR: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))}
 	var resp protocol.RegisterResponse
 	if err := a.do(ctx, call{method: http.MethodPost, path: protocol.PathRegister, body: req, out: &resp, want: []int{http.StatusOK}}); err != nil {
-		return nil, err
+		return registration{}, err
 	}
 	block, _ := pem.Decode([]byte(resp.Certificate))
 	if block == nil {
-		return nil, fmt.Errorf("registering %s: the answer holds no PEM certificate", clusterID)
+		return registration{}, fmt.Errorf("registering %s: the answer holds no PEM certificate", clusterID)
 	}
-	return &tls.Certificate{Certificate: [][]byte{block.Bytes}, PrivateKey: key}, nil
+	return registration{key: key, certPEM: []byte(resp.Certificate),
+		tls: &tls.Certificate{Certificate: [][]byte{block.Bytes}, PrivateKey: key}}, nil
 }

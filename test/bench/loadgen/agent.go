@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -36,6 +37,8 @@ type Agent struct {
 	baseURL   string
 	transport *http.Transport
 	client    *http.Client
+	// hub opens the cluster-connect tunnel; nil when the run has no tunnels.
+	hub *agentclient.Client
 	// expect is the desired agent version a propagation probe waits for, if any.
 	expect atomic.Pointer[expectation]
 }
@@ -53,7 +56,12 @@ func newAgent(h *Hub, clusterID string, cert *tls.Certificate) *Agent {
 }
 
 // close drops the agent's connection.
-func (a *Agent) close() { a.transport.CloseIdleConnections() }
+func (a *Agent) close() {
+	a.transport.CloseIdleConnections()
+	if a.hub != nil {
+		a.hub.Close()
+	}
+}
 
 // heartbeats beats every l.interval, the first after offset, until stop is closed. Requests
 // run under ctx, so a beat in flight when stop closes still completes and counts.
@@ -91,7 +99,7 @@ func (a *Agent) beat(ctx context.Context, l *load) {
 	start := time.Now()
 	resp, err := a.client.Do(req)
 	if err != nil {
-		l.errors.record(&l.errors.heartbeatTransport, fmt.Errorf("heartbeat of %s: %w", a.ClusterID, err))
+		l.recordBreak(&l.errors.heartbeatTransport, fmt.Errorf("heartbeat of %s: %w", a.ClusterID, err))
 		return
 	}
 	_, copyErr := io.Copy(io.Discard, resp.Body)

@@ -20,8 +20,9 @@ import (
 	"syscall"
 )
 
-// configureChild makes the kernel kill the hub if the generator dies without stopping it.
-func configureChild(cmd *exec.Cmd) {
+// ConfigureChild makes the kernel kill a child (the hub, HAProxy) if the generator dies
+// without stopping it.
+func ConfigureChild(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 

@@ -21,8 +21,8 @@ import (
 	"os/exec"
 )
 
-// configureChild does nothing where Pdeathsig does not exist.
-func configureChild(*exec.Cmd) {}
+// ConfigureChild does nothing where Pdeathsig does not exist.
+func ConfigureChild(*exec.Cmd) {}
 
 // RaiseFileLimit is only implemented on Linux, the platform the benchmark reads /proc on.
 func RaiseFileLimit() (uint64, error) {

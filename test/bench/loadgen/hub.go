@@ -37,14 +37,19 @@ type Hub struct {
 	URL string
 	// Token is a bearer token allowed to create and change connectedClusters.
 	Token string
-	// CA verifies the hub's serving certificate.
-	CA *x509.CertPool
+	// CA verifies the hub's serving certificate; CAPEM is the same in PEM.
+	CA    *x509.CertPool
+	CAPEM []byte
 	// PID is the hub's process ID for CPU and memory readings; empty when unknown.
 	PID string
+	// MetricsURL is the base URL /metrics is read from when it is not URL: with several
+	// replicas behind a load balancer, the replica whose process PID is.
+	MetricsURL string
 	// LogPath is the log file of a hub the generator started.
 	LogPath string
 
 	stop func() error
+	kill func() error
 }
 
 // HubProcess says how to start a hub: `kubearc-hub serve` on a loopback port and a fresh
@@ -58,6 +63,26 @@ type HubProcess struct {
 	FlushInterval time.Duration
 	// LogLevel is --log-level.
 	LogLevel string
+	// Store is --store: empty for SQLite in the data directory, or a postgres:// DSN.
+	Store string
+	// ReplicaID is --replica-id of one of several replicas sharing Store; its --peer-url is
+	// its own listen address. Empty for a hub alone.
+	ReplicaID string
+	// ExtraArgs are appended to the command line.
+	ExtraArgs []string
+}
+
+// args returns the command line of `kubearc-hub serve` listening on listen.
+func (p HubProcess) args(listen string) []string {
+	args := []string{"serve", "--listen", listen, "--data-dir", p.DataDir,
+		"--heartbeat-flush-interval", p.FlushInterval.String(), "--log-level", p.LogLevel}
+	if p.Store != "" {
+		args = append(args, "--store", p.Store)
+	}
+	if p.ReplicaID != "" {
+		args = append(args, "--replica-id", p.ReplicaID, "--peer-url", "https://"+listen)
+	}
+	return append(args, p.ExtraArgs...)
 }
 
 // StartHub starts the hub as a child process and waits until it serves. The child gets
@@ -74,12 +99,11 @@ func StartHub(ctx context.Context, p HubProcess) (*Hub, error) {
 	}
 	defer func() { _ = logFile.Close() }() // the child has its own descriptor
 	listen := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.CommandContext(ctx, p.Binary, "serve", "--listen", listen, "--data-dir", p.DataDir,
-		"--heartbeat-flush-interval", p.FlushInterval.String(), "--log-level", p.LogLevel)
+	cmd := exec.CommandContext(ctx, p.Binary, p.args(listen)...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 30 * time.Second
-	configureChild(cmd)
+	ConfigureChild(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", p.Binary, err)
 	}
@@ -87,6 +111,7 @@ func StartHub(ctx context.Context, p HubProcess) (*Hub, error) {
 	go func() { exited <- cmd.Wait() }()
 	h := &Hub{URL: "https://" + listen, PID: strconv.Itoa(cmd.Process.Pid), LogPath: logPath}
 	h.stop = func() error { return stopChild(cmd, exited) }
+	h.kill = func() error { return killChild(cmd, exited) }
 	if err := h.waitReady(ctx, p.DataDir, exited); err != nil {
 		_ = h.Stop()
 		return nil, fmt.Errorf("%w (hub log: %s)", err, logPath)
@@ -100,7 +125,32 @@ func AttachHub(url, token, caFile, pid string) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Hub{URL: strings.TrimSuffix(url, "/"), Token: token, CA: pool, PID: pid}, nil
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading the hub CA: %w", err)
+	}
+	return &Hub{URL: strings.TrimSuffix(url, "/"), Token: token, CA: pool, CAPEM: pem, PID: pid}, nil
+}
+
+// Kill ends a hub the generator started with SIGKILL, as a crash would, and waits for it to
+// exit; it does nothing for an attached hub.
+func (h *Hub) Kill() error {
+	if h.kill == nil {
+		return nil
+	}
+	kill := h.kill
+	h.stop, h.kill = nil, nil
+	return kill()
+}
+
+func killChild(cmd *exec.Cmd, exited <-chan error) error {
+	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("killing the hub: %w", err)
+	}
+	if err := <-exited; err == nil {
+		return errors.New("the hub exited by itself before SIGKILL reached it")
+	}
+	return nil // "signal: killed" is the expected outcome
 }
 
 // Stop ends a hub the generator started, gracefully; it does nothing for an attached hub.
@@ -109,7 +159,7 @@ func (h *Hub) Stop() error {
 		return nil
 	}
 	stop := h.stop
-	h.stop = nil
+	h.stop, h.kill = nil, nil
 	return stop()
 }
 
@@ -155,11 +205,16 @@ func (h *Hub) readCredentials(dataDir string) error {
 	if err != nil {
 		return fmt.Errorf("reading the admin token: %w", err)
 	}
-	pool, err := loadCA(filepath.Join(dataDir, "ca.crt"))
+	caPath := filepath.Join(dataDir, "ca.crt")
+	pool, err := loadCA(caPath)
 	if err != nil {
 		return err
 	}
-	h.Token, h.CA = strings.TrimSpace(string(token)), pool
+	pem, err := os.ReadFile(caPath)
+	if err != nil {
+		return fmt.Errorf("reading the hub CA: %w", err)
+	}
+	h.Token, h.CA, h.CAPEM = strings.TrimSpace(string(token)), pool, pem
 	return nil
 }
 

@@ -37,7 +37,11 @@ type hubMetrics struct {
 
 // scrapeMetrics reads the hub's /metrics.
 func (a *admin) scrapeMetrics(ctx context.Context) (hubMetrics, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.hub.URL+"/metrics", http.NoBody)
+	base := a.hub.URL
+	if a.hub.MetricsURL != "" {
+		base = a.hub.MetricsURL
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", http.NoBody)
 	if err != nil {
 		return hubMetrics{}, fmt.Errorf("building GET /metrics: %w", err)
 	}

@@ -34,8 +34,34 @@ type load struct {
 	measuring   atomic.Bool
 	heartbeats  Samples
 	watchesOpen atomic.Int64
+	tunnelsOpen atomic.Int64
 	errors      errorCounts
 	propagation propagation
+
+	// disruptedAt is when Config.Disrupt was called (Unix nanoseconds; 0 before). From then
+	// on, a broken connection is the expected failover: counted in failoverBreaks, not as an
+	// error, and each reopening is timed from disruptedAt.
+	disruptedAt      atomic.Int64
+	failoverBreaks   atomic.Int64
+	watchReconnects  Samples
+	tunnelReconnects Samples
+}
+
+// recordBreak counts err as a failover break after the disruption, else as an error.
+func (l *load) recordBreak(counter *atomic.Int64, err error) {
+	if l.disruptedAt.Load() != 0 {
+		l.failoverBreaks.Add(1)
+		return
+	}
+	l.errors.record(counter, err)
+}
+
+// reconnected times a watch or tunnel opened after the disruption from the disruption.
+func (l *load) reconnected(samples *Samples) {
+	if at := l.disruptedAt.Load(); at != 0 {
+		from := time.Unix(0, at)
+		samples.Add(from, time.Since(from))
+	}
 }
 
 func newLoad(cfg Config) (*load, error) {
@@ -58,6 +84,7 @@ type errorCounts struct {
 	heartbeatStatus    atomic.Int64
 	heartbeatTransport atomic.Int64
 	watch              atomic.Int64
+	tunnel             atomic.Int64
 	notHTTP2           atomic.Int64
 	propagation        atomic.Int64
 
@@ -86,6 +113,8 @@ type Errors struct {
 	HeartbeatTransport int64 `json:"heartbeatTransport"`
 	// Watch are failed lists or watches and watch streams that ended during the run.
 	Watch int64 `json:"watch"`
+	// Tunnel are tunnels that failed to open or closed during the run.
+	Tunnel int64 `json:"tunnel"`
 	// NotHTTP2 are answers that did not come over HTTP/2.
 	NotHTTP2 int64 `json:"notHTTP2"`
 	// Propagation are failed PATCHes and changes that did not reach the agent within 10s.
@@ -94,12 +123,12 @@ type Errors struct {
 
 // Total is the sum of all errors.
 func (e Errors) Total() int64 {
-	return e.HeartbeatStatus + e.HeartbeatTransport + e.Watch + e.NotHTTP2 + e.Propagation
+	return e.HeartbeatStatus + e.HeartbeatTransport + e.Watch + e.Tunnel + e.NotHTTP2 + e.Propagation
 }
 
 func (e *errorCounts) snapshot() Errors {
 	return Errors{
 		HeartbeatStatus: e.heartbeatStatus.Load(), HeartbeatTransport: e.heartbeatTransport.Load(),
-		Watch: e.watch.Load(), NotHTTP2: e.notHTTP2.Load(), Propagation: e.propagation.Load(),
+		Watch: e.watch.Load(), Tunnel: e.tunnel.Load(), NotHTTP2: e.notHTTP2.Load(), Propagation: e.propagation.Load(),
 	}
 }

@@ -98,3 +98,70 @@ func TestReadProcOfThisProcess(t *testing.T) {
 		t.Errorf("RSS %d, VmHWM %d: want 0 < RSS <= VmHWM", s.RSS, s.HWM)
 	}
 }
+
+func TestValidAfterDisruption(t *testing.T) {
+	base := func() Report {
+		return Report{Config: RunConfig{Agents: 10, Tunnels: true, PropagationSamples: 5},
+			Heartbeats: Summary{Count: 100}, Propagation: Summary{Count: 5},
+			WatchStreamsOpen: 10, WatchStreamsOpenMin: 10, TunnelsOpen: 10, TunnelsOpenMin: 10}
+	}
+	tests := []struct {
+		name   string
+		change func(*Report)
+		want   bool
+	}{
+		{"steady", func(*Report) {}, true},
+		{"a watch closed without a disruption", func(r *Report) { r.WatchStreamsOpenMin = 9 }, false},
+		{"a tunnel closed without a disruption", func(r *Report) { r.TunnelsOpenMin = 9 }, false},
+		{"a tunnel closed, tunnels off", func(r *Report) { r.Config.Tunnels, r.TunnelsOpenMin, r.TunnelsOpen = false, 0, 0 }, true},
+		{"all back after a disruption", func(r *Report) { r.Disrupted, r.WatchStreamsOpenMin, r.TunnelsOpenMin = true, 6, 6 }, true},
+		{"a probe unanswered in a disruption", func(r *Report) { r.Disrupted, r.Propagation.Count = true, 4 }, true},
+		{"a watch not back after a disruption", func(r *Report) { r.Disrupted, r.WatchStreamsOpen = true, 9 }, false},
+		{"a tunnel not back after a disruption", func(r *Report) { r.Disrupted, r.TunnelsOpen = true, 9 }, false},
+		{"an acknowledged write lost", func(r *Report) { r.Disrupted, r.WritesLost = true, 1 }, false},
+		{"an error", func(r *Report) { r.Errors.Tunnel = 1 }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base()
+			tt.change(&r)
+			if got := r.Valid(); got != tt.want {
+				t.Errorf("Valid() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBreaksAfterTheDisruptionAreFailoverNotErrors(t *testing.T) {
+	l := &load{}
+	l.recordBreak(&l.errors.watch, errGone)
+	l.reconnected(&l.watchReconnects)
+	if got := l.errors.snapshot().Watch; got != 1 {
+		t.Errorf("a break before the disruption: %d watch errors, want 1", got)
+	}
+	if l.watchReconnects.Summary().Count != 0 {
+		t.Error("an opening before the disruption was timed as a reconnection")
+	}
+	l.disruptedAt.Store(time.Now().Add(-time.Second).UnixNano())
+	l.recordBreak(&l.errors.watch, errGone)
+	l.reconnected(&l.watchReconnects)
+	if got, breaks := l.errors.snapshot().Watch, l.failoverBreaks.Load(); got != 1 || breaks != 1 {
+		t.Errorf("a break after the disruption: %d watch errors and %d failover breaks, want 1 and 1", got, breaks)
+	}
+	if s := l.watchReconnects.Summary(); s.Count != 1 || s.P50 < time.Second {
+		t.Errorf("reconnection after the disruption = %+v, want one sample of at least 1s", s)
+	}
+}
+
+func TestHubCommandLine(t *testing.T) {
+	p := HubProcess{DataDir: "/d", FlushInterval: 10 * time.Second, LogLevel: "warn"}
+	alone := "serve --listen 127.0.0.1:1 --data-dir /d --heartbeat-flush-interval 10s --log-level warn"
+	if got := strings.Join(p.args("127.0.0.1:1"), " "); got != alone {
+		t.Errorf("a hub alone: %q, want %q", got, alone)
+	}
+	p.Store, p.ReplicaID, p.ExtraArgs = "postgres://db", "hub-1", []string{"--x", "1"}
+	want := alone + " --store postgres://db --replica-id hub-1 --peer-url https://127.0.0.1:1 --x 1"
+	if got := strings.Join(p.args("127.0.0.1:1"), " "); got != want {
+		t.Errorf("a replica: %q, want %q", got, want)
+	}
+}

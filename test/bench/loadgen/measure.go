@@ -52,6 +52,7 @@ type peaks struct {
 	hubRSS         int64
 	selfRSS        int64
 	minWatchesOpen int64
+	minTunnelsOpen int64
 }
 
 // sample records the current readings; errors only cost a sample.
@@ -61,11 +62,12 @@ func (p *peaks) sample(h *Hub, l *load) {
 		hub, _ = ReadProc(h.PID)
 	}
 	self, _ = ReadProc("self")
-	open := l.watchesOpen.Load()
+	open, tunnels := l.watchesOpen.Load(), l.tunnelsOpen.Load()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.hubRSS, p.selfRSS = max(p.hubRSS, hub.RSS), max(p.selfRSS, self.RSS)
 	p.minWatchesOpen = min(p.minWatchesOpen, open)
+	p.minTunnelsOpen = min(p.minTunnelsOpen, tunnels)
 }
 
 func (p *peaks) run(ctx context.Context, h *Hub, l *load) {
@@ -89,8 +91,11 @@ func measure(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 		return fmt.Errorf("reading the processes at the window's start: %w", err)
 	}
 	windowCtx, endWindow := context.WithCancel(ctx)
-	p := &peaks{minWatchesOpen: int64(len(agents))}
+	p := &peaks{minWatchesOpen: int64(len(agents)), minTunnelsOpen: int64(len(agents))}
 	var wg sync.WaitGroup
+	if cfg.Disrupt != nil {
+		wg.Go(func() { disrupt(windowCtx, cfg, l) })
+	}
 	wg.Go(func() { p.run(windowCtx, h, l) })
 	wg.Go(func() { probePropagation(windowCtx, adm, agents, cfg.PropagationSamples, cfg.Duration, l) })
 	l.measuring.Store(true)
@@ -108,5 +113,38 @@ func measure(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 		return fmt.Errorf("reading the processes at the window's end: %w", err)
 	}
 	r.fillProcesses(before, after, p)
-	return nil
+	r.WritesChecked, r.WritesLost, err = verifyWrites(ctx, adm, l)
+	return err
+}
+
+// disrupt calls cfg.Disrupt DisruptAfter into the window, marking the time first so that
+// the breaks it causes count as failover.
+func disrupt(ctx context.Context, cfg Config, l *load) {
+	if sleep(ctx, cfg.DisruptAfter) != nil {
+		return
+	}
+	progress(cfg.Progress, "Disrupting the hub")
+	l.disruptedAt.Store(time.Now().UnixNano())
+	if err := cfg.Disrupt(); err != nil {
+		l.errors.record(&l.errors.propagation, fmt.Errorf("disrupting the hub: %w", err))
+	}
+}
+
+// verifyWrites reads back every acknowledged PATCH of the window and counts those whose
+// value the hub no longer has.
+func verifyWrites(ctx context.Context, adm *admin, l *load) (checked, lost int, err error) {
+	l.propagation.mu.Lock()
+	defer l.propagation.mu.Unlock()
+	for clusterID, want := range l.propagation.acked {
+		got, err := adm.desiredAgentVersion(ctx, clusterID)
+		if err != nil {
+			return checked, lost, fmt.Errorf("reading back an acknowledged write: %w", err)
+		}
+		checked++
+		if got != want {
+			lost++
+			l.errors.record(&l.errors.propagation, fmt.Errorf("lost write: %s has desiredAgentVersion %q, %q was acknowledged", clusterID, got, want))
+		}
+	}
+	return checked, lost, nil
 }

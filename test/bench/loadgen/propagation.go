@@ -16,8 +16,10 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -30,6 +32,20 @@ type propagation struct {
 	// counts as zero (and in eventFirst).
 	sinceResponse Samples
 	eventFirst    atomic.Int64
+
+	// acked holds the version of each cluster's last acknowledged PATCH, for the check that
+	// no acknowledged write was lost.
+	mu    sync.Mutex
+	acked map[string]string
+}
+
+func (p *propagation) ack(clusterID, version string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.acked == nil {
+		p.acked = map[string]string{}
+	}
+	p.acked[clusterID] = version
 }
 
 // probePropagation changes arcAgentProfile.desiredAgentVersion of `samples` random agents'
@@ -47,7 +63,12 @@ func probePropagation(ctx context.Context, adm *admin, agents []*Agent, samples 
 			return
 		case <-time.After(gap):
 		}
-		if err := probeOne(ctx, adm, agents[picks[i]], fmt.Sprintf("9.9.%d", i+1), l); err != nil && ctx.Err() == nil {
+		err := probeOne(ctx, adm, agents[picks[i]], fmt.Sprintf("9.9.%d", i+1), l)
+		switch {
+		case err == nil || ctx.Err() != nil:
+		case errors.Is(err, errUnanswered):
+			l.recordBreak(&l.errors.propagation, err)
+		default:
 			l.errors.record(&l.errors.propagation, err)
 		}
 	}
@@ -63,6 +84,7 @@ func probeOne(ctx context.Context, adm *admin, a *Agent, version string, l *load
 		return fmt.Errorf("propagation probe: %w", err)
 	}
 	answered := time.Now()
+	l.propagation.ack(a.ClusterID, version)
 	select {
 	case <-ctx.Done():
 		return ctx.Err()

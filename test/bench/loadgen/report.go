@@ -44,6 +44,20 @@ type Report struct {
 	// WatchStreamsOpenMin the fewest seen by the once-a-second sampler during it.
 	WatchStreamsOpen    int64 `json:"watchStreamsOpen"`
 	WatchStreamsOpenMin int64 `json:"watchStreamsOpenMin"`
+	// TunnelsOpen and TunnelsOpenMin are the same for cluster-connect tunnels.
+	TunnelsOpen    int64 `json:"tunnelsOpen"`
+	TunnelsOpenMin int64 `json:"tunnelsOpenMin"`
+	// Disrupted says Config.Disrupt ran; FailoverBreaks are the connections and calls it
+	// broke, and WatchReconnect and TunnelReconnect run from it to each reopened watch
+	// stream and tunnel.
+	Disrupted       bool    `json:"disrupted"`
+	FailoverBreaks  int64   `json:"failoverBreaks"`
+	WatchReconnect  Summary `json:"watchReconnect"`
+	TunnelReconnect Summary `json:"tunnelReconnect"`
+	// WritesChecked are the acknowledged PATCHes read back after the window; WritesLost
+	// those whose value was gone.
+	WritesChecked int `json:"writesChecked"`
+	WritesLost    int `json:"writesLost"`
 	// Hub is nil when the hub's process is unknown.
 	Hub           *Usage  `json:"hub,omitempty"`
 	HubGoroutines float64 `json:"hubGoroutines"`
@@ -65,6 +79,7 @@ func (r *Report) WriteHeartbeatsCSV(w io.Writer) error {
 // RunConfig is the part of Config a report shows.
 type RunConfig struct {
 	Agents             int           `json:"agents"`
+	Tunnels            bool          `json:"tunnels"`
 	Interval           time.Duration `json:"intervalNs"`
 	Warmup             time.Duration `json:"warmupNs"`
 	Duration           time.Duration `json:"durationNs"`
@@ -72,7 +87,7 @@ type RunConfig struct {
 }
 
 func (cfg Config) summary() RunConfig {
-	return RunConfig{Agents: cfg.Agents, Interval: cfg.Interval, Warmup: cfg.Warmup, Duration: cfg.Duration,
+	return RunConfig{Agents: cfg.Agents, Tunnels: cfg.Tunnels, Interval: cfg.Interval, Warmup: cfg.Warmup, Duration: cfg.Duration,
 		PropagationSamples: cfg.PropagationSamples}
 }
 
@@ -104,6 +119,7 @@ func (r *Report) fillProcesses(before, after snapshot, p *peaks) {
 	r.HubHeartbeats = heartbeatQuantiles(before.metrics, after.metrics)
 	r.HubGoroutines = after.metrics.goroutines
 	r.WatchStreamsOpenMin = p.minWatchesOpen
+	r.TunnelsOpenMin = p.minTunnelsOpen
 }
 
 func (r *Report) fillLoad(l *load) {
@@ -116,14 +132,27 @@ func (r *Report) fillLoad(l *load) {
 	r.PropagationAfterAnswer = l.propagation.sinceResponse.Summary()
 	r.EventFirst = l.propagation.eventFirst.Load()
 	r.WatchStreamsOpen = l.watchesOpen.Load()
+	r.TunnelsOpen = l.tunnelsOpen.Load()
+	r.Disrupted = l.disruptedAt.Load() != 0
+	r.FailoverBreaks = l.failoverBreaks.Load()
+	r.WatchReconnect = l.watchReconnects.Summary()
+	r.TunnelReconnect = l.tunnelReconnects.Summary()
 	r.Errors = l.errors.snapshot()
 }
 
-// Valid says whether the run counts: no errors, every watch stream open all along, every
-// propagation probe answered.
+// Valid says whether the run counts: no errors, no acknowledged write lost, every watch
+// stream (and tunnel) open all along, or, after a disruption, all open again at the end, and
+// every propagation probe answered (a probe whose PATCH got no answer in a disruption is not
+// one: it was never acknowledged).
 func (r *Report) Valid() bool {
-	return r.Errors.Total() == 0 && r.WatchStreamsOpenMin == int64(r.Config.Agents) &&
-		r.Heartbeats.Count > 0 && r.Propagation.Count == min(r.Config.PropagationSamples, r.Config.Agents)
+	n := int64(r.Config.Agents)
+	watches, tunnels := r.WatchStreamsOpenMin, r.TunnelsOpenMin
+	if r.Disrupted {
+		watches, tunnels = r.WatchStreamsOpen, r.TunnelsOpen
+	}
+	probes := min(r.Config.PropagationSamples, r.Config.Agents)
+	return r.Errors.Total() == 0 && r.WritesLost == 0 && watches == n && (!r.Config.Tunnels || tunnels == n) &&
+		r.Heartbeats.Count > 0 && (r.Propagation.Count == probes || r.Disrupted && r.Propagation.Count > 0)
 }
 
 // Print writes the report for a person.
@@ -141,17 +170,26 @@ func (r *Report) Print(w io.Writer) {
 	pf("propagation       %s (PATCH sent -> watch event at the agent)", r.Propagation)
 	pf("  after answer    %s (PATCH answered -> event; %d events came before the answer)", r.PropagationAfterAnswer, r.EventFirst)
 	pf("watch streams     %d open at the end, never fewer than %d", r.WatchStreamsOpen, r.WatchStreamsOpenMin)
+	if c.Tunnels {
+		pf("tunnels           %d open at the end, never fewer than %d", r.TunnelsOpen, r.TunnelsOpenMin)
+	}
+	if r.Disrupted {
+		pf("failover          %d connections or calls broken by the disruption (not errors)", r.FailoverBreaks)
+		pf("  watch back      %s (disruption -> watch stream open again)", r.WatchReconnect)
+		pf("  tunnel back     %s (disruption -> tunnel open again)", r.TunnelReconnect)
+	}
+	pf("writes            %d acknowledged PATCHes read back, %d lost", r.WritesChecked, r.WritesLost)
 	if r.Hub != nil {
 		pf("hub               %s; %.0f goroutines", r.Hub, r.HubGoroutines)
 	}
 	pf("generator         %s", r.Generator)
 	e := r.Errors
-	pf("errors            %d (heartbeat status %d, heartbeat transport %d, watch %d, not HTTP/2 %d, propagation %d)",
-		e.Total(), e.HeartbeatStatus, e.HeartbeatTransport, e.Watch, e.NotHTTP2, e.Propagation)
+	pf("errors            %d (heartbeat status %d, heartbeat transport %d, watch %d, tunnel %d, not HTTP/2 %d, propagation %d)",
+		e.Total(), e.HeartbeatStatus, e.HeartbeatTransport, e.Watch, e.Tunnel, e.NotHTTP2, e.Propagation)
 	if r.Valid() {
 		pf("run               VALID")
 	} else {
-		pf("run               INVALID (errors, a closed watch stream or a missing propagation sample)")
+		pf("run               INVALID (errors, a lost write, a closed watch stream or tunnel, or a missing propagation sample)")
 	}
 }
 

@@ -46,6 +46,14 @@ type Config struct {
 	PropagationSamples int
 	// RequestTimeout bounds each heartbeat.
 	RequestTimeout time.Duration
+	// Tunnels makes every agent hold its cluster-connect tunnel open, as real agents do by
+	// default.
+	Tunnels bool
+	// Disrupt, when set, is called DisruptAfter into the measurement window (e.g. to kill a
+	// hub replica). Connections broken from then on are the expected failover: counted apart
+	// from errors, and the time until each is open again is reported.
+	Disrupt      func() error
+	DisruptAfter time.Duration
 	// Progress receives progress lines and the first errors.
 	Progress io.Writer
 }
@@ -67,7 +75,7 @@ func Run(ctx context.Context, h *Hub, cfg Config) (*Report, error) {
 	defer adm.client.CloseIdleConnections()
 	progress(cfg.Progress, "Setting up %d clusters (%d at a time)", cfg.Agents, cfg.SetupConcurrency)
 	start := time.Now()
-	agents, err := setUp(ctx, h, adm, cfg.Agents, cfg.SetupConcurrency, cfg.Progress)
+	agents, err := setUp(ctx, h, adm, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("setting up the clusters: %w", err)
 	}
@@ -86,7 +94,7 @@ func runLoad(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 			a.close()
 		}
 	}()
-	progress(cfg.Progress, "Connecting %d agents (%d at a time): TLS, desired state, watch", len(agents), cfg.ConnectConcurrency)
+	progress(cfg.Progress, "Connecting %d agents (%d at a time): TLS, desired state, watch, tunnel %t", len(agents), cfg.ConnectConcurrency, cfg.Tunnels)
 	r.Connect = connect(agentCtx, agents, l, cfg.ConnectConcurrency, &watchers, cfg.Progress)
 	stop := make(chan struct{})
 	var beaters sync.WaitGroup
@@ -108,8 +116,9 @@ func runLoad(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 	return err
 }
 
-// connect opens every agent's connection and watch stream, concurrency at a time, and
-// returns how long it took. The watches keep running on watchers until ctx ends.
+// connect opens every agent's connection, watch stream and tunnel (if it has a hub client),
+// concurrency at a time, and returns how long it took. The watches and tunnels keep running
+// on watchers until ctx ends.
 func connect(ctx context.Context, agents []*Agent, l *load, concurrency int, watchers *sync.WaitGroup, w io.Writer) time.Duration {
 	start := time.Now()
 	slots := make(chan struct{}, max(concurrency, 1))
@@ -123,13 +132,19 @@ func connect(ctx context.Context, agents []*Agent, l *load, concurrency int, wat
 			return time.Since(start)
 		}
 		ready.Add(1)
-		watchers.Go(func() {
-			a.watch(ctx, l, func(error) {
-				<-slots
-				reportConnected(w, done.Add(1), len(agents))
-				ready.Done()
-			})
-		})
+		var parts sync.WaitGroup
+		parts.Add(1)
+		watchers.Go(func() { a.watch(ctx, l, func(error) { parts.Done() }) })
+		if a.hub != nil {
+			parts.Add(1)
+			watchers.Go(func() { a.tunnel(ctx, l, parts.Done) })
+		}
+		go func() {
+			parts.Wait()
+			<-slots
+			reportConnected(w, done.Add(1), len(agents))
+			ready.Done()
+		}()
 	}
 	ready.Wait()
 	return time.Since(start)

@@ -34,7 +34,8 @@ const benchSubscription = "hubload"
 
 // setUp creates n connectedClusters, each with its own ECDSA P-256 agent key, and registers
 // each agent, concurrency at a time, as `arcctl connectedk8s connect` and the agent would.
-func setUp(ctx context.Context, h *Hub, adm *admin, n, concurrency int, progress io.Writer) ([]*Agent, error) {
+func setUp(ctx context.Context, h *Hub, adm *admin, cfg Config) ([]*Agent, error) {
+	n := cfg.Agents
 	group, err := runGroup()
 	if err != nil {
 		return nil, err
@@ -45,14 +46,14 @@ func setUp(ctx context.Context, h *Hub, adm *admin, n, concurrency int, progress
 	indexes := make(chan int)
 	var wg sync.WaitGroup
 	var done atomic.Int64
-	for range max(concurrency, 1) {
+	for range max(cfg.SetupConcurrency, 1) {
 		wg.Go(func() {
 			for i := range indexes {
-				if err := setUpOne(ctx, h, adm, group, i, agents); err != nil {
+				if err := setUpOne(ctx, h, adm, group, i, agents, cfg.Tunnels); err != nil {
 					cancel(err)
 					return
 				}
-				reportProgress(progress, done.Add(1), n)
+				reportProgress(cfg.Progress, done.Add(1), n)
 			}
 		})
 	}
@@ -82,7 +83,7 @@ func reportProgress(w io.Writer, done int64, n int) {
 }
 
 // setUpOne creates cluster i and registers its agent as agents[i].
-func setUpOne(ctx context.Context, h *Hub, adm *admin, group string, i int, agents []*Agent) error {
+func setUpOne(ctx context.Context, h *Hub, adm *admin, group string, i int, agents []*Agent, tunnels bool) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return fmt.Errorf("generating the key of agent %d: %w", i, err)
@@ -95,12 +96,15 @@ func setUpOne(ctx context.Context, h *Hub, adm *admin, group string, i int, agen
 	if err := adm.createCluster(ctx, path, public); err != nil {
 		return err
 	}
-	cert, err := adm.register(ctx, path, key)
+	reg, err := adm.register(ctx, path, key)
 	if err != nil {
 		return err
 	}
-	agents[i] = newAgent(h, path, cert)
-	return nil
+	agents[i] = newAgent(h, path, reg.tls)
+	if tunnels {
+		agents[i].hub, err = newTunnelClient(h, path, reg)
+	}
+	return err
 }
 
 // runGroup names a fresh resource group, so runs against an attached hub do not collide.

@@ -50,7 +50,7 @@ func (a *Agent) watch(ctx context.Context, l *load, ready func(error)) {
 			break
 		}
 		signal(err)
-		l.errors.record(&l.errors.watch, err)
+		l.recordBreak(&l.errors.watch, err)
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Second):
@@ -90,6 +90,7 @@ func (a *Agent) readStream(l *load, r *bufio.Reader, rv *string, opened func()) 
 	if err != nil {
 		return err
 	}
+	l.reconnected(&l.watchReconnects)
 	opened()
 	l.watchesOpen.Add(1)
 	defer l.watchesOpen.Add(-1)
