@@ -16,40 +16,23 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
-// timeLayout stores times as UTC text of fixed width, so SQL compares them as strings and
-// they keep nanoseconds, as in the SQLite store.
-const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
-
-// formatTime is t in UTC as timeLayout; NULL for the zero time.
-func formatTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC().Format(timeLayout)
-}
-
-// parseTime reads a time formatTime wrote; NULL is the zero time.
+// parseTime reads a time sqlstore.FormatTime wrote; NULL is the zero time.
 func parseTime(s *string) (time.Time, error) {
 	if s == nil {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(timeLayout, *s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("parse stored time %q: %w", *s, err)
-	}
-	return t.UTC(), nil
+	return sqlstore.ParseTime(*s, true)
 }
 
 // queryAll runs query in tx and scans every row it returns with scan.
-func queryAll[T any](ctx context.Context, tx pgx.Tx, scan func(pgx.Row) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, tx pgx.Tx, scan func(sqlstore.Scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -65,25 +48,3 @@ func queryAll[T any](ctx context.Context, tx pgx.Tx, scan func(pgx.Row) (T, erro
 	}
 	return out, rows.Err()
 }
-
-// rawJSON is a stored JSON document; nil for none, so encoding/json writes null or omits it.
-func rawJSON(s string) json.RawMessage {
-	if s == "" {
-		return nil
-	}
-	return json.RawMessage(s)
-}
-
-// parseRV reads a resourceVersion; empty is 0.
-func parseRV(s string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	rv, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || rv < 0 || s[0] < '0' || s[0] > '9' {
-		return 0, fmt.Errorf("resourceVersion %q is not a non-negative decimal number", s)
-	}
-	return rv, nil
-}
-
-func formatRV(rv int64) string { return strconv.FormatInt(rv, 10) }

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // PutConnectivityChecks replaces a cluster's latest connectivity checks;
@@ -38,7 +39,7 @@ func (s *Store) PutConnectivityChecks(ctx context.Context, clusterID string, c s
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO connectivity_checks (cluster_key, received_at, checks) VALUES ($1, $2, $3)
 			ON CONFLICT (cluster_key) DO UPDATE SET received_at = excluded.received_at, checks = excluded.checks`,
-			key(clusterID), formatTime(c.ReceivedAt), string(checks))
+			sqlstore.Key(clusterID), sqlstore.FormatTime(c.ReceivedAt), string(checks))
 		return err
 	})
 }
@@ -50,7 +51,7 @@ func (s *Store) GetConnectivityChecks(ctx context.Context, clusterID string) (*s
 	var checks string
 	err := s.read(ctx, "get connectivity checks of "+clusterID, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, "SELECT received_at, checks FROM connectivity_checks WHERE cluster_key = $1",
-			key(clusterID)).Scan(&receivedAt, &checks)
+			sqlstore.Key(clusterID)).Scan(&receivedAt, &checks)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, store.ErrNotFound

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -36,9 +37,9 @@ func (s *Store) DesiredState(ctx context.Context, clusterID string) (protocol.De
 		if err != nil {
 			return err
 		}
-		state.ResourceVersion = formatRV(current)
+		state.ResourceVersion = sqlstore.FormatRV(current)
 		items, err := queryAll(ctx, tx, scanDesiredObject, `SELECT kind, name, rv, spec FROM desired_objects
-			WHERE cluster_key = $1 AND NOT deleted ORDER BY kind, name`, key(clusterID))
+			WHERE cluster_key = $1 AND NOT deleted ORDER BY kind, name`, sqlstore.Key(clusterID))
 		state.Items = append(state.Items, items...)
 		return err
 	})
@@ -46,16 +47,16 @@ func (s *Store) DesiredState(ctx context.Context, clusterID string) (protocol.De
 }
 
 // scanDesiredObject reads a row of kind, name, rv and spec.
-func scanDesiredObject(row pgx.Row) (protocol.DesiredObject, error) {
+func scanDesiredObject(row sqlstore.Scanner) (protocol.DesiredObject, error) {
 	var o protocol.DesiredObject
 	var rv int64
 	var spec *string
 	if err := row.Scan(&o.Kind, &o.Name, &rv, &spec); err != nil {
 		return o, err
 	}
-	o.ResourceVersion = formatRV(rv)
+	o.ResourceVersion = sqlstore.FormatRV(rv)
 	if spec != nil {
-		o.Spec = rawJSON(*spec)
+		o.Spec = sqlstore.RawJSON(*spec)
 	}
 	return o, nil
 }
@@ -64,7 +65,7 @@ func scanDesiredObject(row pgx.Row) (protocol.DesiredObject, error) {
 // first, and the store's current resourceVersion; store.ErrGone when since is older than the
 // compaction horizon or newer than the store.
 func (s *Store) DesiredChanges(ctx context.Context, clusterID string, since string) ([]store.WatchChange, string, error) {
-	from, err := parseRV(since)
+	from, err := sqlstore.ParseRV(since)
 	if err != nil {
 		return nil, "", fmt.Errorf("watch desired state of %s: %w", clusterID, err)
 	}
@@ -76,24 +77,21 @@ func (s *Store) DesiredChanges(ctx context.Context, clusterID string, since stri
 		if current, compacted, err = versions(ctx, tx); err != nil {
 			return err
 		}
-		switch {
-		case from < compacted:
-			return fmt.Errorf("resourceVersion %d is older than the oldest change kept (%d): %w", from, compacted, store.ErrGone)
-		case from > current:
-			return fmt.Errorf("resourceVersion %d is newer than the store's %d: %w", from, current, store.ErrGone)
+		if err := sqlstore.CheckWatchFrom(from, current, compacted); err != nil {
+			return err
 		}
-		changes, err = changesSince(ctx, tx, key(clusterID), from)
+		changes, err = changesSince(ctx, tx, sqlstore.Key(clusterID), from)
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	return changes, formatRV(current), nil
+	return changes, sqlstore.FormatRV(current), nil
 }
 
 // changesSince returns the cluster's objects changed after from, as watch events.
 func changesSince(ctx context.Context, tx pgx.Tx, clusterKey string, from int64) ([]store.WatchChange, error) {
-	changes, err := queryAll(ctx, tx, func(row pgx.Row) (store.WatchChange, error) {
+	changes, err := queryAll(ctx, tx, func(row sqlstore.Scanner) (store.WatchChange, error) {
 		var c store.WatchChange
 		var rv, createdRV int64
 		var spec *string
@@ -101,9 +99,9 @@ func changesSince(ctx context.Context, tx pgx.Tx, clusterKey string, from int64)
 		if err := row.Scan(&c.Object.Kind, &c.Object.Name, &rv, &createdRV, &spec, &deleted); err != nil {
 			return c, err
 		}
-		c.Object.ResourceVersion = formatRV(rv)
+		c.Object.ResourceVersion = sqlstore.FormatRV(rv)
 		if spec != nil {
-			c.Object.Spec = rawJSON(*spec)
+			c.Object.Spec = sqlstore.RawJSON(*spec)
 		}
 		switch {
 		case deleted:
@@ -128,7 +126,7 @@ func (s *Store) CompactDesired(ctx context.Context, before time.Time) error {
 	return s.write(ctx, "compact desired state", func(tx pgx.Tx) error {
 		var newest int64
 		err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(rv), 0) FROM desired_objects
-			WHERE deleted AND deleted_at < $1`, formatTime(before)).Scan(&newest)
+			WHERE deleted AND deleted_at < $1`, sqlstore.FormatTime(before)).Scan(&newest)
 		if err != nil {
 			return fmt.Errorf("find tombstones: %w", err)
 		}
@@ -146,41 +144,27 @@ func (s *Store) CompactDesired(ctx context.Context, before time.Time) error {
 // PutDesired applies changes if every resource of related is still at its version.
 func (s *Store) PutDesired(ctx context.Context, related map[string]string, changes ...store.DesiredChange) error {
 	return s.writeResources(ctx, "put desired state", func(tx pgx.Tx) error {
-		if err := checkRelated(ctx, tx, related); err != nil {
+		if err := sqlstore.CheckRelated(ctx, txOps{tx}, related); err != nil {
 			return err
 		}
-		if err := applyChanges(ctx, tx, changes, s.now()); err != nil {
+		if err := sqlstore.ApplyChanges(ctx, txOps{tx}, changes, s.now()); err != nil {
 			return err
 		}
 		return changed(changes).send(ctx, tx)
 	})
 }
 
-// applyChanges applies desired-state changes in order; a change for a cluster that does not
-// exist is a *store.ConditionError wrapping store.ErrNotFound.
-func applyChanges(ctx context.Context, tx pgx.Tx, changes []store.DesiredChange, now time.Time) error {
-	checked := map[string]bool{}
-	for _, c := range changes {
-		if c.ClusterID == "" || c.Kind == "" || c.Name == "" {
-			return fmt.Errorf("desired change %s/%s of cluster %q: cluster ID, kind and name are required", c.Kind, c.Name, c.ClusterID)
-		}
-		if !checked[key(c.ClusterID)] {
-			if err := mustExist(ctx, tx, c.ClusterID); err != nil {
-				return fmt.Errorf("desired change %s/%s: %w", c.Kind, c.Name, err)
-			}
-			checked[key(c.ClusterID)] = true
-		}
-		var err error
-		if c.Delete {
-			err = deleteObject(ctx, tx, key(c.ClusterID), c.Kind, c.Name, now)
-		} else {
-			err = putObject(ctx, tx, c)
-		}
-		if err != nil {
-			return fmt.Errorf("desired change %s/%s of %s: %w", c.Kind, c.Name, c.ClusterID, err)
-		}
-	}
-	return nil
+// MustExist fails with a *store.ConditionError wrapping store.ErrNotFound unless id exists.
+func (o txOps) MustExist(ctx context.Context, id string) error { return mustExist(ctx, o.tx, id) }
+
+// PutObject stores the desired object of c unless its spec is unchanged.
+func (o txOps) PutObject(ctx context.Context, c store.DesiredChange) error {
+	return putObject(ctx, o.tx, c)
+}
+
+// DeleteObject turns a live desired object into a tombstone.
+func (o txOps) DeleteObject(ctx context.Context, clusterKey, kind, name string, now time.Time) error {
+	return deleteObject(ctx, o.tx, clusterKey, kind, name, now)
 }
 
 // putObject stores a desired object at a new resourceVersion, unless it is live with the
@@ -189,7 +173,7 @@ func putObject(ctx context.Context, tx pgx.Tx, c store.DesiredChange) error {
 	var spec *string
 	var deleted bool
 	err := tx.QueryRow(ctx, "SELECT spec, deleted FROM desired_objects WHERE cluster_key = $1 AND kind = $2 AND name = $3",
-		key(c.ClusterID), c.Kind, c.Name).Scan(&spec, &deleted)
+		sqlstore.Key(c.ClusterID), c.Kind, c.Name).Scan(&spec, &deleted)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 	case err != nil:
@@ -206,7 +190,7 @@ func putObject(ctx context.Context, tx pgx.Tx, c store.DesiredChange) error {
 		ON CONFLICT (cluster_key, kind, name) DO UPDATE SET rv = excluded.rv, spec = excluded.spec,
 			created_rv = CASE WHEN desired_objects.deleted THEN excluded.created_rv ELSE desired_objects.created_rv END,
 			deleted = FALSE, deleted_at = NULL`,
-		key(c.ClusterID), c.Kind, c.Name, rv, string(c.Spec))
+		sqlstore.Key(c.ClusterID), c.Kind, c.Name, rv, string(c.Spec))
 	return err
 }
 
@@ -226,13 +210,13 @@ func deleteObject(ctx context.Context, tx pgx.Tx, clusterKey, kind, name string,
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE desired_objects SET rv = $1, spec = NULL, deleted = TRUE, deleted_at = $2
-		WHERE cluster_key = $3 AND kind = $4 AND name = $5`, rv, formatTime(now), clusterKey, kind, name)
+		WHERE cluster_key = $3 AND kind = $4 AND name = $5`, rv, sqlstore.FormatTime(now), clusterKey, kind, name)
 	return err
 }
 
 // tombstoneCluster deletes every live desired object of a cluster.
 func tombstoneCluster(ctx context.Context, tx pgx.Tx, clusterKey string, now time.Time) error {
-	objects, err := queryAll(ctx, tx, func(row pgx.Row) ([2]string, error) {
+	objects, err := queryAll(ctx, tx, func(row sqlstore.Scanner) ([2]string, error) {
 		var o [2]string
 		return o, row.Scan(&o[0], &o[1])
 	}, "SELECT kind, name FROM desired_objects WHERE cluster_key = $1 AND NOT deleted ORDER BY kind, name", clusterKey)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/events"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // changesChannel is the channel every write that changes a cluster's desired state or its
@@ -44,7 +45,7 @@ func changed(changes []store.DesiredChange) notifier {
 }
 
 // add records a changed cluster.
-func (n notifier) add(clusterID string) { n[key(clusterID)] = true }
+func (n notifier) add(clusterID string) { n[sqlstore.Key(clusterID)] = true }
 
 // send queues the notifications in tx.
 func (n notifier) send(ctx context.Context, tx pgx.Tx) error {

@@ -221,6 +221,3 @@ func unreachable(err error) bool {
 	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
-
-// key is the case-folded form of an ARM ID, type, subscription or group.
-func key(s string) string { return strings.ToLower(s) }

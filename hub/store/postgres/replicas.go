@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // PutTunnelHolder records that h.Replica holds h.ClusterID's tunnel.
@@ -29,7 +30,7 @@ func (s *Store) PutTunnelHolder(ctx context.Context, h store.TunnelHolder) error
 	return s.write(ctx, "put tunnel holder of "+h.ClusterID, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO tunnel_holders (cluster_key, replica, peer_url) VALUES ($1, $2, $3)
 			ON CONFLICT (cluster_key) DO UPDATE SET replica = excluded.replica, peer_url = excluded.peer_url`,
-			key(h.ClusterID), h.Replica, h.PeerURL)
+			sqlstore.Key(h.ClusterID), h.Replica, h.PeerURL)
 		return err
 	})
 }
@@ -39,7 +40,7 @@ func (s *Store) GetTunnelHolder(ctx context.Context, clusterID string) (*store.T
 	h := &store.TunnelHolder{ClusterID: clusterID}
 	err := s.read(ctx, "get tunnel holder of "+clusterID, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, "SELECT replica, peer_url FROM tunnel_holders WHERE cluster_key = $1",
-			key(clusterID)).Scan(&h.Replica, &h.PeerURL)
+			sqlstore.Key(clusterID)).Scan(&h.Replica, &h.PeerURL)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, store.ErrNotFound
@@ -53,7 +54,7 @@ func (s *Store) GetTunnelHolder(ctx context.Context, clusterID string) (*store.T
 // DeleteTunnelHolder removes a cluster's tunnel record if replica still holds it.
 func (s *Store) DeleteTunnelHolder(ctx context.Context, clusterID, replica string) error {
 	return s.write(ctx, "delete tunnel holder of "+clusterID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM tunnel_holders WHERE cluster_key = $1 AND replica = $2", key(clusterID), replica)
+		_, err := tx.Exec(ctx, "DELETE FROM tunnel_holders WHERE cluster_key = $1 AND replica = $2", sqlstore.Key(clusterID), replica)
 		return err
 	})
 }

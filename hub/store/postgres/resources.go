@@ -19,26 +19,24 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // connectedClusterType is the case-folded ARM type whose deletion also removes the
 // cluster's desired state, runtime and statuses.
 const connectedClusterType = "microsoft.kubernetes/connectedclusters"
 
-const resourceColumns = "id, type, subscription, resource_group, parent_id, body, version, created_at, updated_at"
-
 // GetResource returns the resource with this ARM ID, in any case, or store.ErrNotFound.
 func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, error) {
 	var r *store.Resource
 	err := s.read(ctx, "get resource "+id, func(tx pgx.Tx) error {
 		var err error
-		r, err = scanResource(tx.QueryRow(ctx, "SELECT "+resourceColumns+" FROM resources WHERE key = $1", key(id)))
+		r, err = sqlstore.ScanResource(tx.QueryRow(ctx, "SELECT "+sqlstore.ResourceColumns+" FROM resources WHERE key = $1", sqlstore.Key(id)))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -50,7 +48,7 @@ func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, er
 // PutResource creates or replaces r and applies changes, atomically, if pre holds, with the
 // semantics of the SQLite store's PutResource.
 func (s *Store) PutResource(ctx context.Context, r *store.Resource, pre store.Precondition, changes ...store.DesiredChange) (bool, error) {
-	if err := validateResource(r); err != nil {
+	if err := sqlstore.ValidateResource(r); err != nil {
 		return false, fmt.Errorf("put resource: %w", err)
 	}
 	var created bool
@@ -58,18 +56,18 @@ func (s *Store) PutResource(ctx context.Context, r *store.Resource, pre store.Pr
 	err := s.writeResources(ctx, "put resource "+r.ID, func(tx pgx.Tx) error {
 		*r = in // a retried attempt starts from the caller's resource again
 		now := s.now()
-		if err := checkPrecondition(ctx, tx, r.ID, pre); err != nil {
+		if err := sqlstore.CheckPrecondition(ctx, txOps{tx}, r.ID, pre); err != nil {
 			return err
 		}
 		var err error
 		if created, err = upsertResource(ctx, tx, r, now); err != nil {
 			return err
 		}
-		if err := applyChanges(ctx, tx, changes, now); err != nil {
+		if err := sqlstore.ApplyChanges(ctx, txOps{tx}, changes, now); err != nil {
 			return err
 		}
 		n := changed(changes)
-		if key(r.Type) == connectedClusterType {
+		if sqlstore.Key(r.Type) == connectedClusterType {
 			n.add(r.ID)
 		}
 		return n.send(ctx, tx)
@@ -86,14 +84,14 @@ func (s *Store) DeleteResource(ctx context.Context, id string, pre store.Precond
 		if err := mustExist(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := checkPrecondition(ctx, tx, id, pre); err != nil {
+		if err := sqlstore.CheckPrecondition(ctx, txOps{tx}, id, pre); err != nil {
 			return err
 		}
 		now := s.now()
-		if err := applyChanges(ctx, tx, changes, now); err != nil {
+		if err := sqlstore.ApplyChanges(ctx, txOps{tx}, changes, now); err != nil {
 			return err
 		}
-		clusters, err := clustersInTree(ctx, tx, key(id))
+		clusters, err := clustersInTree(ctx, tx, sqlstore.Key(id))
 		if err != nil {
 			return err
 		}
@@ -105,7 +103,7 @@ func (s *Store) DeleteResource(ctx context.Context, id string, pre store.Precond
 			n.add(c)
 		}
 		// The schema's ON DELETE CASCADE removes the descendants, runtimes and statuses.
-		if _, err := tx.Exec(ctx, "DELETE FROM resources WHERE key = $1", key(id)); err != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM resources WHERE key = $1", sqlstore.Key(id)); err != nil {
 			return fmt.Errorf("delete: %w", err)
 		}
 		return n.send(ctx, tx)
@@ -117,61 +115,20 @@ func (s *Store) ListResources(ctx context.Context, q store.ListQuery) ([]*store.
 	if q.Limit < 0 {
 		return nil, fmt.Errorf("list resources: limit %d is negative", q.Limit)
 	}
-	query, args := listQuery(q)
+	query, args := sqlstore.ListQuery(q, sqlstore.ResourceColumns, func(n int) string { return "$" + strconv.Itoa(n) })
 	var list []*store.Resource
 	err := s.read(ctx, "list resources", func(tx pgx.Tx) (err error) {
-		list, err = queryAll(ctx, tx, scanResource, query, args...)
+		list, err = queryAll(ctx, tx, sqlstore.ScanResource, query, args...)
 		return err
 	})
 	return list, err
-}
-
-// listQuery builds the SELECT for q.
-func listQuery(q store.ListQuery) (string, []any) {
-	var where []string
-	var args []any
-	filter := func(column, op, value string) {
-		if value != "" {
-			args = append(args, key(value))
-			where = append(where, column+" "+op+" $"+strconv.Itoa(len(args)))
-		}
-	}
-	filter("type_key", "=", q.Type)
-	filter("subscription_key", "=", q.Subscription)
-	filter("resource_group_key", "=", q.ResourceGroup)
-	filter("parent_key", "=", q.ParentID)
-	filter("key", ">", q.After)
-	query := "SELECT " + resourceColumns + " FROM resources"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY key"
-	if q.Limit > 0 {
-		args = append(args, q.Limit)
-		query += " LIMIT $" + strconv.Itoa(len(args))
-	}
-	return query, args
-}
-
-func validateResource(r *store.Resource) error {
-	switch {
-	case r == nil:
-		return errors.New("no resource")
-	case r.ID == "":
-		return errors.New("the resource has no ID")
-	case r.Type == "":
-		return fmt.Errorf("resource %s has no type", r.ID)
-	case r.ParentID != "" && key(r.ParentID) == key(r.ID):
-		return fmt.Errorf("resource %s cannot be its own parent", r.ID)
-	}
-	return nil
 }
 
 // upsertResource inserts or updates r and reports whether it is new.
 func upsertResource(ctx context.Context, tx pgx.Tx, r *store.Resource, now time.Time) (bool, error) {
 	var parentKey any
 	if r.ParentID != "" {
-		parentKey = key(r.ParentID)
+		parentKey = sqlstore.Key(r.ParentID)
 		if err := mustExist(ctx, tx, r.ParentID); err != nil {
 			return false, fmt.Errorf("parent: %w", err)
 		}
@@ -180,16 +137,16 @@ func upsertResource(ctx context.Context, tx pgx.Tx, r *store.Resource, now time.
 	if err := tx.QueryRow(ctx, "SELECT nextval('resource_versions')").Scan(&version); err != nil {
 		return false, fmt.Errorf("next resource version: %w", err)
 	}
-	r.Version = formatRV(version)
+	r.Version = sqlstore.FormatRV(version)
 	var id, createdAt string
-	err := tx.QueryRow(ctx, "SELECT id, created_at FROM resources WHERE key = $1", key(r.ID)).Scan(&id, &createdAt)
+	err := tx.QueryRow(ctx, "SELECT id, created_at FROM resources WHERE key = $1", sqlstore.Key(r.ID)).Scan(&id, &createdAt)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		_, err = tx.Exec(ctx, `INSERT INTO resources (key, id, type, type_key, subscription, subscription_key,
 			resource_group, resource_group_key, parent_id, parent_key, body, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
-			key(r.ID), r.ID, r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup,
-			key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), version, formatTime(now))
+			sqlstore.Key(r.ID), r.ID, r.Type, sqlstore.Key(r.Type), r.Subscription, sqlstore.Key(r.Subscription), r.ResourceGroup,
+			sqlstore.Key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), version, sqlstore.FormatTime(now))
 		if err != nil {
 			return false, fmt.Errorf("insert: %w", err)
 		}
@@ -201,8 +158,8 @@ func upsertResource(ctx context.Context, tx pgx.Tx, r *store.Resource, now time.
 	_, err = tx.Exec(ctx, `UPDATE resources SET type = $1, type_key = $2, subscription = $3, subscription_key = $4,
 		resource_group = $5, resource_group_key = $6, parent_id = $7, parent_key = $8, body = $9, version = $10,
 		updated_at = $11 WHERE key = $12`,
-		r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup, key(r.ResourceGroup),
-		r.ParentID, parentKey, string(r.Body), version, formatTime(now), key(r.ID))
+		r.Type, sqlstore.Key(r.Type), r.Subscription, sqlstore.Key(r.Subscription), r.ResourceGroup, sqlstore.Key(r.ResourceGroup),
+		r.ParentID, parentKey, string(r.Body), version, sqlstore.FormatTime(now), sqlstore.Key(r.ID))
 	if err != nil {
 		return false, fmt.Errorf("update: %w", err)
 	}
@@ -227,7 +184,7 @@ func mustExist(ctx context.Context, tx pgx.Tx, id string) error {
 // clustersInTree returns the keys of the connectedClusters among the resource with key k
 // and its descendants. UNION (not UNION ALL) ends the recursion even on a parent cycle.
 func clustersInTree(ctx context.Context, tx pgx.Tx, k string) ([]string, error) {
-	keys, err := queryAll(ctx, tx, func(row pgx.Row) (string, error) {
+	keys, err := queryAll(ctx, tx, func(row sqlstore.Scanner) (string, error) {
 		var c string
 		return c, row.Scan(&c)
 	}, `WITH RECURSIVE tree (key, type_key) AS (
@@ -240,24 +197,4 @@ func clustersInTree(ctx context.Context, tx pgx.Tx, k string) ([]string, error) 
 		return nil, fmt.Errorf("find clusters to delete: %w", err)
 	}
 	return keys, nil
-}
-
-// scanResource reads the resourceColumns of one row.
-func scanResource(row pgx.Row) (*store.Resource, error) {
-	var r store.Resource
-	var body string
-	var version int64
-	var created, updated *string
-	if err := row.Scan(&r.ID, &r.Type, &r.Subscription, &r.ResourceGroup, &r.ParentID, &body, &version, &created, &updated); err != nil {
-		return nil, err
-	}
-	r.Body, r.Version = rawJSON(body), formatRV(version)
-	var err error
-	if r.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if r.UpdatedAt, err = parseTime(updated); err != nil {
-		return nil, err
-	}
-	return &r, nil
 }

@@ -22,14 +22,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // liveToken selects tokens neither revoked nor expired at the time bound to $n.
 func liveToken(n string) string {
 	return "NOT revoked AND (expires_at IS NULL OR expires_at >= $" + n + ")"
 }
-
-const tokenColumns = "id, name, hash, role, scope, created_at, expires_at"
 
 // CreateToken stores a new token; CreatedAt defaults to now.
 func (s *Store) CreateToken(ctx context.Context, t *store.Token) error {
@@ -44,8 +43,8 @@ func (s *Store) CreateToken(ctx context.Context, t *store.Token) error {
 	}
 	t.CreatedAt = t.CreatedAt.UTC()
 	return s.write(ctx, "create token "+t.ID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			t.ID, t.Name, t.Hash, t.Role, t.Scope, formatTime(t.CreatedAt), formatTime(t.ExpiresAt))
+		_, err := tx.Exec(ctx, "INSERT INTO tokens ("+sqlstore.TokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			t.ID, t.Name, t.Hash, t.Role, t.Scope, sqlstore.FormatTime(t.CreatedAt), sqlstore.FormatTime(t.ExpiresAt))
 		return err
 	})
 }
@@ -56,8 +55,8 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*store.Token, error
 	var t *store.Token
 	err := s.read(ctx, "find token", func(tx pgx.Tx) error {
 		var err error
-		t, err = scanToken(tx.QueryRow(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE hash = $1 AND "+liveToken("2"),
-			hash, formatTime(s.now())))
+		t, err = sqlstore.ScanToken(tx.QueryRow(ctx, "SELECT "+sqlstore.TokenColumns+" FROM tokens WHERE hash = $1 AND "+liveToken("2"),
+			hash, sqlstore.FormatTime(s.now())))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -70,8 +69,8 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*store.Token, error
 func (s *Store) ListTokens(ctx context.Context) ([]*store.Token, error) {
 	var list []*store.Token
 	err := s.read(ctx, "list tokens", func(tx pgx.Tx) (err error) {
-		list, err = queryAll(ctx, tx, scanToken,
-			"SELECT "+tokenColumns+" FROM tokens WHERE "+liveToken("1")+" ORDER BY created_at, id", formatTime(s.now()))
+		list, err = queryAll(ctx, tx, sqlstore.ScanToken,
+			"SELECT "+sqlstore.TokenColumns+" FROM tokens WHERE "+liveToken("1")+" ORDER BY created_at, id", sqlstore.FormatTime(s.now()))
 		return err
 	})
 	return list, err
@@ -91,20 +90,4 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		}
 		return notifyRevoked(ctx, tx, id)
 	})
-}
-
-func scanToken(row pgx.Row) (*store.Token, error) {
-	var t store.Token
-	var created, expires *string
-	if err := row.Scan(&t.ID, &t.Name, &t.Hash, &t.Role, &t.Scope, &created, &expires); err != nil {
-		return nil, err
-	}
-	var err error
-	if t.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if t.ExpiresAt, err = parseTime(expires); err != nil {
-		return nil, err
-	}
-	return &t, nil
 }

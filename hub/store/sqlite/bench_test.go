@@ -15,39 +15,16 @@
 package sqlite
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/kubearc/kubearc/hub/store"
-	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/hub/store/storetest"
 )
 
 // BenchmarkPutRuntimes writes a heartbeat batch of 1000 clusters, as the hub's write-behind
 // does.
 func BenchmarkPutRuntimes(b *testing.B) {
-	const batch = 1000
 	s := openTest(b, filepath.Join(b.TempDir(), "hub.db"))
 	b.Cleanup(func() { _ = s.Close() })
-	runtimes := make([]store.Runtime, batch)
-	for i := range runtimes {
-		id := fmt.Sprintf("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c%04d", i)
-		if _, err := s.PutResource(b.Context(), &store.Resource{ID: id, Type: "Microsoft.Kubernetes/connectedClusters",
-			Subscription: "sub", ResourceGroup: "rg", Body: []byte(`{}`)}, store.IfAbsent()); err != nil {
-			b.Fatal(err)
-		}
-		runtimes[i] = store.Runtime{ClusterID: id, CertificateNotAfter: time.Now().Add(24 * time.Hour),
-			Heartbeat: protocol.Heartbeat{KubernetesVersion: "v1.33.1", NodeCount: 3, CoreCount: 12, AgentVersion: "0.1.0"}}
-	}
-	for b.Loop() {
-		now := time.Now()
-		for i := range runtimes {
-			runtimes[i].LastHeartbeat = now
-		}
-		if err := s.PutRuntimes(b.Context(), runtimes); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/runtime")
+	storetest.BenchmarkPutRuntimes(b, s)
 }

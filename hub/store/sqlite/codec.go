@@ -17,41 +17,16 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
-// timeLayout stores times as UTC text of fixed width, so SQL compares them as strings.
-const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
-
-// formatTime is t in UTC as timeLayout; NULL for the zero time.
-func formatTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC().Format(timeLayout)
-}
-
-// parseTime reads a time formatTime wrote; NULL is the zero time.
-func parseTime(s sql.NullString) (time.Time, error) {
-	if !s.Valid {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(timeLayout, s.String)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("parse stored time %q: %w", s.String, err)
-	}
-	return t.UTC(), nil
-}
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface {
-	Scan(dest ...any) error
-}
+// parseTime reads a time sqlstore.FormatTime wrote; NULL is the zero time.
+func parseTime(s sql.NullString) (time.Time, error) { return sqlstore.ParseTime(s.String, s.Valid) }
 
 // queryAll runs query in tx and scans every row it returns with scan.
-func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(sqlstore.Scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -66,12 +41,4 @@ func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(scanner) (T, err
 		out = append(out, v)
 	}
 	return out, rows.Err()
-}
-
-// rawJSON is a stored JSON document; nil for none, so encoding/json writes null or omits it.
-func rawJSON(s string) json.RawMessage {
-	if s == "" {
-		return nil
-	}
-	return json.RawMessage(s)
 }

@@ -22,6 +22,7 @@ import (
 	"fmt"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // PutConnectivityChecks replaces a cluster's latest connectivity checks;
@@ -37,7 +38,7 @@ func (s *Store) PutConnectivityChecks(ctx context.Context, clusterID string, c s
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO connectivity_checks (cluster_key, received_at, checks) VALUES (?, ?, ?)
 			ON CONFLICT (cluster_key) DO UPDATE SET received_at = excluded.received_at, checks = excluded.checks`,
-			key(clusterID), formatTime(c.ReceivedAt), string(checks))
+			sqlstore.Key(clusterID), sqlstore.FormatTime(c.ReceivedAt), string(checks))
 		return err
 	})
 }
@@ -49,7 +50,7 @@ func (s *Store) GetConnectivityChecks(ctx context.Context, clusterID string) (*s
 	var checks string
 	err := s.read(ctx, "get connectivity checks of "+clusterID, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, "SELECT received_at, checks FROM connectivity_checks WHERE cluster_key = ?",
-			key(clusterID)).Scan(&receivedAt, &checks)
+			sqlstore.Key(clusterID)).Scan(&receivedAt, &checks)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound

@@ -19,10 +19,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -35,9 +35,9 @@ func (s *Store) DesiredState(ctx context.Context, clusterID string) (protocol.De
 		if err != nil {
 			return err
 		}
-		state.ResourceVersion = formatRV(current)
+		state.ResourceVersion = sqlstore.FormatRV(current)
 		rows, err := tx.QueryContext(ctx, `SELECT kind, name, rv, spec FROM desired_objects
-			WHERE cluster_key = ? AND deleted = 0 ORDER BY kind, name`, key(clusterID))
+			WHERE cluster_key = ? AND deleted = 0 ORDER BY kind, name`, sqlstore.Key(clusterID))
 		if err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (s *Store) DesiredState(ctx context.Context, clusterID string) (protocol.De
 			if err := rows.Scan(&o.Kind, &o.Name, &rv, &spec); err != nil {
 				return err
 			}
-			o.ResourceVersion, o.Spec = formatRV(rv), rawJSON(spec.String)
+			o.ResourceVersion, o.Spec = sqlstore.FormatRV(rv), sqlstore.RawJSON(spec.String)
 			state.Items = append(state.Items, o)
 		}
 		return rows.Err()
@@ -62,7 +62,7 @@ func (s *Store) DesiredState(ctx context.Context, clusterID string) (protocol.De
 // older than the compaction horizon, or newer than any resourceVersion the store issued
 // (the database was replaced): either way the caller must list the whole state again.
 func (s *Store) DesiredChanges(ctx context.Context, clusterID string, since string) ([]store.WatchChange, string, error) {
-	from, err := parseRV(since)
+	from, err := sqlstore.ParseRV(since)
 	if err != nil {
 		return nil, "", fmt.Errorf("watch desired state of %s: %w", clusterID, err)
 	}
@@ -74,19 +74,16 @@ func (s *Store) DesiredChanges(ctx context.Context, clusterID string, since stri
 		if current, compacted, err = versions(ctx, tx); err != nil {
 			return err
 		}
-		switch {
-		case from < compacted:
-			return fmt.Errorf("resourceVersion %d is older than the oldest change kept (%d): %w", from, compacted, store.ErrGone)
-		case from > current:
-			return fmt.Errorf("resourceVersion %d is newer than the store's %d: %w", from, current, store.ErrGone)
+		if err := sqlstore.CheckWatchFrom(from, current, compacted); err != nil {
+			return err
 		}
-		changes, err = changesSince(ctx, tx, key(clusterID), from)
+		changes, err = changesSince(ctx, tx, sqlstore.Key(clusterID), from)
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	return changes, formatRV(current), nil
+	return changes, sqlstore.FormatRV(current), nil
 }
 
 // changesSince lists the objects of a cluster that changed after rv from, as watch events.
@@ -106,7 +103,7 @@ func changesSince(ctx context.Context, tx *sql.Tx, clusterKey string, from int64
 		if err := rows.Scan(&c.Object.Kind, &c.Object.Name, &rv, &createdRV, &spec, &deleted); err != nil {
 			return nil, err
 		}
-		c.Object.ResourceVersion, c.Object.Spec = formatRV(rv), rawJSON(spec.String)
+		c.Object.ResourceVersion, c.Object.Spec = sqlstore.FormatRV(rv), sqlstore.RawJSON(spec.String)
 		switch {
 		case deleted:
 			c.Type = protocol.Deleted
@@ -126,7 +123,7 @@ func (s *Store) CompactDesired(ctx context.Context, before time.Time) error {
 	return s.write(ctx, "compact desired state", func(tx *sql.Tx) error {
 		var newest int64
 		err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rv), 0) FROM desired_objects
-			WHERE deleted = 1 AND deleted_at < ?`, formatTime(before)).Scan(&newest)
+			WHERE deleted = 1 AND deleted_at < ?`, sqlstore.FormatTime(before)).Scan(&newest)
 		if err != nil {
 			return fmt.Errorf("find tombstones: %w", err)
 		}
@@ -146,38 +143,24 @@ func (s *Store) CompactDesired(ctx context.Context, before time.Time) error {
 // and nothing is written.
 func (s *Store) PutDesired(ctx context.Context, related map[string]string, changes ...store.DesiredChange) error {
 	return s.write(ctx, "put desired state", func(tx *sql.Tx) error {
-		if err := checkRelated(ctx, tx, related); err != nil {
+		if err := sqlstore.CheckRelated(ctx, txOps{tx}, related); err != nil {
 			return err
 		}
-		return applyChanges(ctx, tx, changes, s.now())
+		return sqlstore.ApplyChanges(ctx, txOps{tx}, changes, s.now())
 	})
 }
 
-// applyChanges applies desired-state changes in order, each under a fresh resourceVersion;
-// changes that change nothing take none. The clusters must exist.
-func applyChanges(ctx context.Context, tx *sql.Tx, changes []store.DesiredChange, now time.Time) error {
-	checked := map[string]bool{}
-	for _, c := range changes {
-		if c.ClusterID == "" || c.Kind == "" || c.Name == "" {
-			return fmt.Errorf("desired change %s/%s of cluster %q: cluster ID, kind and name are required", c.Kind, c.Name, c.ClusterID)
-		}
-		if !checked[key(c.ClusterID)] {
-			if err := mustExist(ctx, tx, c.ClusterID); err != nil {
-				return fmt.Errorf("desired change %s/%s: %w", c.Kind, c.Name, err)
-			}
-			checked[key(c.ClusterID)] = true
-		}
-		var err error
-		if c.Delete {
-			err = deleteObject(ctx, tx, key(c.ClusterID), c.Kind, c.Name, now)
-		} else {
-			err = putObject(ctx, tx, c)
-		}
-		if err != nil {
-			return fmt.Errorf("desired change %s/%s of %s: %w", c.Kind, c.Name, c.ClusterID, err)
-		}
-	}
-	return nil
+// MustExist fails with a *store.ConditionError wrapping store.ErrNotFound unless id exists.
+func (o txOps) MustExist(ctx context.Context, id string) error { return mustExist(ctx, o.tx, id) }
+
+// PutObject stores the desired object of c unless its spec is unchanged.
+func (o txOps) PutObject(ctx context.Context, c store.DesiredChange) error {
+	return putObject(ctx, o.tx, c)
+}
+
+// DeleteObject turns a live desired object into a tombstone.
+func (o txOps) DeleteObject(ctx context.Context, clusterKey, kind, name string, now time.Time) error {
+	return deleteObject(ctx, o.tx, clusterKey, kind, name, now)
 }
 
 // putObject creates, replaces or revives one desired object unless its spec is unchanged.
@@ -185,7 +168,7 @@ func putObject(ctx context.Context, tx *sql.Tx, c store.DesiredChange) error {
 	var spec sql.NullString
 	var deleted bool
 	err := tx.QueryRowContext(ctx, "SELECT spec, deleted FROM desired_objects WHERE cluster_key = ? AND kind = ? AND name = ?",
-		key(c.ClusterID), c.Kind, c.Name).Scan(&spec, &deleted)
+		sqlstore.Key(c.ClusterID), c.Kind, c.Name).Scan(&spec, &deleted)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -202,7 +185,7 @@ func putObject(ctx context.Context, tx *sql.Tx, c store.DesiredChange) error {
 		ON CONFLICT (cluster_key, kind, name) DO UPDATE SET rv = excluded.rv, spec = excluded.spec,
 			created_rv = CASE WHEN deleted = 1 THEN excluded.created_rv ELSE created_rv END,
 			deleted = 0, deleted_at = NULL`,
-		key(c.ClusterID), c.Kind, c.Name, rv, rv, string(c.Spec))
+		sqlstore.Key(c.ClusterID), c.Kind, c.Name, rv, rv, string(c.Spec))
 	return err
 }
 
@@ -223,7 +206,7 @@ func deleteObject(ctx context.Context, tx *sql.Tx, clusterKey, kind, name string
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE desired_objects SET rv = ?, spec = NULL, deleted = 1, deleted_at = ?
-		WHERE cluster_key = ? AND kind = ? AND name = ?`, rv, formatTime(now), clusterKey, kind, name)
+		WHERE cluster_key = ? AND kind = ? AND name = ?`, rv, sqlstore.FormatTime(now), clusterKey, kind, name)
 	return err
 }
 
@@ -275,17 +258,3 @@ func versions(ctx context.Context, tx *sql.Tx) (current, compacted int64, err er
 	}
 	return current, compacted, nil
 }
-
-// parseRV reads a resourceVersion; "" is 0.
-func parseRV(s string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	rv, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || rv < 0 || s[0] < '0' || s[0] > '9' {
-		return 0, fmt.Errorf("resourceVersion %q is not a non-negative decimal number", s)
-	}
-	return rv, nil
-}
-
-func formatRV(rv int64) string { return strconv.FormatInt(rv, 10) }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // logRowBytes estimates what a stored batch takes besides its lines: the row's other columns
@@ -37,7 +38,7 @@ func (s *Store) AppendLogs(ctx context.Context, clusterID string, b store.LogBat
 	if err != nil {
 		return fmt.Errorf("encode log lines of %s: %w", clusterID, err)
 	}
-	last, k := b.Newest(), key(clusterID)
+	last, k := b.Newest(), sqlstore.Key(clusterID)
 	size := int64(len(lines)) + logRowBytes + 2*int64(len(k))
 	return s.write(ctx, "append logs of "+clusterID, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, clusterID); err != nil {
@@ -50,7 +51,7 @@ func (s *Store) AppendLogs(ctx context.Context, clusterID string, b store.LogBat
 		err := tx.QueryRowContext(ctx, `INSERT INTO agent_log_batches (cluster_key, received_at, last_time, size, cum_bytes, dropped, lines)
 			VALUES (?1, ?2, ?3, ?4, ?4 + COALESCE((SELECT cum_bytes FROM agent_log_batches WHERE cluster_key = ?1 ORDER BY seq DESC LIMIT 1), 0), ?5, ?6)
 			RETURNING seq, cum_bytes`,
-			k, formatTime(b.ReceivedAt), formatTime(last), size, b.Dropped, string(lines)).Scan(&seq, &cum)
+			k, sqlstore.FormatTime(b.ReceivedAt), sqlstore.FormatTime(last), size, b.Dropped, string(lines)).Scan(&seq, &cum)
 		if err != nil {
 			return err
 		}
@@ -77,7 +78,7 @@ func trimLogs(ctx context.Context, tx *sql.Tx, clusterKey string, newest, total,
 func (s *Store) ListLogs(ctx context.Context, clusterID string, q store.LogQuery) ([]store.LogBatch, error) {
 	query := `SELECT seq, received_at, dropped, lines, size FROM agent_log_batches
 		WHERE cluster_key = ? AND seq > ? AND last_time >= ? ORDER BY seq`
-	args := []any{key(clusterID), q.After, formatTime(q.Since)}
+	args := []any{sqlstore.Key(clusterID), q.After, sqlstore.FormatTime(q.Since)}
 	if q.Since.IsZero() {
 		args[2] = ""
 	}
@@ -107,7 +108,7 @@ func (s *Store) ListLogs(ctx context.Context, clusterID string, q store.LogQuery
 }
 
 // scanLogBatch reads a row of seq, received_at, dropped, lines and size.
-func scanLogBatch(row scanner) (store.LogBatch, int64, error) {
+func scanLogBatch(row sqlstore.Scanner) (store.LogBatch, int64, error) {
 	var b store.LogBatch
 	var received sql.NullString
 	var lines string
@@ -135,20 +136,20 @@ const insertUsage = `INSERT INTO usage_samples (cluster_key, at, cpu_millicores,
 
 // ListUsage returns a cluster's usage samples from since on, oldest first.
 func (s *Store) ListUsage(ctx context.Context, clusterID string, since time.Time) ([]store.UsageSample, error) {
-	from := formatTime(since)
+	from := sqlstore.FormatTime(since)
 	if since.IsZero() {
 		from = ""
 	}
 	var list []store.UsageSample
 	err := s.read(ctx, "list usage of "+clusterID, func(tx *sql.Tx) (err error) {
 		list, err = queryAll(ctx, tx, scanUsage, `SELECT at, cpu_millicores, memory_bytes FROM usage_samples
-			WHERE cluster_key = ? AND at >= ? ORDER BY at`, key(clusterID), from)
+			WHERE cluster_key = ? AND at >= ? ORDER BY at`, sqlstore.Key(clusterID), from)
 		return err
 	})
 	return list, err
 }
 
-func scanUsage(row scanner) (store.UsageSample, error) {
+func scanUsage(row sqlstore.Scanner) (store.UsageSample, error) {
 	var u store.UsageSample
 	var at sql.NullString
 	if err := row.Scan(&at, &u.CPUMillicores, &u.MemoryBytes); err != nil {
@@ -170,11 +171,11 @@ const (
 // before usageBefore, in transactions of a bounded number of rows.
 func (s *Store) PruneDiagnostics(ctx context.Context, logsBefore, usageBefore time.Time) error {
 	if err := s.pruneChunks(ctx, "prune agent logs", `DELETE FROM agent_log_batches WHERE seq IN
-		(SELECT seq FROM agent_log_batches WHERE received_at < ? LIMIT ?)`, formatTime(logsBefore), pruneLogChunk); err != nil {
+		(SELECT seq FROM agent_log_batches WHERE received_at < ? LIMIT ?)`, sqlstore.FormatTime(logsBefore), pruneLogChunk); err != nil {
 		return err
 	}
 	return s.pruneChunks(ctx, "prune agent usage", `DELETE FROM usage_samples WHERE rowid IN
-		(SELECT rowid FROM usage_samples WHERE at < ? LIMIT ?)`, formatTime(usageBefore), pruneUsageChunk)
+		(SELECT rowid FROM usage_samples WHERE at < ? LIMIT ?)`, sqlstore.FormatTime(usageBefore), pruneUsageChunk)
 }
 
 // pruneChunks runs del (which takes a bound and a chunk size) in one transaction after

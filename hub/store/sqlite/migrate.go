@@ -19,25 +19,15 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // migrationFiles holds the schema, one numbered file per version: NNNN_what.sql.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// migration is one schema version.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
@@ -48,7 +38,7 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // migrate applies, in order and each in its own transaction, the migrations the database
 // has not seen. It fails when the database is newer than this binary.
 func migrate(ctx context.Context, db *sql.DB) error {
-	migrations, err := loadMigrations(migrationFiles)
+	migrations, err := sqlstore.LoadMigrations(migrationFiles)
 	if err != nil {
 		return err
 	}
@@ -59,14 +49,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	latest := migrations[len(migrations)-1].version
-	if current > latest {
-		return fmt.Errorf("database schema version %d is newer than this kubearc-hub knows (%d): run a newer kubearc-hub or restore a matching backup", current, latest)
+	pending, err := sqlstore.Pending(migrations, current)
+	if err != nil {
+		return err
 	}
-	for _, m := range migrations {
-		if m.version <= current {
-			continue
-		}
+	for _, m := range pending {
 		if err := apply(ctx, db, m); err != nil {
 			return err
 		}
@@ -86,63 +73,21 @@ func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 // apply runs one migration and records it, atomically. The record is written first, so a
 // second process migrating the same file at the same moment fails on its primary key
 // instead of applying the migration twice.
-func apply(ctx context.Context, db *sql.DB, m migration) error {
+func apply(ctx context.Context, db *sql.DB, m sqlstore.Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migration %s: begin transaction: %w", m.name, err)
+		return fmt.Errorf("migration %s: begin transaction: %w", m.Name, err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		m.version, m.name, formatTime(time.Now())); err != nil {
-		return fmt.Errorf("migration %s: record: %w", m.name, err)
+		m.Version, m.Name, sqlstore.FormatTime(time.Now())); err != nil {
+		return fmt.Errorf("migration %s: record: %w", m.Name, err)
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %s: commit: %w", m.name, err)
+		return fmt.Errorf("migration %s: commit: %w", m.Name, err)
 	}
 	return nil
-}
-
-// loadMigrations reads the migrations of fsys, sorted by version, and checks that the
-// versions run 1, 2, 3… without gaps or duplicates.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	migrations := make([]migration, 0, len(names))
-	for _, name := range names {
-		m, err := readMigration(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		migrations = append(migrations, m)
-	}
-	sort.Slice(migrations, func(i, j int) bool { return migrations[i].version < migrations[j].version })
-	for i, m := range migrations {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: version %d, want %d: versions must run 1, 2, 3… without gaps", m.name, m.version, i+1)
-		}
-	}
-	if len(migrations) == 0 {
-		return nil, fmt.Errorf("no migrations embedded")
-	}
-	return migrations, nil
-}
-
-// readMigration reads one NNNN_what.sql file.
-func readMigration(fsys fs.FS, name string) (migration, error) {
-	base := path.Base(name)
-	prefix, _, ok := strings.Cut(base, "_")
-	version, err := strconv.Atoi(prefix)
-	if !ok || err != nil || version <= 0 {
-		return migration{}, fmt.Errorf("migration %s: name must start with a positive number and '_', e.g. 0001_init.sql", base)
-	}
-	body, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return migration{}, fmt.Errorf("read migration %s: %w", base, err)
-	}
-	return migration{version: version, name: base, sql: string(body)}, nil
 }

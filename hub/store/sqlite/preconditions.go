@@ -19,110 +19,59 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
-	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
-// checkPrecondition checks pre against the resource id and those pre names, in tx.
-func checkPrecondition(ctx context.Context, tx *sql.Tx, id string, pre store.Precondition) error {
-	version, exists, err := currentVersion(ctx, tx, id)
+// txOps is what sqlstore.CheckPrecondition reads and sqlstore.ApplyChanges writes in the
+// transaction of a write.
+type txOps struct{ tx *sql.Tx }
+
+// Version returns the stored version of the resource id and whether it exists.
+func (o txOps) Version(ctx context.Context, id string) (string, bool, error) {
+	return currentVersion(ctx, o.tx, id)
+}
+
+// Children returns the key and version of parent's children of the types typeKeys.
+func (o txOps) Children(ctx context.Context, parent string, typeKeys []string) (map[string]int64, error) {
+	args := make([]any, 0, len(typeKeys)+1)
+	args = append(args, sqlstore.Key(parent))
+	for _, t := range typeKeys {
+		args = append(args, t)
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(typeKeys)), ", ")
+	rows, err := o.tx.QueryContext(ctx, "SELECT key, version FROM resources WHERE parent_key = ? AND type_key IN ("+marks+")", args...)
 	if err != nil {
-		return err
-	}
-	if err := checkOne(id, pre.Exists, pre.Version, version, exists); err != nil {
-		return err
-	}
-	if err := checkRelated(ctx, tx, pre.Related); err != nil {
-		return err
-	}
-	if pre.Children != nil {
-		return checkChildren(ctx, tx, id, pre.Children)
-	}
-	return nil
-}
-
-// checkRelated checks that every resource of related (ID → version) exists at its version.
-func checkRelated(ctx context.Context, tx *sql.Tx, related map[string]string) error {
-	for _, rid := range slices.Sorted(maps.Keys(related)) {
-		version, exists, err := currentVersion(ctx, tx, rid)
-		if err != nil {
-			return err
-		}
-		if err := checkOne(rid, store.MustExist, related[rid], version, exists); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkOne checks what is stored of one resource (its version, whether it exists) against
-// what a precondition wants.
-func checkOne(id string, want store.Existence, wantVersion, version string, exists bool) error {
-	switch {
-	case (wantVersion != "" || want == store.MustExist) && !exists:
-		return &store.ConditionError{ID: id, Err: store.ErrNotFound}
-	case wantVersion != "" && version != wantVersion, want == store.MustNotExist && exists:
-		return &store.ConditionError{ID: id, Err: store.ErrConflict}
-	}
-	return nil
-}
-
-// checkChildren fails with ErrConflict unless the children of parent of the given types are
-// exactly want.Versions.
-func checkChildren(ctx context.Context, tx *sql.Tx, parent string, want *store.Children) error {
-	if len(want.Types) == 0 {
-		return nil
-	}
-	types := make([]any, 0, len(want.Types)+1)
-	types = append(types, key(parent))
-	for _, t := range want.Types {
-		types = append(types, key(t))
-	}
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(want.Types)), ", ")
-	rows, err := tx.QueryContext(ctx, "SELECT key, version FROM resources WHERE parent_key = ? AND type_key IN ("+marks+")", types...)
-	if err != nil {
-		return fmt.Errorf("read children of %s: %w", parent, err)
+		return nil, fmt.Errorf("read children of %s: %w", parent, err)
 	}
 	defer func() { _ = rows.Close() }()
-	wantKeys := map[string]string{}
-	for id, v := range want.Versions {
-		wantKeys[key(id)] = v
-	}
-	n := 0
+	children := map[string]int64{}
 	for rows.Next() {
 		var k string
-		var v int64
-		if err := rows.Scan(&k, &v); err != nil {
-			return fmt.Errorf("read children of %s: %w", parent, err)
+		var version int64
+		if err := rows.Scan(&k, &version); err != nil {
+			return nil, fmt.Errorf("read children of %s: %w", parent, err)
 		}
-		if wv, ok := wantKeys[k]; !ok || wv != formatRV(v) {
-			return &store.ConditionError{ID: parent, Err: store.ErrConflict}
-		}
-		n++
+		children[k] = version
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read children of %s: %w", parent, err)
+		return nil, fmt.Errorf("read children of %s: %w", parent, err)
 	}
-	if n != len(wantKeys) {
-		return &store.ConditionError{ID: parent, Err: store.ErrConflict}
-	}
-	return nil
+	return children, nil
 }
 
 // currentVersion returns the stored version of the resource id and whether it exists.
 func currentVersion(ctx context.Context, tx *sql.Tx, id string) (string, bool, error) {
 	var v int64
-	err := tx.QueryRowContext(ctx, "SELECT version FROM resources WHERE key = ?", key(id)).Scan(&v)
+	err := tx.QueryRowContext(ctx, "SELECT version FROM resources WHERE key = ?", sqlstore.Key(id)).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", false, nil
 	case err != nil:
 		return "", false, fmt.Errorf("look up resource %s: %w", id, err)
 	}
-	return formatRV(v), true, nil
+	return sqlstore.FormatRV(v), true, nil
 }
 
 // nextVersion takes the next resource version from its counter.

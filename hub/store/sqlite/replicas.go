@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // PutTunnelHolder records that h.Replica holds h.ClusterID's tunnel.
@@ -29,7 +30,7 @@ func (s *Store) PutTunnelHolder(ctx context.Context, h store.TunnelHolder) error
 	return s.write(ctx, "put tunnel holder of "+h.ClusterID, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tunnel_holders (cluster_key, replica, peer_url) VALUES (?, ?, ?)
 			ON CONFLICT (cluster_key) DO UPDATE SET replica = excluded.replica, peer_url = excluded.peer_url`,
-			key(h.ClusterID), h.Replica, h.PeerURL)
+			sqlstore.Key(h.ClusterID), h.Replica, h.PeerURL)
 		return err
 	})
 }
@@ -39,7 +40,7 @@ func (s *Store) GetTunnelHolder(ctx context.Context, clusterID string) (*store.T
 	h := &store.TunnelHolder{ClusterID: clusterID}
 	err := s.read(ctx, "get tunnel holder of "+clusterID, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, "SELECT replica, peer_url FROM tunnel_holders WHERE cluster_key = ?",
-			key(clusterID)).Scan(&h.Replica, &h.PeerURL)
+			sqlstore.Key(clusterID)).Scan(&h.Replica, &h.PeerURL)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
@@ -53,7 +54,7 @@ func (s *Store) GetTunnelHolder(ctx context.Context, clusterID string) (*store.T
 // DeleteTunnelHolder removes a cluster's tunnel record if replica still holds it.
 func (s *Store) DeleteTunnelHolder(ctx context.Context, clusterID, replica string) error {
 	return s.write(ctx, "delete tunnel holder of "+clusterID, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM tunnel_holders WHERE cluster_key = ? AND replica = ?", key(clusterID), replica)
+		_, err := tx.ExecContext(ctx, "DELETE FROM tunnel_holders WHERE cluster_key = ? AND replica = ?", sqlstore.Key(clusterID), replica)
 		return err
 	})
 }
@@ -66,7 +67,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.
 		res, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 			WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
-			name, holder, formatTime(now.Add(ttl)), formatTime(now))
+			name, holder, sqlstore.FormatTime(now.Add(ttl)), sqlstore.FormatTime(now))
 		if err != nil {
 			return err
 		}

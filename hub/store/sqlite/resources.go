@@ -19,24 +19,22 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // connectedClusterType is the case-folded ARM type whose deletion also removes the
 // cluster's desired state, runtime and statuses.
 const connectedClusterType = "microsoft.kubernetes/connectedclusters"
 
-const resourceColumns = "id, type, subscription, resource_group, parent_id, body, version, created_at, updated_at"
-
 // GetResource returns the resource with this ARM ID, in any case, or store.ErrNotFound.
 func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, error) {
 	var r *store.Resource
 	err := s.read(ctx, "get resource "+id, func(tx *sql.Tx) error {
 		var err error
-		r, err = scanResource(tx.QueryRowContext(ctx, "SELECT "+resourceColumns+" FROM resources WHERE key = ?", key(id)))
+		r, err = sqlstore.ScanResource(tx.QueryRowContext(ctx, "SELECT "+sqlstore.ResourceColumns+" FROM resources WHERE key = ?", sqlstore.Key(id)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -52,20 +50,20 @@ func (s *Store) GetResource(ctx context.Context, id string) (*store.Resource, er
 // a change for a cluster that does not exist is a *store.ConditionError and nothing is
 // written.
 func (s *Store) PutResource(ctx context.Context, r *store.Resource, pre store.Precondition, changes ...store.DesiredChange) (bool, error) {
-	if err := validateResource(r); err != nil {
+	if err := sqlstore.ValidateResource(r); err != nil {
 		return false, fmt.Errorf("put resource: %w", err)
 	}
 	var created bool
 	err := s.write(ctx, "put resource "+r.ID, func(tx *sql.Tx) error {
 		now := s.now()
-		if err := checkPrecondition(ctx, tx, r.ID, pre); err != nil {
+		if err := sqlstore.CheckPrecondition(ctx, txOps{tx}, r.ID, pre); err != nil {
 			return err
 		}
 		var err error
 		if created, err = upsertResource(ctx, tx, r, now); err != nil {
 			return err
 		}
-		return applyChanges(ctx, tx, changes, now)
+		return sqlstore.ApplyChanges(ctx, txOps{tx}, changes, now)
 	})
 	return created, err
 }
@@ -79,14 +77,14 @@ func (s *Store) DeleteResource(ctx context.Context, id string, pre store.Precond
 		if err := mustExist(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := checkPrecondition(ctx, tx, id, pre); err != nil {
+		if err := sqlstore.CheckPrecondition(ctx, txOps{tx}, id, pre); err != nil {
 			return err
 		}
 		now := s.now()
-		if err := applyChanges(ctx, tx, changes, now); err != nil {
+		if err := sqlstore.ApplyChanges(ctx, txOps{tx}, changes, now); err != nil {
 			return err
 		}
-		clusters, err := clustersInTree(ctx, tx, key(id))
+		clusters, err := clustersInTree(ctx, tx, sqlstore.Key(id))
 		if err != nil {
 			return err
 		}
@@ -96,7 +94,7 @@ func (s *Store) DeleteResource(ctx context.Context, id string, pre store.Precond
 			}
 		}
 		// The schema's ON DELETE CASCADE removes the descendants, runtimes and statuses.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM resources WHERE key = ?", key(id)); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM resources WHERE key = ?", sqlstore.Key(id)); err != nil {
 			return fmt.Errorf("delete: %w", err)
 		}
 		return nil
@@ -108,61 +106,20 @@ func (s *Store) ListResources(ctx context.Context, q store.ListQuery) ([]*store.
 	if q.Limit < 0 {
 		return nil, fmt.Errorf("list resources: limit %d is negative", q.Limit)
 	}
-	query, args := listQuery(q)
+	query, args := sqlstore.ListQuery(q, sqlstore.ResourceColumns, func(int) string { return "?" })
 	var list []*store.Resource
 	err := s.read(ctx, "list resources", func(tx *sql.Tx) (err error) {
-		list, err = queryAll(ctx, tx, scanResource, query, args...)
+		list, err = queryAll(ctx, tx, sqlstore.ScanResource, query, args...)
 		return err
 	})
 	return list, err
-}
-
-// listQuery builds the SELECT for q.
-func listQuery(q store.ListQuery) (string, []any) {
-	var where []string
-	var args []any
-	filter := func(cond, value string) {
-		if value != "" {
-			where = append(where, cond)
-			args = append(args, key(value))
-		}
-	}
-	filter("type_key = ?", q.Type)
-	filter("subscription_key = ?", q.Subscription)
-	filter("resource_group_key = ?", q.ResourceGroup)
-	filter("parent_key = ?", q.ParentID)
-	filter("key > ?", q.After)
-	query := "SELECT " + resourceColumns + " FROM resources"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY key"
-	if q.Limit > 0 {
-		query += " LIMIT ?"
-		args = append(args, q.Limit)
-	}
-	return query, args
-}
-
-func validateResource(r *store.Resource) error {
-	switch {
-	case r == nil:
-		return errors.New("no resource")
-	case r.ID == "":
-		return errors.New("the resource has no ID")
-	case r.Type == "":
-		return fmt.Errorf("resource %s has no type", r.ID)
-	case r.ParentID != "" && key(r.ParentID) == key(r.ID):
-		return fmt.Errorf("resource %s cannot be its own parent", r.ID)
-	}
-	return nil
 }
 
 // upsertResource inserts or updates r and reports whether it is new.
 func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time.Time) (bool, error) {
 	var parentKey any
 	if r.ParentID != "" {
-		parentKey = key(r.ParentID)
+		parentKey = sqlstore.Key(r.ParentID)
 		if err := mustExist(ctx, tx, r.ParentID); err != nil {
 			return false, fmt.Errorf("parent: %w", err)
 		}
@@ -171,16 +128,16 @@ func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time
 	if err != nil {
 		return false, err
 	}
-	r.Version = formatRV(version)
+	r.Version = sqlstore.FormatRV(version)
 	var id, createdAt string
-	err = tx.QueryRowContext(ctx, "SELECT id, created_at FROM resources WHERE key = ?", key(r.ID)).Scan(&id, &createdAt)
+	err = tx.QueryRowContext(ctx, "SELECT id, created_at FROM resources WHERE key = ?", sqlstore.Key(r.ID)).Scan(&id, &createdAt)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err = tx.ExecContext(ctx, `INSERT INTO resources (key, id, type, type_key, subscription, subscription_key,
 			resource_group, resource_group_key, parent_id, parent_key, body, version, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			key(r.ID), r.ID, r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup,
-			key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), version, formatTime(now), formatTime(now))
+			sqlstore.Key(r.ID), r.ID, r.Type, sqlstore.Key(r.Type), r.Subscription, sqlstore.Key(r.Subscription), r.ResourceGroup,
+			sqlstore.Key(r.ResourceGroup), r.ParentID, parentKey, string(r.Body), version, sqlstore.FormatTime(now), sqlstore.FormatTime(now))
 		if err != nil {
 			return false, fmt.Errorf("insert: %w", err)
 		}
@@ -191,8 +148,8 @@ func upsertResource(ctx context.Context, tx *sql.Tx, r *store.Resource, now time
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE resources SET type = ?, type_key = ?, subscription = ?, subscription_key = ?,
 		resource_group = ?, resource_group_key = ?, parent_id = ?, parent_key = ?, body = ?, version = ?, updated_at = ? WHERE key = ?`,
-		r.Type, key(r.Type), r.Subscription, key(r.Subscription), r.ResourceGroup, key(r.ResourceGroup),
-		r.ParentID, parentKey, string(r.Body), version, formatTime(now), key(r.ID))
+		r.Type, sqlstore.Key(r.Type), r.Subscription, sqlstore.Key(r.Subscription), r.ResourceGroup, sqlstore.Key(r.ResourceGroup),
+		r.ParentID, parentKey, string(r.Body), version, sqlstore.FormatTime(now), sqlstore.Key(r.ID))
 	if err != nil {
 		return false, fmt.Errorf("update: %w", err)
 	}
@@ -236,24 +193,4 @@ func clustersInTree(ctx context.Context, tx *sql.Tx, k string) ([]string, error)
 		keys = append(keys, c)
 	}
 	return keys, rows.Err()
-}
-
-// scanResource reads the resourceColumns of one row.
-func scanResource(row scanner) (*store.Resource, error) {
-	var r store.Resource
-	var body string
-	var version int64
-	var created, updated sql.NullString
-	if err := row.Scan(&r.ID, &r.Type, &r.Subscription, &r.ResourceGroup, &r.ParentID, &body, &version, &created, &updated); err != nil {
-		return nil, err
-	}
-	r.Body, r.Version = rawJSON(body), formatRV(version)
-	var err error
-	if r.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if r.UpdatedAt, err = parseTime(updated); err != nil {
-		return nil, err
-	}
-	return &r, nil
 }

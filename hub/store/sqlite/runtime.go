@@ -22,6 +22,7 @@ import (
 	"fmt"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -70,11 +71,11 @@ func putRuntime(ctx context.Context, runtime, usage *sql.Stmt, r store.Runtime) 
 	if err != nil {
 		return fmt.Errorf("encode heartbeat: %w", err)
 	}
-	if _, err := runtime.ExecContext(ctx, key(r.ClusterID), r.ClusterID, string(heartbeat),
-		formatTime(r.LastHeartbeat), formatTime(r.CertificateNotAfter)); err != nil || r.LastHeartbeat.IsZero() {
+	if _, err := runtime.ExecContext(ctx, sqlstore.Key(r.ClusterID), r.ClusterID, string(heartbeat),
+		sqlstore.FormatTime(r.LastHeartbeat), sqlstore.FormatTime(r.CertificateNotAfter)); err != nil || r.LastHeartbeat.IsZero() {
 		return err
 	}
-	_, err = usage.ExecContext(ctx, key(r.ClusterID), formatTime(r.LastHeartbeat.Truncate(usageInterval)),
+	_, err = usage.ExecContext(ctx, sqlstore.Key(r.ClusterID), sqlstore.FormatTime(r.LastHeartbeat.Truncate(usageInterval)),
 		r.Heartbeat.AgentCPUMillicores, r.Heartbeat.AgentMemoryBytes)
 	return err
 }
@@ -83,29 +84,11 @@ func putRuntime(ctx context.Context, runtime, usage *sql.Stmt, r store.Runtime) 
 func (s *Store) ListRuntimes(ctx context.Context) ([]store.Runtime, error) {
 	var list []store.Runtime
 	err := s.read(ctx, "list runtimes", func(tx *sql.Tx) (err error) {
-		list, err = queryAll(ctx, tx, scanRuntime, `SELECT cluster_id, heartbeat, last_heartbeat, certificate_not_after
+		list, err = queryAll(ctx, tx, sqlstore.ScanRuntime, `SELECT cluster_id, heartbeat, last_heartbeat, certificate_not_after
 			FROM runtimes ORDER BY cluster_key`)
 		return err
 	})
 	return list, err
-}
-
-func scanRuntime(row scanner) (store.Runtime, error) {
-	var r store.Runtime
-	var heartbeat string
-	var last, notAfter sql.NullString
-	if err := row.Scan(&r.ClusterID, &heartbeat, &last, &notAfter); err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal([]byte(heartbeat), &r.Heartbeat); err != nil {
-		return r, fmt.Errorf("decode heartbeat of %s: %w", r.ClusterID, err)
-	}
-	var err error
-	if r.LastHeartbeat, err = parseTime(last); err != nil {
-		return r, err
-	}
-	r.CertificateNotAfter, err = parseTime(notAfter)
-	return r, err
 }
 
 // PutStatuses applies a status report to a cluster's stored statuses in one transaction;
@@ -116,52 +99,34 @@ func (s *Store) PutStatuses(ctx context.Context, clusterID string, u store.Statu
 		if err := mustExist(ctx, tx, clusterID); err != nil {
 			return err
 		}
-		before, err := countStatuses(ctx, tx, key(clusterID))
+		before, err := countStatuses(ctx, tx, sqlstore.Key(clusterID))
 		if err != nil {
 			return err
 		}
-		now := formatTime(s.now())
+		now := sqlstore.FormatTime(s.now())
 		for _, w := range u.Writes {
-			if err := writeStatus(ctx, tx, key(clusterID), w, now); err != nil {
+			if err := writeStatus(ctx, tx, sqlstore.Key(clusterID), w, now); err != nil {
 				return fmt.Errorf("status %s/%s: %w", w.Status.Kind, w.Status.Name, err)
 			}
 		}
-		after, err := countStatuses(ctx, tx, key(clusterID))
+		after, err := countStatuses(ctx, tx, sqlstore.Key(clusterID))
 		if err != nil {
 			return err
 		}
-		return checkStatusLimits(u, before, after)
+		return sqlstore.CheckStatusLimits(u, before, after)
 	})
 }
 
-// statusCounts are how many statuses a cluster holds: all, and those of cluster-owned objects.
-type statusCounts struct{ total, clusterOwned int }
-
 // countStatuses counts a cluster's stored statuses.
-func countStatuses(ctx context.Context, tx *sql.Tx, clusterKey string) (statusCounts, error) {
-	var c statusCounts
+func countStatuses(ctx context.Context, tx *sql.Tx, clusterKey string) (sqlstore.StatusCounts, error) {
+	var c sqlstore.StatusCounts
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN observed_rv = '' THEN 1 ELSE 0 END), 0)
-		FROM statuses WHERE cluster_key = ?`, clusterKey).Scan(&c.total, &c.clusterOwned)
+		FROM statuses WHERE cluster_key = ?`, clusterKey).Scan(&c.Total, &c.ClusterOwned)
 	if err != nil {
 		return c, fmt.Errorf("count statuses: %w", err)
 	}
 	return c, nil
 }
-
-// checkStatusLimits refuses an update that left the cluster over a bound of u and with more
-// than it had before: a cluster already over a lowered bound may still update and shrink.
-func checkStatusLimits(u store.StatusUpdate, before, after statusCounts) error {
-	if over(u.MaxClusterOwned, before.clusterOwned, after.clusterOwned) {
-		return &store.StatusLimitError{ClusterOwned: true, Limit: u.MaxClusterOwned, Count: after.clusterOwned}
-	}
-	if over(u.MaxTotal, before.total, after.total) {
-		return &store.StatusLimitError{Limit: u.MaxTotal, Count: after.total}
-	}
-	return nil
-}
-
-// over reports whether a count grew past limit (0: none).
-func over(limit, before, after int) bool { return limit > 0 && after > limit && after > before }
 
 // writeStatus applies one write: a removal, a status of a hub-owned object that is no longer
 // desired (removed too), or a replacement.
@@ -204,18 +169,18 @@ func (s *Store) ListStatuses(ctx context.Context, clusterID string) ([]protocol.
 	var list []protocol.ObjectStatus
 	err := s.read(ctx, "list statuses of "+clusterID, func(tx *sql.Tx) (err error) {
 		list, err = queryAll(ctx, tx, scanStatus, `SELECT kind, name, observed_rv, status FROM statuses
-			WHERE cluster_key = ? ORDER BY kind, name`, key(clusterID))
+			WHERE cluster_key = ? ORDER BY kind, name`, sqlstore.Key(clusterID))
 		return err
 	})
 	return list, err
 }
 
-func scanStatus(row scanner) (protocol.ObjectStatus, error) {
+func scanStatus(row sqlstore.Scanner) (protocol.ObjectStatus, error) {
 	var st protocol.ObjectStatus
 	var status string
 	if err := row.Scan(&st.Kind, &st.Name, &st.ObservedResourceVersion, &status); err != nil {
 		return st, err
 	}
-	st.Status = rawJSON(status)
+	st.Status = sqlstore.RawJSON(status)
 	return st, nil
 }

@@ -131,6 +131,3 @@ func (s *Store) inTx(ctx context.Context, what string, opts *sql.TxOptions, fn f
 	}
 	return nil
 }
-
-// key is the case-folded form of an ARM ID, type, subscription or group.
-func key(s string) string { return strings.ToLower(s) }

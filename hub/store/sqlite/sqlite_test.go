@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/kubearc/kubearc/hub/store"
@@ -124,38 +123,6 @@ func TestOpenRejects(t *testing.T) {
 		}
 		if s != nil {
 			_ = s.Close()
-		}
-	}
-}
-
-func TestLoadMigrations(t *testing.T) {
-	file := func(sql string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(sql)} }
-	tests := []struct {
-		name    string
-		fsys    fstest.MapFS
-		want    []int
-		wantErr string
-	}{
-		{"in order", fstest.MapFS{"migrations/0002_b.sql": file("B"), "migrations/0001_a.sql": file("A")}, []int{1, 2}, ""},
-		{"gap", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0003_c.sql": file("C")}, nil, "without gaps"},
-		{"duplicate", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0001_b.sql": file("B")}, nil, "without gaps"},
-		{"no number", fstest.MapFS{"migrations/init.sql": file("A")}, nil, "positive number"},
-		{"none", fstest.MapFS{}, nil, "no migrations"},
-	}
-	for _, tt := range tests {
-		got, err := loadMigrations(tt.fsys)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%s: loadMigrations = %v, want an error containing %q", tt.name, err, tt.wantErr)
-			}
-			continue
-		}
-		var versions []int
-		for _, m := range got {
-			versions = append(versions, m.version)
-		}
-		if err != nil || !slices.Equal(versions, tt.want) {
-			t.Errorf("%s: loadMigrations = %v, %v; want versions %v", tt.name, versions, err, tt.want)
 		}
 	}
 }

@@ -21,12 +21,11 @@ import (
 	"fmt"
 
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
 // liveToken selects tokens neither revoked nor expired at the time bound to it.
 const liveToken = "revoked = 0 AND (expires_at IS NULL OR expires_at >= ?)"
-
-const tokenColumns = "id, name, hash, role, scope, created_at, expires_at"
 
 // CreateToken stores a new token; a zero t.CreatedAt is set to now.
 func (s *Store) CreateToken(ctx context.Context, t *store.Token) error {
@@ -41,8 +40,8 @@ func (s *Store) CreateToken(ctx context.Context, t *store.Token) error {
 	}
 	t.CreatedAt = t.CreatedAt.UTC()
 	return s.write(ctx, "create token "+t.ID, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO tokens ("+tokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
-			t.ID, t.Name, t.Hash, t.Role, t.Scope, formatTime(t.CreatedAt), formatTime(t.ExpiresAt))
+		_, err := tx.ExecContext(ctx, "INSERT INTO tokens ("+sqlstore.TokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+			t.ID, t.Name, t.Hash, t.Role, t.Scope, sqlstore.FormatTime(t.CreatedAt), sqlstore.FormatTime(t.ExpiresAt))
 		return err
 	})
 }
@@ -53,8 +52,8 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*store.Token, error
 	var t *store.Token
 	err := s.read(ctx, "find token", func(tx *sql.Tx) error {
 		var err error
-		t, err = scanToken(tx.QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE hash = ? AND "+liveToken,
-			hash, formatTime(s.now())))
+		t, err = sqlstore.ScanToken(tx.QueryRowContext(ctx, "SELECT "+sqlstore.TokenColumns+" FROM tokens WHERE hash = ? AND "+liveToken,
+			hash, sqlstore.FormatTime(s.now())))
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -67,8 +66,8 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*store.Token, error
 func (s *Store) ListTokens(ctx context.Context) ([]*store.Token, error) {
 	var list []*store.Token
 	err := s.read(ctx, "list tokens", func(tx *sql.Tx) (err error) {
-		list, err = queryAll(ctx, tx, scanToken,
-			"SELECT "+tokenColumns+" FROM tokens WHERE "+liveToken+" ORDER BY created_at, id", formatTime(s.now()))
+		list, err = queryAll(ctx, tx, sqlstore.ScanToken,
+			"SELECT "+sqlstore.TokenColumns+" FROM tokens WHERE "+liveToken+" ORDER BY created_at, id", sqlstore.FormatTime(s.now()))
 		return err
 	})
 	return list, err
@@ -91,20 +90,4 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		}
 		return nil
 	})
-}
-
-func scanToken(row scanner) (*store.Token, error) {
-	var t store.Token
-	var created, expires sql.NullString
-	if err := row.Scan(&t.ID, &t.Name, &t.Hash, &t.Role, &t.Scope, &created, &expires); err != nil {
-		return nil, err
-	}
-	var err error
-	if t.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if t.ExpiresAt, err = parseTime(expires); err != nil {
-		return nil, err
-	}
-	return &t, nil
 }
