@@ -63,7 +63,7 @@ func TestLiveStreamsAreCappedAndShareRenders(t *testing.T) {
 	for range 4 {
 		watchEvents(t, b, "/portal/")
 	}
-	status, body := openStream(t, b, "/portal/")
+	status, _, body := openStream(t, b, "/portal/")
 	raw, err := io.ReadAll(body)
 	if err != nil || status != http.StatusTooManyRequests {
 		t.Fatalf("a fifth live stream: %d %v, want 429", status, err)

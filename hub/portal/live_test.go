@@ -30,23 +30,11 @@ import (
 // its next change event.
 func openEvents(t *testing.T, b *browser, path string) func() {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.h.URL+"/portal/events?u="+url.QueryEscape(path), nil)
-	if err != nil {
-		t.Fatal(err)
+	status, contentType, body := openStream(t, b, path)
+	if status != http.StatusOK || contentType != "text/event-stream" {
+		t.Fatalf("events of %s: %d %s", path, status, contentType)
 	}
-	client := *b.client
-	client.Timeout = 0
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = resp.Body.Close() })
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
-		t.Fatalf("events of %s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	sc := bufio.NewScanner(resp.Body)
+	sc := bufio.NewScanner(body)
 	return func() {
 		t.Helper()
 		for sc.Scan() {
@@ -54,7 +42,7 @@ func openEvents(t *testing.T, b *browser, path string) func() {
 				return
 			}
 		}
-		t.Fatalf("no change event on %s: %v %v", path, sc.Err(), ctx.Err())
+		t.Fatalf("no change event on %s: %v", path, sc.Err())
 	}
 }
 

@@ -87,7 +87,7 @@ func startHubWithStore(t *testing.T) (*hubtest.Hub, *outageStore) {
 // ("event: change", "event: ended"); the channel closes when the stream ends.
 func watchEvents(t *testing.T, b *browser, path string) <-chan string {
 	t.Helper()
-	status, body := openStream(t, b, path)
+	status, _, body := openStream(t, b, path)
 	if status != http.StatusOK {
 		t.Fatalf("events of %s: %d, want 200", path, status)
 	}
@@ -104,9 +104,9 @@ func watchEvents(t *testing.T, b *browser, path string) <-chan string {
 	return lines
 }
 
-// openStream requests the live updates of the page at path and returns the answer's status
-// and body; the test's end closes it.
-func openStream(t *testing.T, b *browser, path string) (int, io.Reader) {
+// openStream requests the live updates of the page at path and returns the answer's status,
+// content type and body; the test's end closes it.
+func openStream(t *testing.T, b *browser, path string) (status int, contentType string, body io.Reader) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -121,7 +121,7 @@ func openStream(t *testing.T, b *browser, path string) (int, io.Reader) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = resp.Body.Close() })
-	return resp.StatusCode, resp.Body
+	return resp.StatusCode, resp.Header.Get("Content-Type"), resp.Body
 }
 
 // A store outage is not a refused token: the portal answers 503 saying to try again, keeps

@@ -26,9 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kubearc/kubearc/test/bench/loadgen"
@@ -81,23 +79,11 @@ func parseFlags() options {
 	return o
 }
 
-func main() { os.Exit(exitCode(parseFlags())) }
-
-// exitCode runs the benchmark: 0 for a valid run, 1 when it could not run, 2 when the run is
-// invalid (errors or closed watch streams).
-func exitCode(o options) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	valid, err := run(ctx, o)
-	switch {
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "hubload:", err)
-		return 1
-	case !valid:
-		return 2
-	default:
-		return 0
-	}
+// main runs the benchmark: exit code 0 for a valid run, 1 when it could not run, 2 when the
+// run is invalid (errors or closed watch streams).
+func main() {
+	o := parseFlags()
+	os.Exit(loadgen.ExitCode("hubload", func(ctx context.Context) (bool, error) { return run(ctx, o) }))
 }
 
 func run(ctx context.Context, o options) (bool, error) {

@@ -27,10 +27,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kubearc/kubearc/test/bench/loadgen"
@@ -69,23 +67,11 @@ func parseFlags() options {
 	return o
 }
 
-func main() { os.Exit(exitCode(parseFlags())) }
-
-// exitCode runs the scenario: 0 for a valid run, 1 when it could not run, 2 when the run is
-// invalid.
-func exitCode(o options) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	valid, err := run(ctx, o)
-	switch {
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "logload:", err)
-		return 1
-	case !valid:
-		return 2
-	default:
-		return 0
-	}
+// main runs the benchmark: exit code 0 for a valid run, 1 when it could not run, 2 when the
+// run is invalid.
+func main() {
+	o := parseFlags()
+	os.Exit(loadgen.ExitCode("logload", func(ctx context.Context) (bool, error) { return run(ctx, o) }))
 }
 
 func run(ctx context.Context, o options) (bool, error) {
