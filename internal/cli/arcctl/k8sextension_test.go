@@ -294,7 +294,10 @@ func TestExtensionNoWaitTimeoutAndForce(t *testing.T) {
 		t.Fatalf("delete --no-wait:\n%s", r)
 	}
 	wantLines(t, u.mustRun(ext("show", "flux")...), `^Provisioning state:\s+Deleting$`)
-	agent.paused.Store(false)
+	// The agent comes back while the delete waits: resumed first, it could finish the delete
+	// before the command asks, and the command would find nothing to delete.
+	resume := time.AfterFunc(time.Second, func() { agent.paused.Store(false) })
+	defer resume.Stop()
 	r = u.run(ext("delete", "flux", "--yes")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "Deleted extension 'flux'") {
 		t.Fatalf("delete once the agent is back:\n%s", r)
