@@ -15,7 +15,6 @@
 package portal_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -26,9 +25,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/kubearc/kubearc/internal/syncbuf"
 
 	"github.com/kubearc/kubearc/hub/server"
 
@@ -49,9 +49,9 @@ func startHub(t *testing.T) *hubtest.Hub {
 }
 
 // startHubWithLog is startHub with the hub's log, at debug level, kept for the test to read.
-func startHubWithLog(t *testing.T) (*hubtest.Hub, *syncBuffer) {
+func startHubWithLog(t *testing.T) (*hubtest.Hub, *syncbuf.Buffer) {
 	t.Helper()
-	log := &syncBuffer{}
+	log := &syncbuf.Buffer{}
 	h, err := hubtest.Start(context.Background(), hubtest.Options{Clock: hubtest.NewClock(), Configure: func(c *server.Config) {
 		c.Log = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}})
@@ -60,24 +60,6 @@ func startHubWithLog(t *testing.T) (*hubtest.Hub, *syncBuffer) {
 	}
 	t.Cleanup(func() { _ = h.Stop() })
 	return h, log
-}
-
-// syncBuffer is a log sink safe for the hub's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func clusterID(group, name string) string {

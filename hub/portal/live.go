@@ -115,7 +115,10 @@ type pageCheck struct {
 }
 
 func (c *pageCheck) run() (string, liveState) {
-	if cur, _ := c.p.sessions.peek(sessionFrom(c.r.Context()).id); cur == nil {
+	switch cur, err := c.p.sessions.peek(c.r.Context(), sessionFrom(c.r.Context()).id); {
+	case err != nil: // the session could not be checked: it stays
+		return "", liveUnavailable
+	case cur == nil:
 		return "", liveEnded
 	}
 	sh := c.shared

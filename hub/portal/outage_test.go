@@ -69,6 +69,29 @@ func (s *outageStore) ListResources(ctx context.Context, q store.ListQuery) ([]*
 	return s.Store.ListResources(ctx, q)
 }
 
+// GetPortalSession, TouchPortalSession and DeletePortalSession fail like the rest: the
+// sessions live in the store too.
+func (s *outageStore) GetPortalSession(ctx context.Context, idHash []byte) (*store.PortalSession, error) {
+	if err := s.fail(); err != nil {
+		return nil, err
+	}
+	return s.Store.GetPortalSession(ctx, idHash)
+}
+
+func (s *outageStore) TouchPortalSession(ctx context.Context, idHash []byte, at time.Time) error {
+	if err := s.fail(); err != nil {
+		return err
+	}
+	return s.Store.TouchPortalSession(ctx, idHash, at)
+}
+
+func (s *outageStore) DeletePortalSession(ctx context.Context, idHash []byte) error {
+	if err := s.fail(); err != nil {
+		return err
+	}
+	return s.Store.DeletePortalSession(ctx, idHash)
+}
+
 // startHubWithStore is startHub over an outageStore.
 func startHubWithStore(t *testing.T) (*hubtest.Hub, *outageStore) {
 	t.Helper()
@@ -124,21 +147,23 @@ func openStream(t *testing.T, b *browser, path string) (status int, contentType 
 	return resp.StatusCode, resp.Header.Get("Content-Type"), resp.Body
 }
 
-// A store outage is not a refused token: the portal answers 503 saying to try again, keeps
-// the session and its live updates, and works again when the store is back.
+// A store outage is not a refused token nor a sign-out: the portal answers 503 saying to try
+// again (a sign-out too), keeps the session and its live updates, and works again when the
+// store is back.
 func TestStoreOutageKeepsTheSession(t *testing.T) {
 	h, cut := startHubWithStore(t)
 	createCluster(t, h, "rg-a", "c0")
 	b := newBrowser(t, h)
-	b.signIn(h.AdminToken)
+	form := csrf(t, b.signIn(h.AdminToken))
 	events := watchEvents(t, b, "/portal/")
 
 	cut.down.Store(true)
-	// First with the token still in the hub's cache (the pages' reads fail), then past it (the
-	// token must be read again).
+	// The session cannot be read (it is in the store), before and after the token's time in
+	// the hub's cache: neither signs the browser out.
 	fleet, cluster := b.get("/portal/"), b.get(clusterPage("rg-a", "c0"))
 	h.Clock.Advance(11 * time.Second)
-	pages := []page{fleet, cluster, b.get("/portal/"), newBrowser(t, h).post("/portal/signin", url.Values{"token": {h.AdminToken}})}
+	pages := []page{fleet, cluster, b.get("/portal/"), newBrowser(t, h).post("/portal/signin", url.Values{"token": {h.AdminToken}}),
+		b.post("/portal/signout", url.Values{"csrf": {form}})} // a sign-out that cannot reach the store says so
 	for _, p := range pages {
 		if p.status != http.StatusServiceUnavailable {
 			t.Errorf("without the store: %d, want 503", p.status)

@@ -43,9 +43,12 @@ type Options struct {
 	ARM http.Handler
 	// Authenticator checks the session's token on every request, as the API does.
 	Authenticator *auth.Authenticator
-	// Store and Tracker page through the clusters for the fleet view.
+	// Store and Tracker page through the clusters for the fleet view; Store also keeps the
+	// sessions, shared by the hub's replicas.
 	Store   store.Store
 	Tracker *connectivity.Tracker
+	// DataKey is the hub's data key, which seals the sessions' tokens in the store.
+	DataKey []byte
 	// Changes wakes the open pages' live updates; nil leaves only the periodic check.
 	Changes *events.Broadcaster
 	// Authenticated, when set, wraps what runs after a session's token was checked (the
@@ -55,8 +58,9 @@ type Options struct {
 	// session this long after sign-in (default 12h).
 	IdleTimeout   time.Duration
 	MaxSessionAge time.Duration
-	// MaxSessions bounds the sessions the hub keeps (default 10,000) and MaxSessionsPerToken
-	// those of one token (default 16): signing in past a cap ends the oldest session.
+	// MaxSessions bounds the sessions the store keeps for all replicas (default 10,000) and
+	// MaxSessionsPerToken those of one token (default 16): signing in past a cap ends the
+	// oldest session.
 	MaxSessions         int
 	MaxSessionsPerToken int
 	// MaxStreams bounds the live-update streams of one session (default 4); more get 429.
@@ -83,7 +87,7 @@ type Portal struct {
 // New returns the portal over opts.
 func New(opts Options) *Portal {
 	opts = opts.withDefaults()
-	p := &Portal{opts: opts, sessions: newSessions(opts), pages: embeddedPages,
+	p := &Portal{opts: opts, sessions: newSessions(opts.Store, opts.DataKey, opts), pages: embeddedPages,
 		live: newLiveHub()}
 	p.reads = http.NewServeMux()
 	p.reads.HandleFunc("GET /portal/{$}", p.fleet)

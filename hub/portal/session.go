@@ -15,131 +15,140 @@
 package portal
 
 import (
-	"container/list"
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/pkg/seal"
 )
 
 // cookieName has the __Host- prefix: the browser keeps it only when Secure, for this host and
 // path "/".
 const cookieName = "__Host-kubearc-portal"
 
-// pruneEvery is how often the expired sessions are forgotten, so that abandoned ones do not
-// pile up between the caps.
+// pruneEvery is how often a replica removes the expired sessions from the store, so that
+// abandoned ones do not pile up between the caps.
 const pruneEvery = time.Minute
 
-// session is a signed-in browser. The token stays in the hub's memory: the browser holds only
-// the session's random ID.
+// touchEvery is how often, at most, a session's last use is written: not a write per request.
+const touchEvery = time.Minute
+
+// session is a signed-in browser, read from the store for one request. The browser holds only
+// the session's random ID; the store its hash, and the token sealed with the hub's data key.
 type session struct {
 	id, csrf string
+	idHash   []byte
 	token    string
 	created  time.Time
 	lastSeen time.Time
-	// all and mine are the session's places in the sessions' creation order, all of them and
-	// its token's.
-	all, mine *list.Element
 }
 
-// sessions are the hub's signed-in browsers, in memory: a second hub replica does not know
-// them (docs/portal.md). There are at most max of them and perToken for one token: a new one
-// past a cap ends the oldest.
+// sessions are the portal's signed-in browsers, kept in the store so that every replica of
+// the hub knows them and a sign-out on one is a sign-out on all (docs/portal.md). There is no
+// copy in memory: every request reads its session's row. There are at most caps.Max of them
+// and caps.PerToken for one token: a new one past a cap ends the oldest.
 type sessions struct {
-	mu        sync.Mutex
-	byID      map[string]*session
-	order     *list.List
-	byToken   map[string]*list.List
+	store     store.PortalSessions
+	key       []byte
 	idle, age time.Duration
-	max       int
-	perToken  int
+	caps      store.PortalSessionCaps
 	now       func() time.Time
+	mu        sync.Mutex
 	pruned    time.Time
 }
 
-func newSessions(opts Options) *sessions {
-	return &sessions{byID: map[string]*session{}, order: list.New(), byToken: map[string]*list.List{},
-		idle: opts.IdleTimeout, age: opts.MaxSessionAge, max: opts.MaxSessions, perToken: opts.MaxSessionsPerToken,
-		now: opts.Now, pruned: opts.Now()}
+func newSessions(st store.PortalSessions, dataKey []byte, opts Options) *sessions {
+	return &sessions{store: st, key: dataKey, idle: opts.IdleTimeout, age: opts.MaxSessionAge,
+		caps: store.PortalSessionCaps{Max: opts.MaxSessions, PerToken: opts.MaxSessionsPerToken}, now: opts.Now, pruned: opts.Now()}
 }
 
 // create starts a session for token, ending the oldest one past a cap.
-func (s *sessions) create(token string) *session {
+func (s *sessions) create(ctx context.Context, token string) (*session, error) {
 	now := s.now()
+	s.prune(ctx, now)
+	sealed, err := seal.WithKey(s.key, []byte(token))
+	if err != nil {
+		return nil, fmt.Errorf("sealing the session's token: %w", err)
+	}
 	ses := &session{id: rand.Text(), csrf: rand.Text(), token: token, created: now, lastSeen: now}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.Sub(s.pruned) >= pruneEvery {
-		s.pruneLocked(now)
+	ses.idHash = hashOf(ses.id)
+	err = s.store.CreatePortalSession(ctx, &store.PortalSession{IDHash: ses.idHash, TokenHash: hashOf(token), SealedToken: sealed,
+		CSRF: ses.csrf, CreatedAt: now, LastSeen: now}, s.caps)
+	if err != nil {
+		return nil, err
 	}
-	mine := s.byToken[token]
-	if mine == nil {
-		mine = list.New()
-		s.byToken[token] = mine
-	}
-	for mine.Len() >= s.perToken {
-		s.removeLocked(mine.Front().Value.(*session))
-	}
-	for s.order.Len() >= s.max {
-		s.removeLocked(s.order.Front().Value.(*session))
-	}
-	ses.all, ses.mine = s.order.PushBack(ses), mine.PushBack(ses)
-	s.byID[ses.id] = ses
-	return ses
+	return ses, nil
 }
 
-// use returns the live session id and marks it used; expired is true when id was a session
-// that has timed out (it is gone now).
-func (s *sessions) use(id string) (ses *session, expired bool) {
+// prune removes the expired sessions when the last prune of this replica was pruneEvery ago.
+// A failed prune does not fail the sign-in: the next one, a pruneEvery later, removes them,
+// and the caps bound them meanwhile.
+func (s *sessions) prune(ctx context.Context, now time.Time) {
+	s.mu.Lock()
+	due := now.Sub(s.pruned) >= pruneEvery
+	if due {
+		s.pruned = now
+	}
+	s.mu.Unlock()
+	if due {
+		_ = s.store.PrunePortalSessions(ctx, now.Add(-s.idle), now.Add(-s.age))
+	}
+}
+
+// use returns the live session id and marks it used (written at most every touchEvery);
+// expired is true when id was a session that has timed out (it is gone now). An error is the
+// store's: the session could not be checked.
+func (s *sessions) use(ctx context.Context, id string) (ses *session, expired bool, err error) {
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ses, ok := s.byID[id]
-	if !ok {
-		return nil, false
+	ses, expired, err = s.read(ctx, id, now)
+	if ses == nil || err != nil {
+		return nil, expired, err
 	}
-	if s.expiredLocked(ses, now) {
-		s.removeLocked(ses)
-		return nil, true
+	// A failed write of the last use only brings the idle timeout closer; the next request
+	// writes it again.
+	if now.Sub(ses.lastSeen) >= min(touchEvery, s.idle/10) && s.store.TouchPortalSession(ctx, ses.idHash, now) == nil {
+		ses.lastSeen = now
 	}
-	ses.lastSeen = now
-	return ses, false
+	return ses, false, nil
 }
 
-// end signs a session out.
-func (s *sessions) end(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ses, ok := s.byID[id]; ok {
-		s.removeLocked(ses)
-	}
+// peek returns the live session id without marking it used: an open page's live updates do
+// not keep an idle session alive. nil when the session ended.
+func (s *sessions) peek(ctx context.Context, id string) (*session, error) {
+	ses, _, err := s.read(ctx, id, s.now())
+	return ses, err
 }
 
-func (s *sessions) removeLocked(ses *session) {
-	delete(s.byID, ses.id)
-	s.order.Remove(ses.all)
-	if mine := s.byToken[ses.token]; mine != nil {
-		mine.Remove(ses.mine)
-		if mine.Len() == 0 {
-			delete(s.byToken, ses.token)
-		}
+// read reads the session id from the store and opens its token. A session timed out at now is
+// removed (expired true); one whose token does not open with the data key is removed too.
+func (s *sessions) read(ctx context.Context, id string, now time.Time) (ses *session, expired bool, err error) {
+	idHash := hashOf(id)
+	row, err := s.store.GetPortalSession(ctx, idHash)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
 	}
+	if err != nil {
+		return nil, false, err
+	}
+	if now.Sub(row.LastSeen) >= s.idle || now.Sub(row.CreatedAt) >= s.age {
+		return nil, true, s.store.DeletePortalSession(ctx, idHash)
+	}
+	token, err := seal.OpenWithKey(s.key, row.SealedToken)
+	if err != nil {
+		return nil, false, s.store.DeletePortalSession(ctx, idHash)
+	}
+	return &session{id: id, csrf: row.CSRF, idHash: idHash, token: string(token), created: row.CreatedAt, lastSeen: row.LastSeen}, false, nil
 }
 
-func (s *sessions) expiredLocked(ses *session, now time.Time) bool {
-	return now.Sub(ses.lastSeen) >= s.idle || now.Sub(ses.created) >= s.age
-}
-
-// pruneLocked forgets the expired sessions; create runs it at most every pruneEvery.
-func (s *sessions) pruneLocked(now time.Time) {
-	s.pruned = now
-	for e := s.order.Front(); e != nil; {
-		next := e.Next()
-		if ses := e.Value.(*session); s.expiredLocked(ses, now) {
-			s.removeLocked(ses)
-		}
-		e = next
-	}
+// end signs a session out, on every replica.
+func (s *sessions) end(ctx context.Context, ses *session) error {
+	return s.store.DeletePortalSession(ctx, ses.idHash)
 }
 
 // validCSRF reports whether a form's token is the session's, in constant time.
@@ -147,14 +156,8 @@ func (ses *session) validCSRF(token string) bool {
 	return subtle.ConstantTimeCompare([]byte(token), []byte(ses.csrf)) == 1
 }
 
-// peek returns the live session id without marking it used: an open page's live updates do
-// not keep an idle session alive.
-func (s *sessions) peek(id string) (*session, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ses, ok := s.byID[id]
-	if !ok || s.expiredLocked(ses, s.now()) {
-		return nil, false
-	}
-	return ses, true
+// hashOf is the SHA-256 of a session ID or a token, as the store keeps them.
+func hashOf(secret string) []byte {
+	sum := sha256.Sum256([]byte(secret))
+	return sum[:]
 }

@@ -39,7 +39,11 @@ func (p *Portal) signedIn(next http.HandlerFunc) http.Handler {
 			p.signInRequired(w, r, "")
 			return
 		}
-		ses, expired := p.sessions.use(c.Value)
+		ses, expired, err := p.sessions.use(r.Context(), c.Value)
+		if err != nil { // the session could not be checked: it stays
+			p.failed(w, r, err)
+			return
+		}
 		if ses == nil {
 			msg := ""
 			if expired {
@@ -52,7 +56,9 @@ func (p *Portal) signedIn(next http.HandlerFunc) http.Handler {
 		switch status {
 		case http.StatusOK:
 		case http.StatusUnauthorized:
-			p.sessions.end(ses.id)
+			if err := p.sessions.end(r.Context(), ses); err != nil {
+				p.opts.Log.Warn("Ending the session of a refused token failed; it expires", "error", err)
+			}
 			p.signInRequired(w, r, "The hub no longer accepts your token (it was revoked or it expired). Sign in again.")
 			return
 		default: // the token could not be checked: the session stays
@@ -117,7 +123,11 @@ func (p *Portal) signIn(w http.ResponseWriter, r *http.Request) {
 			signInView{Error: "The hub does not accept this token: it is unknown, revoked or expired. Create one with 'arcctl token create'."})
 		return
 	}
-	ses := p.sessions.create(token)
+	ses, err := p.sessions.create(r.Context(), token)
+	if err != nil {
+		p.failed(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: ses.id, Path: "/", Secure: true, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
@@ -137,17 +147,29 @@ func (p *Portal) signOut(w http.ResponseWriter, r *http.Request) {
 	if !p.parseForm(w, r, maxSignInBytes) {
 		return
 	}
-	if c, err := r.Cookie(cookieName); err == nil {
-		if ses, _ := p.sessions.use(c.Value); ses != nil {
-			if !ses.validCSRF(r.PostForm.Get("csrf")) {
-				p.renderError(w, r, http.StatusForbidden, "Request refused", "The form is out of date; reload the page and try again.")
-				return
-			}
-			p.sessions.end(ses.id)
-		}
+	if c, err := r.Cookie(cookieName); err == nil && !p.endSession(w, r, c.Value) {
+		return
 	}
 	clearCookie(w)
 	p.render(w, r, http.StatusOK, "signin", signInView{Expired: "You signed out.", Next: Prefix})
+}
+
+// endSession ends the session id, on every replica, when the form's token is the session's;
+// false when it answered instead (a stale form, the store out of reach).
+func (p *Portal) endSession(w http.ResponseWriter, r *http.Request, id string) bool {
+	ses, err := p.sessions.peek(r.Context(), id)
+	if err == nil && ses != nil {
+		if !ses.validCSRF(r.PostForm.Get("csrf")) {
+			p.renderError(w, r, http.StatusForbidden, "Request refused", "The form is out of date; reload the page and try again.")
+			return false
+		}
+		err = p.sessions.end(r.Context(), ses)
+	}
+	if err != nil {
+		p.failed(w, r, err)
+		return false
+	}
+	return true
 }
 
 func clearCookie(w http.ResponseWriter) {

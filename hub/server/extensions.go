@@ -16,13 +16,8 @@ package server
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/kubearc/kubearc/hub/agentprofile"
 	"github.com/kubearc/kubearc/hub/catalog"
@@ -31,12 +26,7 @@ import (
 	"github.com/kubearc/kubearc/hub/policy"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/workspaces"
-	"github.com/kubearc/kubearc/pkg/seal"
 )
-
-// dataKeyFile holds the hub's data key, which seals protected settings at rest. Losing it
-// makes stored protected settings unreadable: back it up with the database.
-const dataKeyFile = "data.key"
 
 // clusterType is the ARM type of connectedClusters, whose agent profiles and extensions
 // follow the catalog.
@@ -50,10 +40,11 @@ func (h *Hub) setupKinds(ctx context.Context) error {
 	if h.catalog, err = loadCatalog(h.cfg.CatalogFile); err != nil {
 		return err
 	}
-	key, err := loadOrCreateDataKey(h.cfg.DataDir)
+	key, err := h.loadDataKey(ctx)
 	if err != nil {
 		return err
 	}
+	h.dataKey = key
 	h.kinds = nested.NewRegistry(h.notifying, key, h.cfg.Log, h.cfg.Now)
 	// The resources on custom locations are served once the tunnels are set up, before any
 	// request.
@@ -97,37 +88,4 @@ func loadCatalog(file string) (*catalog.Catalog, error) {
 		return catalog.Default()
 	}
 	return catalog.Load(file)
-}
-
-// loadOrCreateDataKey reads the data key from dir, creating it (mode 0600) on first start.
-func loadOrCreateDataKey(dir string) ([]byte, error) {
-	path := filepath.Join(dir, dataKeyFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return createDataKey(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the data key: %w", err)
-	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
-	if err != nil || len(key) != seal.KeySize {
-		return nil, fmt.Errorf("the data key %s is damaged: it must hold %d hex-encoded bytes; restore it from a backup", path, seal.KeySize)
-	}
-	return key, nil
-}
-
-func createDataKey(path string) ([]byte, error) {
-	key, err := seal.NewKey()
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("creating the data key: %w", err)
-	}
-	_, werr := f.WriteString(hex.EncodeToString(key) + "\n")
-	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
-		return nil, fmt.Errorf("writing the data key %s: %w", path, err)
-	}
-	return key, nil
 }

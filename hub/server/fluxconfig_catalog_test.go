@@ -21,6 +21,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubearc/kubearc/internal/syncbuf"
+
 	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/server"
 )
@@ -28,7 +30,7 @@ import (
 // TestACatalogWithoutFluxIsReportedOnce: the kinds are built once at start-up, so the
 // warning that the catalog has no Flux extension type is logged once, not at every PUT.
 func TestACatalogWithoutFluxIsReportedOnce(t *testing.T) {
-	file, logs := filepath.Join(t.TempDir(), "catalog.yaml"), &syncBuffer{}
+	file, logs := filepath.Join(t.TempDir(), "catalog.yaml"), &syncbuf.Buffer{}
 	writeCatalog(t, file, "1.0.0", "0.1.0")
 	th := startHub(t, hubtest.Options{Configure: func(cfg *server.Config) {
 		cfg.CatalogFile, cfg.Log = file, slog.New(slog.NewTextHandler(logs, nil))

@@ -24,26 +24,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/kubearc/kubearc/internal/syncbuf"
 
 	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/server"
 )
-
-// syncBuffer is a log sink safe for the hub's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
 // exchange sends a request and returns the answer's headers and body as text.
 func (th *testHub) exchange(method, path string, body any) (http.Header, string) {
@@ -81,13 +68,13 @@ func (th *testHub) scanDataFiles(when string) {
 // leakScan is a hub whose log is kept and the answers it gave, to look for secrets in.
 type leakScan struct {
 	*testHub
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	answers []string
 }
 
 // startLeakScan starts a hub that logs at debug level into scan.logs.
 func startLeakScan(t *testing.T) *leakScan {
-	scan := &leakScan{logs: &syncBuffer{}}
+	scan := &leakScan{logs: &syncbuf.Buffer{}}
 	scan.testHub = startHub(t, hubtest.Options{Configure: func(cfg *server.Config) {
 		cfg.Log = slog.New(slog.NewTextHandler(scan.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}})

@@ -38,7 +38,7 @@ func TestLeaderKilledIsReplaced(t *testing.T) {
 	replicas := map[string]*replicaProcess{"r0": startReplicaProcess(t, bin, first, dsn, "r0")}
 	for _, id := range []string{"r1", "r2"} {
 		dir := t.TempDir()
-		for _, f := range []string{"ca.crt", "ca.key", "admin.token"} {
+		for _, f := range []string{"ca.crt", "ca.key", "data.key", "admin.token"} {
 			copyFile(t, filepath.Join(first, f), filepath.Join(dir, f))
 		}
 		replicas[id] = startReplicaProcess(t, bin, dir, dsn, id)

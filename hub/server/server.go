@@ -158,6 +158,8 @@ type Hub struct {
 	notifying   store.Store
 	// catalog and kinds are built once at start-up.
 	catalog *catalog.Catalog
+	// dataKey seals protected values at rest: settings, credentials, portal sessions' tokens.
+	dataKey []byte
 	kinds   *nested.Registry
 	// customLocations is the registered kind of custom locations.
 	customLocations *customlocations.Service
@@ -322,7 +324,7 @@ func (h *Hub) routes() http.Handler {
 	mux.Handle(tunnel.PeerProxyPrefix+"/", m.instrument("peer", h.fromReplica(tunnels.PeerHandler())))
 	armHandler := arm.Handler()
 	mux.Handle(portal.Prefix, m.instrument("portal", portal.New(portal.Options{ARM: armHandler, Authenticator: authn, Store: st,
-		Tracker: h.tracker, Changes: broadcaster, Authenticated: authenticated, Log: h.cfg.Log, Now: h.cfg.Now}).Handler()))
+		DataKey: h.dataKey, Tracker: h.tracker, Changes: broadcaster, Authenticated: authenticated, Log: h.cfg.Log, Now: h.cfg.Now}).Handler()))
 	mux.Handle("/", m.instrument("arm", authn.Middleware(authenticated(armHandler))))
 	return armapi.RejectUncleanPaths(h.cfg.Log, boundSlowClients(h.cfg.BodyReadTimeout, mux))
 }

@@ -196,6 +196,12 @@ type Store interface {
 	// Replicas coordinates hub replicas (tunnel holders, leases) and checks readiness (Ping).
 	Replicas
 
+	// Meta records values set once for the whole store (the data key's proof).
+	Meta
+
+	// PortalSessions are the portal's signed-in browsers.
+	PortalSessions
+
 	// Close releases the store's resources.
 	Close() error
 }

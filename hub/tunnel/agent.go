@@ -29,11 +29,13 @@ import (
 )
 
 // upgrader accepts the agents' websockets. Agents are not browsers: they send no Origin,
-// which the default origin check accepts.
+// which the default origin check accepts. A tunnel reads through the HTTP server's buffer
+// and borrows a write buffer per message: an idle tunnel holds none, and most tunnels are
+// idle (docs/benchmarks.md, "Hub replicas").
 var upgrader = websocket.Upgrader{
 	Subprotocols:    []string{protocol.TunnelSubprotocol},
-	ReadBufferSize:  64 << 10,
 	WriteBufferSize: 64 << 10,
+	WriteBufferPool: &sync.Pool{},
 }
 
 // AgentHandler serves protocol.PathTunnel: a registered agent upgrades to a websocket that

@@ -29,6 +29,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/internal/syncbuf"
+
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -60,7 +62,7 @@ var balancedCluster = armid.ClusterID{Subscription: "00000000-0000-0000-0000-000
 func TestReplicasBehindALoadBalancer(t *testing.T) {
 	cfg, _ := startAPIServer(t)
 	dir, dsn := t.TempDir(), pgtest.Database(t)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	replicas := map[string]*hubtest.Hub{}
 	for _, id := range []string{"a", "b", "c"} {

@@ -15,7 +15,6 @@
 package tunnel_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,9 +23,10 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/kubearc/kubearc/internal/syncbuf"
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
@@ -55,7 +55,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // a, the user's requests land on replica b.
 func TestRequestOnAnotherReplicaReachesTheTunnel(t *testing.T) {
 	cfg, admin := startAPIServer(t)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	a, b := startReplicas(t, logs)
 	forwarder, err := tunnel.NewForwarder(cfg, logr.Discard())
 	if err != nil {
@@ -148,7 +148,7 @@ func TestRequestOnAnotherReplicaReachesTheTunnel(t *testing.T) {
 // The peer endpoint serves replicas only: a user, even with the hub's admin token, or a
 // caller without a client certificate, cannot act as a relayed user.
 func TestPeerEndpointRefusesNonReplicas(t *testing.T) {
-	a, _ := startReplicas(t, &syncBuffer{})
+	a, _ := startReplicas(t, &syncbuf.Buffer{})
 	url := a.URL + hubtunnel.PeerProxyPrefix + peerCluster.String() + "/api/v1/namespaces"
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
 	if err != nil {
@@ -266,20 +266,6 @@ func setHeader(name, value string) func(http.RoundTripper) http.RoundTripper {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// syncBuffer is a log sink safe for the hubs' goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
 // A tunnel's record that a replica failed to write, or that went missing, is written again
 // while the replica holds the tunnel.

@@ -17,9 +17,13 @@ package tunnel_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/kubearc/kubearc/hub/server"
+	"github.com/kubearc/kubearc/internal/syncbuf"
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
@@ -44,6 +48,8 @@ var (
 	clusterA  = armid.ClusterID{Subscription: "00000000-0000-0000-0000-000000000001", ResourceGroup: "rg-a", Name: "cluster-a"}
 	clusterB  = armid.ClusterID{Subscription: "00000000-0000-0000-0000-000000000001", ResourceGroup: "rg-b", Name: "cluster-b"}
 	agentA    *tunneltest.Agent
+	// hubLog is what the hub logged.
+	hubLog = &syncbuf.Buffer{}
 )
 
 // testNamespace is where the tests' users have RoleBindings.
@@ -62,7 +68,9 @@ func run(m *testing.M) int {
 	defer func() { _ = env.Stop() }()
 	apiConfig = cfg
 	admin = kubernetes.NewForConfigOrDie(cfg)
-	if hub, err = hubtest.Start(context.Background(), hubtest.Options{}); err != nil {
+	if hub, err = hubtest.Start(context.Background(), hubtest.Options{Configure: func(c *server.Config) {
+		c.Log = slog.New(slog.NewTextHandler(hubLog, nil))
+	}}); err != nil {
 		fmt.Fprintln(os.Stderr, "starting the hub:", err)
 		return 1
 	}

@@ -74,7 +74,7 @@ func TestOpenConcurrently(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = stores[i].Close() })
 	}
-	if got, want := appliedMigrations(t, stores[0]), []string{"0001_init.sql", "0002_replicas.sql"}; !slices.Equal(got, want) {
+	if got, want := appliedMigrations(t, stores[0]), []string{"0001_init.sql", "0002_replicas.sql", "0003_hub_meta.sql", "0004_portal_sessions.sql"}; !slices.Equal(got, want) {
 		t.Errorf("schema_migrations = %v, want %v once", got, want)
 	}
 	for i, s := range stores {

@@ -65,7 +65,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hub.db")
 	for range 2 {
 		s := openTest(t, path)
-		want := []string{"0001_init.sql", "0002_resource_versions.sql", "0003_diagnostics.sql", "0004_connectivity_checks.sql", "0005_replicas.sql"}
+		want := []string{"0001_init.sql", "0002_resource_versions.sql", "0003_diagnostics.sql", "0004_connectivity_checks.sql", "0005_replicas.sql", "0006_hub_meta.sql", "0007_portal_sessions.sql"}
 		if got := appliedMigrations(t, s.db); !slices.Equal(got, want) {
 			t.Errorf("schema_migrations = %v, want %v once", got, want)
 		}

@@ -33,6 +33,10 @@ const ResourceColumns = "id, type, subscription, resource_group, parent_id, body
 // TokenColumns are the columns of the tokens table that ScanToken reads, in order.
 const TokenColumns = "id, name, hash, role, scope, created_at, expires_at"
 
+// PortalSessionColumns are the columns of the portal_sessions table that ScanPortalSession
+// reads, in order.
+const PortalSessionColumns = "id_hash, token_hash, sealed_token, csrf, created_at, last_seen"
+
 // ScanResource reads the ResourceColumns of one row.
 func ScanResource(row Scanner) (*store.Resource, error) {
 	var r store.Resource
@@ -88,4 +92,21 @@ func ScanRuntime(row Scanner) (store.Runtime, error) {
 	}
 	r.CertificateNotAfter, err = ParseTime(notAfter.String, notAfter.Valid)
 	return r, err
+}
+
+// ScanPortalSession reads the PortalSessionColumns of one row.
+func ScanPortalSession(row Scanner) (*store.PortalSession, error) {
+	var s store.PortalSession
+	var created, seen string
+	if err := row.Scan(&s.IDHash, &s.TokenHash, &s.SealedToken, &s.CSRF, &created, &seen); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.CreatedAt, err = ParseTime(created, true); err != nil {
+		return nil, err
+	}
+	if s.LastSeen, err = ParseTime(seen, true); err != nil {
+		return nil, err
+	}
+	return &s, nil
 }

@@ -94,6 +94,11 @@ func Run(t *testing.T, open Opener) {
 		{"TunnelHolders", testTunnelHolders},
 		{"Leases", testLeases},
 		{"LeaseRace", testLeaseRace},
+		{"Meta", testMeta},
+		{"MetaRace", testMetaRace},
+		{"PortalSessions", testPortalSessions},
+		{"PortalSessionCaps", testPortalSessionCaps},
+		{"PortalSessionCapsUnderConcurrency", testPortalSessionCapsUnderConcurrency},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, openStore(t, open, storeName(t))) })

@@ -15,7 +15,6 @@
 package arcctl_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -28,9 +27,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/kubearc/kubearc/internal/syncbuf"
 
 	"github.com/kubearc/kubearc/internal/cli/arcctl"
 	"github.com/kubearc/kubearc/pkg/agentclient"
@@ -79,35 +79,17 @@ func TestLogsPrintsTheAgentsLogFiltered(t *testing.T) {
 	wantFailure(t, u.run("connectedk8s", "logs", "-n", "store-042", "-g", testGroup, "--level", "loud"), "InvalidParameter", "level must be one of")
 }
 
-// syncBuffer is stdout written by a running command and read by the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // follow starts 'logs --follow' for store-042; it returns stdout and the exit code channel.
-func follow(u *user, ctx context.Context) (*syncBuffer, <-chan int) {
-	out, code := &syncBuffer{}, make(chan int, 1)
-	streams := arcctl.Streams{In: strings.NewReader(""), Out: out, Err: &syncBuffer{}}
+func follow(u *user, ctx context.Context) (*syncbuf.Buffer, <-chan int) {
+	out, code := &syncbuf.Buffer{}, make(chan int, 1)
+	streams := arcctl.Streams{In: strings.NewReader(""), Out: out, Err: &syncbuf.Buffer{}}
 	go func() {
 		code <- u.execute(ctx, streams, []string{"connectedk8s", "logs", "-n", "store-042", "-g", testGroup, "--follow"})
 	}()
 	return out, code
 }
 
-func waitForOutput(t *testing.T, out *syncBuffer, want string) {
+func waitForOutput(t *testing.T, out *syncbuf.Buffer, want string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), want) {

@@ -32,8 +32,10 @@ import (
 // fleet is several hub replicas on one PostgreSQL store behind HAProxy (docs/replicas.md).
 type fleet struct {
 	replicas []*loadgen.Hub
-	haproxy  *exec.Cmd
-	exited   chan error
+	// balancers are the HAProxy processes, all on one port (SO_REUSEPORT, HAProxy's default
+	// on Linux): the kernel spreads the connections over them, so that each stays below the
+	// open-file limit of one process.
+	balancers []*balancer
 	// front is what the generator loads: HAProxy's URL, the replicas' admin token and CA,
 	// and the process and /metrics of the last replica (which is never killed).
 	front *loadgen.Hub
@@ -70,7 +72,7 @@ func (f *fleet) startReplica(ctx context.Context, o options, dir string, i int) 
 		return nil, fmt.Errorf("creating the data directory of %s: %w", id, err)
 	}
 	if i > 0 {
-		for _, name := range []string{"ca.crt", "ca.key", "admin.token"} {
+		for _, name := range []string{"ca.crt", "ca.key", "data.key", "admin.token"} {
 			if err := copyFile(filepath.Join(dir, "hub-0", name), filepath.Join(data, name)); err != nil {
 				return nil, err
 			}
@@ -83,16 +85,28 @@ func (f *fleet) startReplica(ctx context.Context, o options, dir string, i int) 
 func copyFile(from, to string) error {
 	data, err := os.ReadFile(from)
 	if err != nil {
-		return fmt.Errorf("copying the shared CA: %w", err)
+		return fmt.Errorf("copying the shared CA and keys: %w", err)
 	}
 	if err := os.WriteFile(to, data, 0o600); err != nil {
-		return fmt.Errorf("copying the shared CA: %w", err)
+		return fmt.Errorf("copying the shared CA and keys: %w", err)
 	}
 	return nil
 }
 
+// connsPerBalancer is how many proxied connections one HAProxy process takes: each uses
+// two open files (client and server side), under the usual limit of 20,000 per process.
+const connsPerBalancer = 9000
+
+// balancer is one HAProxy process.
+type balancer struct {
+	cmd    *exec.Cmd
+	exited chan error
+}
+
 // startHAProxy runs HAProxy (hack/haproxy.sh) in TCP mode, round robin over the replicas,
-// health-checking /readyz, as the e2e of several replicas does; it returns its URL.
+// health-checking /readyz, as the e2e of several replicas does: as many processes as the
+// agents' connections need, each holding two per agent (HTTP/2 and the tunnel's websocket),
+// on one address. It returns the address's URL.
 func (f *fleet) startHAProxy(ctx context.Context, o options, dir string) (string, error) {
 	out, err := exec.CommandContext(ctx, "hack/haproxy.sh").Output()
 	if err != nil {
@@ -102,33 +116,47 @@ func (f *fleet) startHAProxy(ctx context.Context, o options, dir string) (string
 	if err != nil {
 		return "", err
 	}
+	n := (2*o.cfg.Agents + connsPerBalancer - 1) / connsPerBalancer
 	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(addr, f.replicas, o.cfg.Agents)), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(addr, f.replicas, 2*o.cfg.Agents/n)), 0o600); err != nil {
 		return "", fmt.Errorf("writing the HAProxy configuration: %w", err)
 	}
-	logFile, err := os.Create(filepath.Join(dir, "haproxy.log"))
-	if err != nil {
-		return "", fmt.Errorf("creating the HAProxy log: %w", err)
+	for i := range n {
+		b, err := startBalancer(ctx, strings.TrimSpace(string(out)), cfgPath, filepath.Join(dir, fmt.Sprintf("haproxy-%d.log", i)))
+		if err != nil {
+			return "", err
+		}
+		f.balancers = append(f.balancers, b)
+		fmt.Fprintf(os.Stderr, "Started HAProxy (pid %d) at %s\n", b.cmd.Process.Pid, addr)
+		if err := waitListening(ctx, addr, b.exited); err != nil {
+			return "", err
+		}
 	}
-	defer func() { _ = logFile.Close() }()
-	f.haproxy = exec.CommandContext(ctx, strings.TrimSpace(string(out)), "-db", "-f", cfgPath)
-	f.haproxy.Stdout, f.haproxy.Stderr = logFile, logFile
-	f.haproxy.Cancel = func() error { return f.haproxy.Process.Signal(syscall.SIGTERM) }
-	loadgen.ConfigureChild(f.haproxy)
-	if err := f.haproxy.Start(); err != nil {
-		return "", fmt.Errorf("starting HAProxy: %w", err)
-	}
-	f.exited = make(chan error, 1)
-	go func() { f.exited <- f.haproxy.Wait() }()
-	fmt.Fprintf(os.Stderr, "Started HAProxy (pid %d) at %s\n", f.haproxy.Process.Pid, addr)
-	return "https://" + addr, waitListening(ctx, addr, f.exited)
+	return "https://" + addr, nil
 }
 
-// haproxyConfig balances TCP connections (TLS passes through) over the replicas; each agent
-// holds two (HTTP/2 and the tunnel's websocket).
-func haproxyConfig(addr string, replicas []*loadgen.Hub, agents int) string {
+func startBalancer(ctx context.Context, binary, cfgPath, logPath string) (*balancer, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, fmt.Errorf("creating the HAProxy log: %w", err)
+	}
+	defer func() { _ = logFile.Close() }()
+	b := &balancer{cmd: exec.CommandContext(ctx, binary, "-db", "-f", cfgPath), exited: make(chan error, 1)}
+	b.cmd.Stdout, b.cmd.Stderr = logFile, logFile
+	b.cmd.Cancel = func() error { return b.cmd.Process.Signal(syscall.SIGTERM) }
+	loadgen.ConfigureChild(b.cmd)
+	if err := b.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting HAProxy: %w", err)
+	}
+	go func() { b.exited <- b.cmd.Wait() }()
+	return b, nil
+}
+
+// haproxyConfig balances TCP connections (TLS passes through) over the replicas, up to
+// conns of them per process.
+func haproxyConfig(addr string, replicas []*loadgen.Hub, conns int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "global\n  maxconn %d\ndefaults\n  mode tcp\n  timeout connect 2s\n  timeout client 1h\n  timeout server 1h\n", 2*agents+1000)
+	fmt.Fprintf(&b, "global\n  maxconn %d\ndefaults\n  mode tcp\n  timeout connect 2s\n  timeout client 1h\n  timeout server 1h\n", conns+1000)
 	b.WriteString("  retries 3\n  option redispatch\nfrontend hub\n  bind " + addr + "\n  default_backend replicas\nbackend replicas\n")
 	b.WriteString("  balance roundrobin\n  option httpchk\n  http-check send meth GET uri /readyz\n")
 	for i, h := range replicas {
@@ -173,17 +201,8 @@ func (f *fleet) kill() error {
 // stop ends HAProxy and every replica still running, and reports the first failure.
 func (f *fleet) stop() error {
 	var errs []error
-	if f.haproxy != nil && f.haproxy.Process != nil {
-		_ = f.haproxy.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-f.exited:
-			if exit := (*exec.ExitError)(nil); err != nil && !errors.As(err, &exit) {
-				errs = append(errs, fmt.Errorf("waiting for HAProxy: %w", err))
-			}
-		case <-time.After(10 * time.Second):
-			_ = f.haproxy.Process.Kill()
-			errs = append(errs, errors.New("HAProxy did not stop within 10s of SIGTERM; killed it"))
-		}
+	for _, b := range f.balancers {
+		errs = append(errs, b.stop())
 	}
 	for i, h := range f.replicas {
 		if err := h.Stop(); err != nil {
@@ -205,4 +224,19 @@ func (f *fleet) usage() []string {
 		lines = append(lines, fmt.Sprintf("replica hub-%d   RSS %.0f MiB, VmHWM %.0f MiB", i, float64(s.RSS)/(1<<20), float64(s.HWM)/(1<<20)))
 	}
 	return lines
+}
+
+// stop ends the HAProxy process.
+func (b *balancer) stop() error {
+	_ = b.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-b.exited:
+		if exit := (*exec.ExitError)(nil); err != nil && !errors.As(err, &exit) {
+			return fmt.Errorf("waiting for HAProxy: %w", err)
+		}
+		return nil
+	case <-time.After(10 * time.Second):
+		_ = b.cmd.Process.Kill()
+		return errors.New("HAProxy did not stop within 10s of SIGTERM; killed it")
+	}
 }
