@@ -165,7 +165,7 @@ func TestArcConnectionFromValues(t *testing.T) {
 	}, {
 		name: "everything set",
 		extra: map[string]any{
-			"hub":               map[string]any{"caPEM": testCAPEM},
+			"hub":               map[string]any{"caPEM": testCAPEM, "additionalURLs": []any{"https://hub-1.example.com:8443", "https://hub-2.example.com:8443"}},
 			"heartbeatInterval": "1m",
 			"agentUpgrade":      map[string]any{"autoUpgrade": false, "releaseTrain": "Preview"},
 			"clusterConnect":    map[string]any{"enabled": false},
@@ -176,6 +176,7 @@ func TestArcConnectionFromValues(t *testing.T) {
 		},
 		want: arcv1alpha1.ArcConnectionSpec{
 			HubURL: testHubURL, ResourceID: testResourceID,
+			HubURLs:           []string{"https://hub-1.example.com:8443", "https://hub-2.example.com:8443"},
 			AgentKeySecretRef: &arcv1alpha1.SecretReference{Name: "kubearc-agent-key"},
 			HubCASecretRef:    &arcv1alpha1.SecretReference{Name: "kubearc-hub-ca"},
 			HeartbeatInterval: &metav1.Duration{Duration: time.Minute},

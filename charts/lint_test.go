@@ -57,6 +57,8 @@ func TestSchemaRejectsBadValues(t *testing.T) {
 			want: []string{"/hub/url"}},
 		{name: "http hub.url", vals: withValues(map[string]any{"hub": map[string]any{"url": "http://hub.example.com"}}),
 			want: []string{"/hub/url", "does not match pattern"}},
+		{name: "http hub.additionalURLs", vals: withValues(map[string]any{"hub": map[string]any{"additionalURLs": []any{"http://hub-1.example.com"}}}),
+			want: []string{"/hub/additionalURLs/0", "does not match pattern"}},
 		{name: "no cluster.resourceID", vals: map[string]any{"hub": map[string]any{"url": testHubURL}},
 			want: []string{"at '/cluster/resourceID': minLength: got 0, want 1"}},
 		{name: "resourceID not an ARM ID", vals: withValues(map[string]any{"cluster": map[string]any{"resourceID": "store-042"}}),

@@ -50,8 +50,8 @@ func setCapacity(n *corev1.Node, cpu string) {
 }
 
 // onboard does what arcctl connectedk8s connect does: the key in the cluster, the cluster on
-// the hub with the key's public half, the hub CA, then the ArcConnection.
-func onboard(interval time.Duration) {
+// the hub with the key's public half, the hub CA, then the ArcConnection, changed by edit.
+func onboard(interval time.Duration, edit ...func(*arcv1alpha1.ArcConnectionSpec)) {
 	removeArcConnection() // whatever spec ran before, the cluster is onboarded afresh
 	status, body := putCluster()
 	Expect(status).To(BeElementOf(http.StatusCreated, http.StatusOK), "%v", body)
@@ -59,12 +59,16 @@ func onboard(interval time.Duration) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: agentNamespace, Name: "kubearc-hub-ca"},
 		Data:       map[string][]byte{"ca.crt": hub.CAPEM},
 	}))).To(Succeed())
-	Expect(k8sClient.Create(ctx, &arcv1alpha1.ArcConnection{
+	obj := &arcv1alpha1.ArcConnection{
 		ObjectMeta: metav1.ObjectMeta{Name: arcv1alpha1.ArcConnectionName},
 		Spec: arcv1alpha1.ArcConnectionSpec{HubURL: hub.URL, ResourceID: connectedPath,
 			HubCASecretRef:    &arcv1alpha1.SecretReference{Name: "kubearc-hub-ca"},
 			HeartbeatInterval: &metav1.Duration{Duration: interval}},
-	})).To(Succeed())
+	}
+	for _, e := range edit {
+		e(&obj.Spec)
+	}
+	Expect(k8sClient.Create(ctx, obj)).To(Succeed())
 }
 
 // putCluster puts the cluster on the hub with the public half of the agent's key, made

@@ -15,6 +15,7 @@
 package controllers
 
 import (
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -93,6 +94,26 @@ var _ = Describe("ArcConnection validation", func() {
 		Entry("a hub URL that is not a URL", func(o *arcv1alpha1.ArcConnection) {
 			o.Spec.HubURL = "hub.example.com"
 		}, "hubURL must be an https URL with a host"),
+		Entry("further hub URLs", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURLs = []string{"https://hub-1.example.com:8443", "https://10.0.0.12:8443"}
+		}, ""),
+		Entry("an http second hub URL", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURLs = []string{"https://hub-1.example.com:8443", "http://hub-2.example.com"}
+		}, "each of hubURLs must be an https URL with a host, for example https://hub-1.example.com:8443"),
+		Entry("a second hub URL that is not a URL", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURLs = []string{"hub-1.example.com"}
+		}, "each of hubURLs must be an https URL with a host"),
+		Entry("a hub URL twice in hubURLs", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURLs = []string{"https://hub-1.example.com:8443", "https://hub-1.example.com:8443"}
+		}, "Duplicate value"),
+		Entry("hubURL repeated in hubURLs", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURLs = []string{o.Spec.HubURL}
+		}, "hubURLs must not repeat hubURL"),
+		Entry("more than 8 further hub URLs", func(o *arcv1alpha1.ArcConnection) {
+			for i := range 9 {
+				o.Spec.HubURLs = append(o.Spec.HubURLs, fmt.Sprintf("https://hub-%d.example.com", i))
+			}
+		}, "must have at most 8 items"),
 		Entry("a resource ID of another provider", func(o *arcv1alpha1.ArcConnection) {
 			o.Spec.ResourceID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1"
 		}, "resourceID must look like /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Kubernetes/connectedClusters/{name}"),

@@ -39,6 +39,7 @@ const (
 
 // ArcConnectionSpec is how the agent reaches the hub and which cluster it speaks for.
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.resourceID) || self.resourceID == oldSelf.resourceID",message="resourceID is immutable: disconnect the cluster and connect it again to give it another identity"
+// +kubebuilder:validation:XValidation:rule="!has(self.hubURLs) || !(self.hubURL in self.hubURLs)",message="hubURLs must not repeat hubURL: list only the further URLs of the hub"
 type ArcConnectionSpec struct {
 	// hubURL is the base URL of the kubearc hub, for example https://hub.example.com:8443.
 	// The agent only ever dials out to it; it must be an https URL.
@@ -47,6 +48,18 @@ type ArcConnectionSpec struct {
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && url(self).getHostname() != ''",message="hubURL must be an https URL with a host, for example https://hub.example.com:8443"
 	HubURL string `json:"hubURL"`
+
+	// hubURLs are further base URLs of the same hub, for example the addresses of its
+	// replicas (docs/replicas.md). The agent uses hubURL first and moves to the next URL, in
+	// order and round robin, when the one it uses cannot be reached or answers 502, 503 or
+	// 504. Each must be an https URL whose host the hub's serving certificate names.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=8
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=2048
+	// +kubebuilder:validation:items:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && url(self).getHostname() != ''",message="each of hubURLs must be an https URL with a host, for example https://hub-1.example.com:8443"
+	HubURLs []string `json:"hubURLs,omitempty"`
 
 	// resourceID is the ARM ID of the connectedCluster this cluster is on the hub:
 	// /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Kubernetes/connectedClusters/{name}.
@@ -193,6 +206,11 @@ type ArcConnectionStatus struct {
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
+	// hubURL is the hub URL the agent used for its last successful heartbeat: spec.hubURL or
+	// one of spec.hubURLs.
+	// +optional
+	HubURL string `json:"hubURL,omitempty"`
+
 	// connectivityStatus is the cluster's state as the hub sees it.
 	// +optional
 	ConnectivityStatus ConnectivityStatus `json:"connectivityStatus,omitempty"`
@@ -297,6 +315,7 @@ type ClusterConnectStatus struct {
 // +kubebuilder:printcolumn:name="Nodes",type=integer,JSONPath=`.status.metadata.nodeCount`
 // +kubebuilder:printcolumn:name="Agent",type=string,JSONPath=`.status.metadata.agentVersion`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Hub",type=string,JSONPath=`.status.hubURL`,priority=1
 // +kubebuilder:printcolumn:name="Tunnel",type=string,JSONPath=`.status.clusterConnect.state`,priority=1
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

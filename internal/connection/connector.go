@@ -123,7 +123,8 @@ func (c *Connector) HubClient() *agentclient.Client {
 }
 
 // CheckTarget returns what the connectivity checks look at: the current session's hub
-// options and client certificate; false before the first Sync built a session.
+// options, with the hub URL the client uses now first, and client certificate; false before
+// the first Sync built a session.
 func (c *Connector) CheckTarget() (connectivitycheck.Target, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -131,7 +132,9 @@ func (c *Connector) CheckTarget() (connectivitycheck.Target, bool) {
 		return connectivitycheck.Target{}, false
 	}
 	certPEM, _, _ := c.session.client.Certificate()
-	return connectivitycheck.Target{Options: c.session.opts, CertificatePEM: certPEM}, true
+	opts := c.session.opts
+	opts.HubURL = c.session.client.HubURL()
+	return connectivitycheck.Target{Options: opts, CertificatePEM: certPEM}, true
 }
 
 func (c *Connector) now() time.Time {
@@ -263,8 +266,9 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	obj.Status.LastHeartbeatTime = &now
 	obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityStatus(resp.ConnectivityStatus)
 	obj.Status.Metadata = metadata.ToStatus(cluster, version.Version)
+	obj.Status.HubURL = s.client.HubURL()
 	reconcile.Set(obj, arcv1alpha1.ConnectedCondition, metav1.ConditionTrue, arcv1alpha1.HeartbeatSucceededReason,
-		"The hub accepted the last heartbeat")
+		"The hub accepted the last heartbeat at "+obj.Status.HubURL)
 	return nil
 }
 

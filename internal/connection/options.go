@@ -46,7 +46,7 @@ func (e *missingSecretError) Error() string {
 // and the proxy, read from the Secrets the spec names.
 func (c *Connector) hubOptions(ctx context.Context, obj *arcv1alpha1.ArcConnection, id agentkey.Identity) (agentclient.Options, error) {
 	spec := obj.Spec
-	opts := agentclient.Options{HubURL: spec.HubURL, ClusterID: spec.ResourceID, Key: id.Key,
+	opts := agentclient.Options{HubURL: spec.HubURL, HubURLs: spec.HubURLs, ClusterID: spec.ResourceID, Key: id.Key,
 		UserAgent: "kubearc-agent/" + version.Version}
 	var err error
 	if spec.HubCASecretRef != nil {
@@ -81,7 +81,7 @@ func (c *Connector) caBundle(ctx context.Context, what, name string) ([]byte, er
 func fingerprint(o agentclient.Options) string {
 	h := sha256.New()
 	pub, _ := x509.MarshalPKIXPublicKey(o.Key.Public())
-	fmt.Fprintf(h, "%s\x00%s\x00%x\x00%s\x00", o.HubURL, o.ClusterID, pub, o.HubCAPEM)
+	fmt.Fprintf(h, "%s\x00%q\x00%s\x00%x\x00%s\x00", o.HubURL, o.HubURLs, o.ClusterID, pub, o.HubCAPEM)
 	if o.Proxy != nil {
 		fmt.Fprintf(h, "%s\x00%v\x00%s", o.Proxy.URL, o.Proxy.NoProxy, o.Proxy.CAPEM)
 	}

@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ import (
 // certificate it holds.
 type Target struct {
 	// Options are the agent's hub client options: the hub URL, its CA, the proxy, the key.
+	// Options.HubURL is the one checked: the URL the agent uses now, which is one of
+	// Options.HubURLs after the agent moved away from the first.
 	Options agentclient.Options
 	// CertificatePEM is the agent's client certificate; nil before its first registration.
 	CertificatePEM []byte
@@ -103,6 +106,7 @@ func (c *Checker) result(name, result string, took time.Duration, message string
 type path struct {
 	hub      *url.URL
 	hubAddr  string
+	hubField string   // the ArcConnection field that holds hub: spec.hubURL or spec.hubURLs
 	proxy    *url.URL // nil: direct
 	password string   // the proxy's, never shown
 }
@@ -112,7 +116,10 @@ func newPath(o agentclient.Options) (*path, error) {
 	if err != nil || hub.Scheme != "https" || hub.Hostname() == "" {
 		return nil, errInvalidHubURL
 	}
-	p := &path{hub: hub, hubAddr: hostPort(hub)}
+	p := &path{hub: hub, hubAddr: hostPort(hub), hubField: "spec.hubURL"}
+	if slices.Contains(o.HubURLs, o.HubURL) { // the agent moved to one of the further URLs
+		p.hubField = "spec.hubURLs"
+	}
 	if o.Proxy == nil || o.Proxy.URL == "" {
 		return p, nil
 	}

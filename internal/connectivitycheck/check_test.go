@@ -77,6 +77,22 @@ func TestUnreachableHub(t *testing.T) {
 	expect(t, unknown, protocol.CheckTCP, protocol.CheckFailed)
 }
 
+// TestChecksTheHubURLInUse: an agent that moved to one of spec.hubURLs checks that URL, and
+// the messages name it and the field it comes from.
+func TestChecksTheHubURLInUse(t *testing.T) {
+	a := newAuthority(t)
+	tg := target(t, "https://hub-2.invalid:8443", a)
+	tg.Options.HubURLs = []string{"https://hub-1.example.com:8443", "https://hub-2.invalid:8443"}
+	checks := run(t, connectivitycheck.Checker{}, tg)
+	expect(t, checks, protocol.CheckDNS, protocol.CheckFailed, "hub-2.invalid does not resolve", "spec.hubURLs")
+
+	closed := "https://" + closedPort(t)
+	tg = target(t, closed, a)
+	tg.Options.HubURLs = []string{closed}
+	checks = run(t, connectivitycheck.Checker{}, tg)
+	expect(t, checks, protocol.CheckTCP, protocol.CheckFailed, "Cannot connect to the hub "+strings.TrimPrefix(closed, "https://"))
+}
+
 // TestClockSkew checks hubs whose clocks are ahead of or behind the agent's.
 func TestClockSkew(t *testing.T) {
 	a := newAuthority(t)

@@ -128,7 +128,7 @@ func specField(p *path) string {
 	if p.proxy != nil {
 		return "spec.proxy.httpsProxy"
 	}
-	return "spec.hubURL"
+	return p.hubField
 }
 
 // probe is one request to the hub through the agent's own transport.

@@ -42,7 +42,7 @@ func (c *Checker) tls(p *path, pr probe) protocol.ConnectivityCheck {
 	}
 	state := pr.res.TLS
 	if state == nil || len(state.PeerCertificates) == 0 {
-		return c.result(protocol.CheckTLS, protocol.CheckFailed, pr.took, "The hub answered without TLS; spec.hubURL must be the hub's https URL")
+		return c.result(protocol.CheckTLS, protocol.CheckFailed, pr.took, "The hub "+p.hubAddr+" answered without TLS; "+p.hubField+" must be the hub's https URL")
 	}
 	leaf := state.PeerCertificates[0]
 	left := leaf.NotAfter.Sub(c.now())
@@ -65,13 +65,13 @@ func tlsFailure(p *path, err error) string {
 		return "The hub's certificate is not signed by a CA the agent trusts: put the hub's CA in the Secret spec.hubCASecretRef names (key ca.crt), " +
 			"or check that no proxy intercepts TLS"
 	case errors.As(err, &host):
-		return fmt.Sprintf("The hub's certificate is not valid for %s (%v): use a hubURL the certificate names, or add the name to the hub's --hosts", p.hub.Hostname(), err)
+		return fmt.Sprintf("The hub's certificate is not valid for %s (%v): use in %s a URL the certificate names, or add the name to the hub's --hosts", p.hub.Hostname(), err, p.hubField)
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		return fmt.Sprintf("The hub's certificate is expired or not yet valid (%s): renew the hub's serving certificate, or correct the clock that is wrong (see ClockSkew)", invalid.Detail)
 	case isCertificateError(err):
 		return fmt.Sprintf("The hub's certificate was refused: %v", err)
 	case isHandshakeError(err):
-		return fmt.Sprintf("The TLS handshake with the hub %s failed: %v; check that spec.hubURL is the hub's https address", p.hubAddr, err)
+		return fmt.Sprintf("The TLS handshake with the hub %s failed: %v; check that %s is the hub's https address", p.hubAddr, err, p.hubField)
 	}
 	return fmt.Sprintf("No TLS handshake: the hub %s could not be reached (%v); see the DNS, TCP and Proxy checks", p.hubAddr, err)
 }

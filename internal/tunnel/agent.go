@@ -134,8 +134,7 @@ func (a *Agent) wanted(ctx context.Context) (*agentclient.Client, bool) {
 // connect opens the tunnel and serves it until it fails, ctx ends, or the configuration
 // changes.
 func (a *Agent) connect(ctx context.Context, hub *agentclient.Client, status *statusWriter) error {
-	url, dialer := hub.Websocket(protocol.PathTunnel)
-	ws, resp, err := dialer.DialContext(ctx, url, nil)
+	ws, resp, err := hub.DialWebsocket(ctx, protocol.PathTunnel)
 	if resp != nil {
 		_ = resp.Body.Close()
 	}
@@ -156,7 +155,7 @@ func (a *Agent) connect(ctx context.Context, hub *agentclient.Client, status *st
 	defer func() { _ = srv.Close() }()
 
 	status.set(ctx, arcv1alpha1.TunnelConnected, "")
-	a.Log.Info("Tunnel to the hub open", "hub", url)
+	a.Log.Info("Tunnel to the hub open", "hub", hub.HubURL())
 	tick := time.NewTicker(a.CheckInterval)
 	defer tick.Stop()
 	for {

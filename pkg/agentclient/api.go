@@ -105,7 +105,8 @@ func (c *Client) send(ctx context.Context, hc *http.Client, method, path string,
 		}
 		body, encoding = bytes.NewReader(data), enc
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
+	hub := c.hub()
+	req, err := http.NewRequestWithContext(ctx, method, hub.String()+path, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -118,6 +119,7 @@ func (c *Client) send(ctx context.Context, hc *http.Client, method, path string,
 		req.Header.Set("Content-Encoding", encoding)
 	}
 	resp, err := hc.Do(req)
+	c.observe(ctx, hub, resp, err)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}

@@ -15,7 +15,8 @@
 // Package agentclient is the agent's client of the hub's agent API, /agent/v1
 // (docs/agent-protocol.md): registration by proof of possession of the agent key, heartbeats,
 // the desired-state list and watch, and status reports; and a Mirror that keeps a copy of the
-// cluster's desired state in sync over the watch stream.
+// cluster's desired state in sync over the watch stream. Given several URLs of the hub (its
+// replicas'), the client uses one at a time and moves to the next when it fails (failover.go).
 //
 // The client certificate can be replaced at any time (Register, SetCertificate). Each
 // certificate gets an HTTP transport of its own, cheap to make, and the previous one's
@@ -52,8 +53,12 @@ type ProxyConfig struct {
 
 // Options configure a Client.
 type Options struct {
-	// HubURL is the hub's base URL, https://host[:port].
+	// HubURL is the hub's base URL, https://host[:port], the one the client uses first.
 	HubURL string
+	// HubURLs are further base URLs of the same hub (its replicas' own addresses). The client
+	// uses one URL at a time and moves to the next, round robin, when a request to it fails
+	// at the connection level or the hub answers 502, 503 or 504 (failover.go).
+	HubURLs []string
 	// ClusterID is the connectedCluster's ARM ID.
 	ClusterID string
 	// Key is the agent's private key (ECDSA P-256/P-384 or RSA ≥ 2048 bits). It signs the
@@ -86,7 +91,8 @@ const (
 
 // Client talks to the hub for one cluster. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL
+	// hubs are the hub's base URLs, HubURL first; hubs[current] is the one in use.
+	hubs      []*url.URL
 	clusterID string
 	key       crypto.Signer
 	userAgent string
@@ -99,14 +105,15 @@ type Client struct {
 	// handshake of the call that replaces it.
 	register *http.Client
 
-	mu    sync.Mutex
-	cert  *certificate    // nil before registration
-	agent *agentTransport // presents cert
+	mu      sync.Mutex
+	cert    *certificate    // nil before registration
+	agent   *agentTransport // presents cert
+	current int             // index into hubs
 }
 
 // New returns a client for o. It does not contact the hub.
 func New(o Options) (*Client, error) {
-	base, err := parseHubURL(o.HubURL)
+	hubs, err := parseHubURLs(o.HubURL, o.HubURLs)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +125,7 @@ func New(o Options) (*Client, error) {
 		return nil, errors.New("hub client: the agent key is required")
 	}
 	c := &Client{
-		base: base, clusterID: id.String(), key: o.Key,
+		hubs: hubs, clusterID: id.String(), key: o.Key,
 		userAgent: or(o.UserAgent, DefaultUserAgent),
 		timeout:   orDuration(o.Timeout, DefaultTimeout),
 		watchIdle: orDuration(o.WatchIdleTimeout, DefaultWatchIdleTimeout),
@@ -138,6 +145,23 @@ func (c *Client) ClusterID() string { return c.clusterID }
 func (c *Client) Close() {
 	c.agentClient().CloseIdleConnections()
 	c.register.CloseIdleConnections()
+}
+
+// parseHubURLs parses first and more, leaving out repeated URLs.
+func parseHubURLs(first string, more []string) ([]*url.URL, error) {
+	var hubs []*url.URL
+	seen := map[string]bool{}
+	for _, raw := range append([]string{first}, more...) {
+		u, err := parseHubURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[u.String()] {
+			seen[u.String()] = true
+			hubs = append(hubs, u)
+		}
+	}
+	return hubs, nil
 }
 
 func parseHubURL(raw string) (*url.URL, error) {

@@ -38,16 +38,17 @@ type ProbeResult struct {
 	Sent, Received time.Time
 }
 
-// Probe makes one request to the hub on a new connection, through the proxy the options name
-// and trusting the hub CA they name, without the client certificate: the connectivity
-// checks' view of the path to the hub. It returns the dial, proxy or TLS error as is.
+// Probe makes one request to the hub URL in use (HubURL) on a new connection, through the
+// proxy the options name and trusting the hub CA they name, without the client certificate:
+// the connectivity checks' view of the path to the hub. It returns the dial, proxy or TLS
+// error as is, and does not move the client to another hub URL: it diagnoses the one in use.
 func (c *Client) Probe(ctx context.Context) (ProbeResult, error) {
 	t := c.build.transport(hubTLSConfig(c.build.roots), c.build.dial)
 	t.DisableKeepAlives = true
 	defer t.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base.String()+probePath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.hub().String()+probePath, nil)
 	if err != nil {
 		return ProbeResult{}, err
 	}

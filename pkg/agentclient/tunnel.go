@@ -15,6 +15,7 @@
 package agentclient
 
 import (
+	"context"
 	"crypto/tls"
 	"net/http"
 	"net/url"
@@ -31,13 +32,33 @@ const websocketHandshakeTimeout = 15 * time.Second
 // websocketBufferSize is the websocket's read and write buffer size.
 const websocketBufferSize = 64 << 10
 
-// Websocket returns the wss:// URL of path on the hub and a dialer that reaches it as the
-// client's other requests do: through the configured proxy (honouring NoProxy, trusting the
-// proxy CA for an https:// proxy), trusting the hub CA, and presenting the current client
-// certificate at each handshake, so a dial after a renewal uses the new certificate. It asks
-// for the tunnel's subprotocol, protocol.TunnelSubprotocol.
+// DialWebsocket opens a websocket to path on the hub URL in use, as Websocket's dialer does,
+// and moves the client to the next hub URL when the dial fails as other requests would
+// (failover.go). The caller closes the answer's body when it is not nil.
+func (c *Client) DialWebsocket(ctx context.Context, path string) (*websocket.Conn, *http.Response, error) {
+	hub := c.hub()
+	u, d := c.websocket(hub, path)
+	ws, resp, err := d.DialContext(ctx, u, nil)
+	if resp != nil {
+		c.observe(ctx, hub, resp, nil) // the hub answered: its status tells
+	} else {
+		c.observe(ctx, hub, nil, err)
+	}
+	return ws, resp, err
+}
+
+// Websocket returns the wss:// URL of path on the hub URL in use and a dialer that reaches it
+// as the client's other requests do: through the configured proxy (honouring NoProxy,
+// trusting the proxy CA for an https:// proxy), trusting the hub CA, and presenting the
+// current client certificate at each handshake, so a dial after a renewal uses the new
+// certificate. It asks for the tunnel's subprotocol, protocol.TunnelSubprotocol. Dials with
+// this dialer do not move the client to another hub URL; DialWebsocket's do.
 func (c *Client) Websocket(path string) (string, *websocket.Dialer) {
-	u := *c.base
+	return c.websocket(c.hub(), path)
+}
+
+func (c *Client) websocket(hub *url.URL, path string) (string, *websocket.Dialer) {
+	u := *hub
 	u.Scheme = "wss"
 	u.Path += path
 	hubTLS := hubTLSConfig(c.build.roots)

@@ -20,8 +20,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +46,7 @@ type connectOptions struct {
 	distribution   string
 	infrastructure string
 	proxyHTTPS     string
+	hubURLs        []string
 	proxySkipRange string
 	proxyCert      string
 	tags           string
@@ -82,6 +85,7 @@ func (k *clusterCommands) connectCommand() *cobra.Command {
 	f.StringVar(&o.kube.context, "kube-context", "", "kubeconfig context of the cluster (default: the current context)")
 	f.StringVar(&o.distribution, "distribution", "", "Kubernetes distribution, e.g. k3s, aks, openshift (default: detected by the agent)")
 	f.StringVar(&o.infrastructure, "infrastructure", "", "infrastructure the cluster runs on, e.g. bare_metal, vsphere, aws (default: detected by the agent)")
+	f.StringArrayVar(&o.hubURLs, "additional-hub-url", nil, "a further https URL of the hub the agent may use, e.g. a replica's own address; repeat it for each (docs/replicas.md)")
 	f.StringVar(&o.proxyHTTPS, "proxy-https", "", "HTTPS proxy the agent reaches the hub through, e.g. http://proxy.corp:3128")
 	f.StringVar(&o.proxySkipRange, "proxy-skip-range", "", "hosts, domains and CIDRs reached without the proxy, separated by commas")
 	f.StringVar(&o.proxyCert, "proxy-cert", "", "PEM file of the CA of a proxy that intercepts TLS")
@@ -129,7 +133,10 @@ func (k *clusterCommands) connect(ctx context.Context, out io.Writer, o connectO
 		return err
 	}
 	body.Location = firstNonEmpty(o.location, t.cfg.location, "local")
-	values["hub"] = map[string]any{"url": t.cfg.url, "caPEM": t.cfg.caPEM}
+	hubValues := values["hub"].(map[string]any)
+	hubValues["url"], hubValues["caPEM"] = t.cfg.url, t.cfg.caPEM
+	// The hub's URL is the agent's first already.
+	hubValues["additionalURLs"] = slices.DeleteFunc(hubValues["additionalURLs"].([]any), func(u any) bool { return u == t.cfg.url })
 	values["cluster"] = map[string]any{"resourceID": t.id.String()}
 	p := progress{w: k.streams.Err}
 
@@ -175,11 +182,37 @@ func connectRequest(o connectOptions) (armclient.ClusterCreate, map[string]any, 
 	if err != nil {
 		return body, nil, err
 	}
+	hubURLs, err := additionalHubURLs(o.hubURLs)
+	if err != nil {
+		return body, nil, err
+	}
 	values := map[string]any{
 		"deployment": map[string]any{"enabled": !o.localAgent},
 		"proxy":      proxy,
+		"hub":        map[string]any{"additionalURLs": hubURLs},
 	}
 	return body, values, nil
+}
+
+// maxAdditionalHubURLs is how many further hub URLs an ArcConnection takes (spec.hubURLs).
+const maxAdditionalHubURLs = 8
+
+// additionalHubURLs checks the --additional-hub-url flags as the ArcConnection will.
+func additionalHubURLs(raw []string) ([]any, error) {
+	if len(raw) > maxAdditionalHubURLs {
+		return nil, fmt.Errorf("--additional-hub-url is given %d times; the agent takes at most %d further hub URLs", len(raw), maxAdditionalHubURLs)
+	}
+	out := []any{}
+	for _, r := range raw {
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+			return nil, fmt.Errorf("--additional-hub-url %q must be an https URL with a host, for example https://hub-1.example.com:8443", r)
+		}
+		if !slices.Contains(out, any(r)) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func proxyValues(o connectOptions) (map[string]any, error) {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -157,7 +160,8 @@ func TestConnectLocalAgentAndDisconnect(t *testing.T) {
 	killLocalAgent(t, u, "dev-1")
 
 	r := u.runFor(2*time.Minute, "connectedk8s", "connect", "-n", "dev-1", "-g", testGroup, "--kubeconfig", cluster.kubeconfig,
-		"--local-agent", "--agent-binary", agent, "--tags", "env=dev", "--distribution", "generic", "--timeout", "90s")
+		"--local-agent", "--agent-binary", agent, "--tags", "env=dev", "--distribution", "generic", "--timeout", "90s",
+		"--additional-hub-url", "https://hub-1.example.com:8443", "--additional-hub-url", h.URL)
 	t.Logf("connect --local-agent:\n%s", r)
 	if r.code != 0 {
 		t.Fatalf("connect --local-agent failed:\n%s", r)
@@ -185,6 +189,14 @@ func TestConnectLocalAgentAndDisconnect(t *testing.T) {
 	}
 	if err := cluster.client.Get(t.Context(), client.ObjectKey{Namespace: "kubearc-system", Name: "kubearc-agent"}, &appsv1.Deployment{}); !apierrors.IsNotFound(err) {
 		t.Errorf("with --local-agent the release must not install the Deployment; getting it: %v", err)
+	}
+	conn := &unstructured.Unstructured{}
+	conn.SetGroupVersionKind(schema.GroupVersionKind{Group: "arc.kubearc.io", Version: "v1alpha1", Kind: "ArcConnection"})
+	if err := cluster.client.Get(t.Context(), client.ObjectKey{Name: "default"}, conn); err != nil {
+		t.Fatal(err)
+	}
+	if urls, _, _ := unstructured.NestedStringSlice(conn.Object, "spec", "hubURLs"); !slices.Equal(urls, []string{"https://hub-1.example.com:8443"}) {
+		t.Errorf("the ArcConnection's spec.hubURLs = %q, want the --additional-hub-url other than the hub's own URL", urls)
 	}
 	pid := localAgentPid(u, "dev-1")
 	if pid == 0 {
@@ -306,6 +318,8 @@ current-context: dead
 			"check that it is running and that --kubeconfig and --kube-context point at it"}},
 		{"unknown context", loggedIn, []string{"--kube-context", "nope"}, []string{`Error: loading the kubeconfig (kubeconfig ` + deadKubeconfig + `, context nope)`, `"nope"`}},
 		{"proxy options without a proxy", loggedIn, []string{"--proxy-skip-range", "10.0.0.0/8"}, []string{"Error: --proxy-skip-range and --proxy-cert need --proxy-https"}},
+		{"http additional hub URL", loggedIn, []string{"--additional-hub-url", "http://hub-1.example.com"},
+			[]string{`Error: --additional-hub-url "http://hub-1.example.com" must be an https URL with a host`}},
 		{"bad tags", loggedIn, []string{"--tags", "env"}, []string{`Error: --tags: "env" must be key=value`}},
 		{"unsupported key type", loggedIn, []string{"--agent-key-type", "ed25519"}, []string{`Error: --agent-key-type: agent key type "ed25519" is not supported: use ecdsa or rsa`}},
 		{"no agent binary", loggedIn, []string{"--local-agent", "--agent-binary", "/nonexistent/kubearc-agent"},
