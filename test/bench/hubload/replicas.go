@@ -23,8 +23,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/kubearc/kubearc/test/bench/loadgen"
 )
@@ -93,16 +91,6 @@ func copyFile(from, to string) error {
 	return nil
 }
 
-// connsPerBalancer is how many proxied connections one HAProxy process takes: each uses
-// two open files (client and server side), under the usual limit of 20,000 per process.
-const connsPerBalancer = 9000
-
-// balancer is one HAProxy process.
-type balancer struct {
-	cmd    *exec.Cmd
-	exited chan error
-}
-
 // startHAProxy runs HAProxy (hack/haproxy.sh) in TCP mode, round robin over the replicas,
 // health-checking /readyz, as the e2e of several replicas does: as many processes as the
 // agents' connections need, each holding two per agent (HTTP/2 and the tunnel's websocket),
@@ -123,33 +111,15 @@ func (f *fleet) startHAProxy(ctx context.Context, o options, dir string) (string
 	}
 	for i := range n {
 		b, err := startBalancer(ctx, strings.TrimSpace(string(out)), cfgPath, filepath.Join(dir, fmt.Sprintf("haproxy-%d.log", i)))
+		if b != nil {
+			f.balancers = append(f.balancers, b)
+		}
 		if err != nil {
 			return "", err
 		}
-		f.balancers = append(f.balancers, b)
 		fmt.Fprintf(os.Stderr, "Started HAProxy (pid %d) at %s\n", b.cmd.Process.Pid, addr)
-		if err := waitListening(ctx, addr, b.exited); err != nil {
-			return "", err
-		}
 	}
 	return "https://" + addr, nil
-}
-
-func startBalancer(ctx context.Context, binary, cfgPath, logPath string) (*balancer, error) {
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, fmt.Errorf("creating the HAProxy log: %w", err)
-	}
-	defer func() { _ = logFile.Close() }()
-	b := &balancer{cmd: exec.CommandContext(ctx, binary, "-db", "-f", cfgPath), exited: make(chan error, 1)}
-	b.cmd.Stdout, b.cmd.Stderr = logFile, logFile
-	b.cmd.Cancel = func() error { return b.cmd.Process.Signal(syscall.SIGTERM) }
-	loadgen.ConfigureChild(b.cmd)
-	if err := b.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting HAProxy: %w", err)
-	}
-	go func() { b.exited <- b.cmd.Wait() }()
-	return b, nil
 }
 
 // haproxyConfig balances TCP connections (TLS passes through) over the replicas, up to
@@ -173,23 +143,6 @@ func freeAddr(ctx context.Context) (string, error) {
 	}
 	defer func() { _ = ln.Close() }()
 	return ln.Addr().String(), nil
-}
-
-func waitListening(ctx context.Context, addr string, exited <-chan error) error {
-	for range 100 {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("HAProxy exited at start: %w (see haproxy.log)", err)
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		var d net.Dialer
-		if c, err := d.DialContext(ctx, "tcp", addr); err == nil {
-			return c.Close()
-		}
-	}
-	return errors.New("HAProxy did not listen within 10s (see haproxy.log)")
 }
 
 // kill SIGKILLs the first replica, as a crash would.
@@ -224,19 +177,4 @@ func (f *fleet) usage() []string {
 		lines = append(lines, fmt.Sprintf("replica hub-%d   RSS %.0f MiB, VmHWM %.0f MiB", i, float64(s.RSS)/(1<<20), float64(s.HWM)/(1<<20)))
 	}
 	return lines
-}
-
-// stop ends the HAProxy process.
-func (b *balancer) stop() error {
-	_ = b.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-b.exited:
-		if exit := (*exec.ExitError)(nil); err != nil && !errors.As(err, &exit) {
-			return fmt.Errorf("waiting for HAProxy: %w", err)
-		}
-		return nil
-	case <-time.After(10 * time.Second):
-		_ = b.cmd.Process.Kill()
-		return errors.New("HAProxy did not stop within 10s of SIGTERM; killed it")
-	}
 }
