@@ -31,11 +31,12 @@ import (
 )
 
 // outageStore is the hub's store that is out of reach while down is set (a PostgreSQL server
-// restarting): tokens and resources cannot be read. It counts the fleet view's listings.
+// restarting): tokens and resources cannot be read. While busy is set, a sign-in's write loses
+// its races to other writers (store.ErrRacesLost). It counts the fleet view's listings.
 type outageStore struct {
 	store.Store
-	down     atomic.Bool
-	listings atomic.Int64
+	down, busy atomic.Bool
+	listings   atomic.Int64
 }
 
 func (s *outageStore) fail() error {
@@ -83,6 +84,13 @@ func (s *outageStore) TouchPortalSession(ctx context.Context, idHash []byte, at 
 		return err
 	}
 	return s.Store.TouchPortalSession(ctx, idHash, at)
+}
+
+func (s *outageStore) CreatePortalSession(ctx context.Context, ps *store.PortalSession, caps store.PortalSessionCaps) error {
+	if s.busy.Load() {
+		return fmt.Errorf("create portal session: %w (10 attempts: ERROR: could not serialize access (SQLSTATE 40001))", store.ErrRacesLost)
+	}
+	return s.Store.CreatePortalSession(ctx, ps, caps)
 }
 
 func (s *outageStore) DeletePortalSession(ctx context.Context, idHash []byte) error {
@@ -188,4 +196,25 @@ func TestStoreOutageKeepsTheSession(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("no change event after the outage: the stream ended")
 	}
+}
+
+// A sign-in whose write keeps losing its races to other writers (many sign-ins at once on
+// PostgreSQL) is a busy hub, not a failure: the portal answers 503 with Retry-After, saying
+// to try again, sets no cookie, and the next try signs in.
+func TestBusyStoreSignInSaysTryAgain(t *testing.T) {
+	h, cut := startHubWithStore(t)
+	b := newBrowser(t, h)
+	cut.busy.Store(true)
+	p := b.post("/portal/signin", url.Values{"token": {h.AdminToken}, "next": {"/portal/"}})
+	if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") == "" {
+		t.Errorf("a sign-in that lost its races: %d with Retry-After %q, want 503 with Retry-After", p.status, p.header.Get("Retry-After"))
+	}
+	mustContain(t, p, `id="error-heading"`, "Try again shortly", "The hub is busy; try again shortly.")
+	mustNotContain(t, p, "Something went wrong", h.AdminToken)
+	if cookie := p.header.Get("Set-Cookie"); cookie != "" {
+		t.Errorf("a sign-in that lost its races set a cookie: %s", cookie)
+	}
+
+	cut.busy.Store(false)
+	mustContain(t, b.signIn(h.AdminToken), `id="whoami"`)
 }

@@ -118,12 +118,19 @@ func (p *Portal) renderError(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // failed answers an error of the API: its own status and message when it is the caller's
-// (403, 404, 400), 503 when the hub's store is out of reach, a generic 500 page (details in
-// the hub's log) otherwise.
+// (403, 404, 400), 503 when the hub's store is out of reach or its write kept losing races to
+// other writers (busy: trying again works), a generic 500 page (details in the hub's log)
+// otherwise.
 func (p *Portal) failed(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *armError
 	if errors.Is(err, store.ErrUnavailable) || errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable {
 		p.unavailable(w, r, http.StatusServiceUnavailable)
+		return
+	}
+	if errors.Is(err, store.ErrRacesLost) {
+		p.opts.Log.Warn("A portal request lost its races in the store", "path", r.URL.Path, "error", err)
+		w.Header().Set("Retry-After", "1")
+		p.renderError(w, r, http.StatusServiceUnavailable, "Try again shortly", "The hub is busy; try again shortly.")
 		return
 	}
 	if errors.As(err, &ae) && ae.Status < 500 {

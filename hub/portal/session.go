@@ -21,6 +21,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -59,13 +60,15 @@ type sessions struct {
 	idle, age time.Duration
 	caps      store.PortalSessionCaps
 	now       func() time.Time
+	log       *slog.Logger
 	mu        sync.Mutex
 	pruned    time.Time
 }
 
 func newSessions(st store.PortalSessions, dataKey []byte, opts Options) *sessions {
 	return &sessions{store: st, key: dataKey, idle: opts.IdleTimeout, age: opts.MaxSessionAge,
-		caps: store.PortalSessionCaps{Max: opts.MaxSessions, PerToken: opts.MaxSessionsPerToken}, now: opts.Now, pruned: opts.Now()}
+		caps: store.PortalSessionCaps{Max: opts.MaxSessions, PerToken: opts.MaxSessionsPerToken}, now: opts.Now, log: opts.Log,
+		pruned: opts.Now()}
 }
 
 // create starts a session for token, ending the oldest one past a cap.
@@ -87,8 +90,8 @@ func (s *sessions) create(ctx context.Context, token string) (*session, error) {
 }
 
 // prune removes the expired sessions when the last prune of this replica was pruneEvery ago.
-// A failed prune does not fail the sign-in: the next one, a pruneEvery later, removes them,
-// and the caps bound them meanwhile.
+// A failed prune does not fail the sign-in (it is logged): the next one, a pruneEvery later,
+// removes them, and the caps bound them meanwhile.
 func (s *sessions) prune(ctx context.Context, now time.Time) {
 	s.mu.Lock()
 	due := now.Sub(s.pruned) >= pruneEvery
@@ -96,8 +99,11 @@ func (s *sessions) prune(ctx context.Context, now time.Time) {
 		s.pruned = now
 	}
 	s.mu.Unlock()
-	if due {
-		_ = s.store.PrunePortalSessions(ctx, now.Add(-s.idle), now.Add(-s.age))
+	if !due {
+		return
+	}
+	if err := s.store.PrunePortalSessions(ctx, now.Add(-s.idle), now.Add(-s.age)); err != nil {
+		s.log.Warn("Removing the expired portal sessions failed; the next sign-in after a minute tries again", "error", err)
 	}
 }
 
@@ -151,9 +157,10 @@ func (s *sessions) end(ctx context.Context, ses *session) error {
 	return s.store.DeletePortalSession(ctx, ses.idHash)
 }
 
-// validCSRF reports whether a form's token is the session's, in constant time.
+// validCSRF reports whether a form's token is the session's, in constant time. An empty one
+// is never valid, whatever the session holds.
 func (ses *session) validCSRF(token string) bool {
-	return subtle.ConstantTimeCompare([]byte(token), []byte(ses.csrf)) == 1
+	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(ses.csrf)) == 1
 }
 
 // hashOf is the SHA-256 of a session ID or a token, as the store keeps them.

@@ -15,12 +15,18 @@
 package portal
 
 import (
+	"context"
 	"database/sql"
+	"errors"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/hub/store/sqlite"
+	"github.com/kubearc/kubearc/internal/syncbuf"
 	"github.com/kubearc/kubearc/pkg/seal"
 )
 
@@ -52,6 +58,9 @@ func sessionsOnSQLite(t *testing.T, opts Options, now *time.Time) (*sessions, fu
 		return n
 	}
 	opts.Now = func() time.Time { return *now }
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	return newSessions(st, key, opts), held
 }
 
@@ -139,5 +148,51 @@ func TestSessionLastUseIsWrittenSparingly(t *testing.T) {
 	now = start.Add(90*time.Second + 31*time.Minute)
 	if got, err := s.peek(t.Context(), ses.id); got != nil || err != nil {
 		t.Errorf("peeking at a session idle 31 minutes: %v, %v; want it ended", got, err)
+	}
+}
+
+// An empty form token is never the session's, even for a session whose stored form token is
+// empty (a damaged row): a form without one must not pass.
+func TestEmptyFormTokenIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		stored, sent string
+		valid        bool
+	}{
+		{"form-token", "form-token", true},
+		{"form-token", "", false},
+		{"form-token", "other", false},
+		{"", "", false},
+	} {
+		if got := (&session{csrf: c.stored}).validCSRF(c.sent); got != c.valid {
+			t.Errorf("form token %q for a session with %q: valid %v, want %v", c.sent, c.stored, got, c.valid)
+		}
+	}
+}
+
+// failingPrune is a store whose pruning of the expired sessions fails.
+type failingPrune struct{ store.PortalSessions }
+
+func (failingPrune) PrunePortalSessions(context.Context, time.Time, time.Time) error {
+	return errors.New("prune portal sessions: disk I/O error")
+}
+
+// A failed prune does not fail the sign-in, but it is logged, without the token.
+func TestFailedPruneIsLogged(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	log := &syncbuf.Buffer{}
+	s, _ := sessionsOnSQLite(t, Options{IdleTimeout: time.Minute, MaxSessionAge: time.Hour, MaxSessions: 10, MaxSessionsPerToken: 10,
+		Log: slog.New(slog.NewTextHandler(log, nil))}, &now)
+	s.store = failingPrune{s.store}
+	now = now.Add(pruneEvery)
+	ses := s.mustCreate(t, "secret-token")
+	for _, want := range []string{"level=WARN", "Removing the expired portal sessions failed", "disk I/O error"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("the hub's log after a failed prune does not say %q:\n%s", want, log.String())
+		}
+	}
+	for _, secret := range []string{"secret-token", ses.id, ses.csrf} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("the hub's log shows a secret of the session: %s", log.String())
+		}
 	}
 }

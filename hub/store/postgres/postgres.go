@@ -19,10 +19,11 @@
 // still holds when it commits, on any replica; PostgreSQL aborts one of two transactions that
 // would interleave badly (a serialization failure or deadlock), and the store runs it again,
 // a bounded number of times with a growing, jittered pause, before it gives up with
-// store.ErrRacesLost (which the hub answers with 409). Writes of resources and desired state
-// first queue for a table lock, so that they do not starve each other out (a DELETE racing
-// a stream of PATCHes would otherwise lose every time). Reads run REPEATABLE READ, one
-// consistent snapshot each.
+// store.ErrRacesLost (which the hub answers with 409). Writes of resources and desired state,
+// and portal sign-ins, first queue for a table lock, so that they do not starve each other
+// out (a DELETE racing a stream of PATCHes would otherwise lose every time; sign-ins at once
+// each read every session for the cap). Reads run REPEATABLE READ, one consistent snapshot
+// each.
 package postgres
 
 import (
@@ -133,14 +134,21 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx pgx.Tx) error
 
 // writeResources runs fn like write, after taking the lock that every write of resources
 // takes first: writers of resources then commit one after the other, in the order they
-// asked, as on SQLite, rather than abort each other. It is taken before the transaction's
-// first query, so the snapshot that fn sees includes every write before it (LOCK takes no
-// snapshot); SHARE ROW EXCLUSIVE lets readers, and writers of other tables that only refer
-// to resources, go on.
+// asked, as on SQLite, rather than abort each other (writeLocked).
 func (s *Store) writeResources(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	return s.writeLocked(ctx, what, "resources", fn)
+}
+
+// writeLocked runs fn like write, after locking table against the other writers that lock it
+// so: they commit one after the other, in the order they asked, rather than abort each other
+// when each reads what the others write. The lock is taken before the transaction's first
+// query, so the snapshot that fn sees includes every write before it (LOCK takes no
+// snapshot); SHARE ROW EXCLUSIVE lets readers, and writers of other tables that only refer to
+// table, go on.
+func (s *Store) writeLocked(ctx context.Context, what, table string, fn func(tx pgx.Tx) error) error {
 	return s.write(ctx, what, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "LOCK TABLE resources IN SHARE ROW EXCLUSIVE MODE"); err != nil {
-			return fmt.Errorf("lock resources: %w", err)
+		if _, err := tx.Exec(ctx, "LOCK TABLE "+pgx.Identifier{table}.Sanitize()+" IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return fmt.Errorf("lock %s: %w", table, err)
 		}
 		return fn(tx)
 	})

@@ -26,12 +26,15 @@ import (
 	"github.com/kubearc/kubearc/hub/store/sqlstore"
 )
 
-// CreatePortalSession stores a session and ends the oldest ones past the caps.
+// CreatePortalSession stores a session and ends the oldest ones past the caps. Its cap of all
+// reads every session, so concurrent sign-ins would abort each other (serialization
+// failures, then store.ErrRacesLost): they take turns on the table's lock instead, as
+// pruning does (writeLocked).
 func (s *Store) CreatePortalSession(ctx context.Context, ps *store.PortalSession, caps store.PortalSessionCaps) error {
 	if err := sqlstore.ValidatePortalSession(ps, caps); err != nil {
 		return fmt.Errorf("create portal session: %w", err)
 	}
-	return s.write(ctx, "create portal session", func(tx pgx.Tx) error {
+	return s.writeLocked(ctx, "create portal session", "portal_sessions", func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "INSERT INTO portal_sessions ("+sqlstore.PortalSessionColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
 			ps.IDHash, ps.TokenHash, ps.SealedToken, ps.CSRF, sqlstore.FormatTime(ps.CreatedAt), sqlstore.FormatTime(ps.LastSeen)); err != nil {
 			return err
@@ -78,9 +81,10 @@ func (s *Store) DeletePortalSession(ctx context.Context, idHash []byte) error {
 	})
 }
 
-// PrunePortalSessions removes the sessions unused or signed in too long ago.
+// PrunePortalSessions removes the sessions unused or signed in too long ago, taking turns
+// with sign-ins: it reads every session too.
 func (s *Store) PrunePortalSessions(ctx context.Context, lastSeenBy, createdBy time.Time) error {
-	return s.write(ctx, "prune portal sessions", func(tx pgx.Tx) error {
+	return s.writeLocked(ctx, "prune portal sessions", "portal_sessions", func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, "DELETE FROM portal_sessions WHERE last_seen <= $1 OR created_at <= $2",
 			sqlstore.FormatTime(lastSeenBy), sqlstore.FormatTime(createdBy))
 		return err

@@ -56,13 +56,14 @@ func CheckStatusLimits(u store.StatusUpdate, before, after StatusCounts) error {
 func over(limit, before, after int) bool { return limit > 0 && after > limit && after > before }
 
 // ValidatePortalSession refuses a portal session the stores cannot keep: none, one without
-// its hashes, sealed token or times, or caps that would end it at once.
+// its hashes, sealed token, form token (an empty one would pass an empty form's check) or
+// times, or caps that would end it at once.
 func ValidatePortalSession(s *store.PortalSession, caps store.PortalSessionCaps) error {
 	switch {
 	case s == nil:
 		return errors.New("no portal session")
-	case len(s.IDHash) == 0 || len(s.TokenHash) == 0 || s.SealedToken == "":
-		return errors.New("a portal session needs its ID hash, token hash and sealed token")
+	case len(s.IDHash) == 0 || len(s.TokenHash) == 0 || s.SealedToken == "" || s.CSRF == "":
+		return errors.New("a portal session needs its ID hash, token hash, sealed token and form token")
 	case s.CreatedAt.IsZero() || s.LastSeen.IsZero():
 		return errors.New("a portal session needs its creation and last use times")
 	case caps.Max < 1 || caps.PerToken < 1:

@@ -86,6 +86,19 @@ func testPortalSessions(t *testing.T, s store.Store) {
 	}
 }
 
+// testPortalSessionNeedsFormToken: a session without a form token is refused (an empty form's
+// token would pass its check) and not stored.
+func testPortalSessionNeedsFormToken(t *testing.T, s store.Store) {
+	noCSRF := sessionAt("s1", "token-a", time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC))
+	noCSRF.CSRF = ""
+	if err := s.CreatePortalSession(t.Context(), noCSRF, store.PortalSessionCaps{Max: 10, PerToken: 10}); err == nil {
+		t.Error("CreatePortalSession of a session without a form token succeeded")
+	}
+	if got := liveSessions(t, s, "s1"); len(got) != 0 {
+		t.Errorf("the session without a form token was stored: %v", got)
+	}
+}
+
 // testPortalSessionCaps: past the per-token cap or the cap of all, a new session ends the
 // oldest; pruning removes the sessions unused or signed in too long ago.
 func testPortalSessionCaps(t *testing.T, s store.Store) {
@@ -134,5 +147,43 @@ func testPortalSessionCapsUnderConcurrency(t *testing.T, s store.Store) {
 	wg.Wait()
 	if got := liveSessions(t, s, ids...); len(got) != 3 {
 		t.Errorf("%d sessions of one token after concurrent sign-ins, want 3: %v", len(got), got)
+	}
+}
+
+// testPortalSignInsAcrossReplicas: many sign-ins at once through two stores on one database
+// (two hub replicas), some past the caps, all succeed (none loses its races to the others),
+// and the caps hold.
+func testPortalSignInsAcrossReplicas(t *testing.T, open Opener) {
+	name := storeName(t)
+	replicas := []store.Store{openStore(t, open, name), openStore(t, open, name)}
+	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	caps := store.PortalSessionCaps{Max: 8, PerToken: 3}
+	const signIns, tokens = 40, 4
+	var wg sync.WaitGroup
+	ids := make([]string, signIns)
+	for i := range ids {
+		ids[i] = fmt.Sprint("s", i)
+		wg.Go(func() {
+			ps := sessionAt(ids[i], fmt.Sprint("t", i%tokens), at.Add(time.Duration(i)*time.Second))
+			if err := replicas[i%2].CreatePortalSession(t.Context(), ps, caps); err != nil {
+				t.Errorf("CreatePortalSession(%s) = %v", ids[i], err)
+			}
+		})
+	}
+	wg.Wait()
+	live := liveSessions(t, replicas[0], ids...)
+	perToken := map[int]int{}
+	for i, id := range ids {
+		if live[id] {
+			perToken[i%tokens]++
+		}
+	}
+	if len(live) != caps.Max {
+		t.Errorf("%d sessions after %d sign-ins at once, want the cap of all, %d: %v", len(live), signIns, caps.Max, live)
+	}
+	for token, n := range perToken {
+		if n > caps.PerToken {
+			t.Errorf("token t%d has %d sessions after sign-ins at once, want at most %d", token, n, caps.PerToken)
+		}
 	}
 }

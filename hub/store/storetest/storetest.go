@@ -41,7 +41,8 @@ import (
 
 // Opener opens the store called name, creating it empty the first time. Opening a name
 // again after its store was closed must show the same data, which the Reopen test checks;
-// different names never share data. Names are letters, digits, '_' and '-', unique within
+// opening it while its store is open gives a second store on the same data, as a second hub
+// replica has; different names never share data. Names are letters, digits, '_' and '-', unique within
 // the process. The suite closes every store it opens.
 type Opener func(t *testing.T, name string) store.Store
 
@@ -97,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 		{"Meta", testMeta},
 		{"MetaRace", testMetaRace},
 		{"PortalSessions", testPortalSessions},
+		{"PortalSessionNeedsFormToken", testPortalSessionNeedsFormToken},
 		{"PortalSessionCaps", testPortalSessionCaps},
 		{"PortalSessionCapsUnderConcurrency", testPortalSessionCapsUnderConcurrency},
 	}
@@ -104,6 +106,7 @@ func Run(t *testing.T, open Opener) {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, openStore(t, open, storeName(t))) })
 	}
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, open) })
+	t.Run("PortalSignInsAcrossReplicas", func(t *testing.T) { testPortalSignInsAcrossReplicas(t, open) })
 }
 
 // openStore opens the store called name and closes it when the test ends.
