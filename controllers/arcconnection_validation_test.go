@@ -114,6 +114,19 @@ var _ = Describe("ArcConnection validation", func() {
 				o.Spec.HubURLs = append(o.Spec.HubURLs, fmt.Sprintf("https://hub-%d.example.com", i))
 			}
 		}, "must have at most 8 items"),
+		Entry("a hub URL with a user and password", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURL = "https://agent:s3cret@hub.example.com:8443"
+		}, "hubURL must not hold a user name or password (https://user:password@host): remove them"),
+		Entry("a hub URL with a user only", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURL = "https://agent@hub.example.com"
+		}, "hubURL must not hold a user name or password"),
+		Entry("a further hub URL with a user and password", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURLs = []string{"https://hub-1.example.com:8443", "https://agent:s3cret@10.0.0.12:8443"}
+		}, "each of hubURLs must be without a user name or password (https://user:password@host): remove them"),
+		Entry("an @ in a hub URL's path", func(o *arcv1alpha1.ArcConnection) {
+			o.Spec.HubURL = "https://hub.example.com:8443/tenant@eu"
+			o.Spec.HubURLs = []string{"https://10.0.0.12:8443/tenant@eu"}
+		}, ""),
 		Entry("a resource ID of another provider", func(o *arcv1alpha1.ArcConnection) {
 			o.Spec.ResourceID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1"
 		}, "resourceID must look like /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Kubernetes/connectedClusters/{name}"),

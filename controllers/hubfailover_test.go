@@ -15,6 +15,9 @@
 package controllers
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"net"
 	"net/http"
 	"strings"
@@ -25,6 +28,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
@@ -38,6 +42,17 @@ func deadHubURL() string {
 	return "https://" + addr
 }
 
+// startURL is the hub URL at which the agent of spec starts.
+func startURL(spec *arcv1alpha1.ArcConnectionSpec) string {
+	GinkgoHelper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	Expect(err).NotTo(HaveOccurred())
+	c, err := agentclient.New(agentclient.Options{HubURL: spec.HubURL, HubURLs: spec.HubURLs, ClusterID: spec.ResourceID, Key: key})
+	Expect(err).NotTo(HaveOccurred())
+	defer c.Close()
+	return c.HubURL()
+}
+
 var _ = Describe("Several hub URLs", Ordered, func() {
 	var dead string
 
@@ -45,6 +60,10 @@ var _ = Describe("Several hub URLs", Ordered, func() {
 		dead = deadHubURL()
 		onboard(15*time.Second, func(s *arcv1alpha1.ArcConnectionSpec) {
 			s.HubURL, s.HubURLs = dead, []string{hub.URL}
+			if startURL(s) != dead { // the agent starts where its resourceID says: make it the dead URL
+				s.HubURL, s.HubURLs = hub.URL, []string{dead}
+			}
+			Expect(startURL(s)).To(Equal(dead))
 			s.ClusterConnect.Enabled = true
 		})
 	})
@@ -54,7 +73,7 @@ var _ = Describe("Several hub URLs", Ordered, func() {
 		hub.cluster(http.MethodDelete, nil)
 	})
 
-	It("connects through the second URL when the first is dead, with its tunnel up", func() {
+	It("connects through the other URL when the one it starts at is dead, with its tunnel up", func() {
 		Eventually(func(g Gomega) {
 			obj := arcConnection()
 			g.Expect(condition(obj, arcv1alpha1.ReadyCondition).Status).To(Equal(metav1.ConditionTrue), "%+v", obj.Status.Conditions)

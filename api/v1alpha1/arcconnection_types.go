@@ -42,23 +42,28 @@ const (
 // +kubebuilder:validation:XValidation:rule="!has(self.hubURLs) || !(self.hubURL in self.hubURLs)",message="hubURLs must not repeat hubURL: list only the further URLs of the hub"
 type ArcConnectionSpec struct {
 	// hubURL is the base URL of the kubearc hub, for example https://hub.example.com:8443.
-	// The agent only ever dials out to it; it must be an https URL.
+	// The agent only ever dials out to it; it must be an https URL, without a user name or
+	// password (the agent authenticates with its key and client certificate).
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && url(self).getHostname() != ''",message="hubURL must be an https URL with a host, for example https://hub.example.com:8443"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[^/]*//[^/?#]*@')",message="hubURL must not hold a user name or password (https://user:password@host): remove them; the agent authenticates with its key and client certificate"
 	HubURL string `json:"hubURL"`
 
 	// hubURLs are further base URLs of the same hub, for example the addresses of its
-	// replicas (docs/replicas.md). The agent uses hubURL first and moves to the next URL, in
-	// order and round robin, when the one it uses cannot be reached or answers 502, 503 or
-	// 504. Each must be an https URL whose host the hub's serving certificate names.
+	// replicas (docs/replicas.md). The agent starts at one of hubURL and hubURLs picked by
+	// its cluster's resourceID, so that clusters given the same URLs spread over them, and
+	// moves to the next URL, in order and round robin, when the one it uses cannot be
+	// reached or answers 502, 503 or 504. Each must be an https URL whose host the hub's
+	// serving certificate names, without a user name or password.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=8
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=2048
 	// +kubebuilder:validation:items:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && url(self).getHostname() != ''",message="each of hubURLs must be an https URL with a host, for example https://hub-1.example.com:8443"
+	// +kubebuilder:validation:items:XValidation:rule="!self.matches('^[^/]*//[^/?#]*@')",message="each of hubURLs must be without a user name or password (https://user:password@host): remove them; the agent authenticates with its key and client certificate"
 	HubURLs []string `json:"hubURLs,omitempty"`
 
 	// resourceID is the ARM ID of the connectedCluster this cluster is on the hub:

@@ -247,7 +247,7 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	cpu, mem := c.selfUsage()
 	beat := metadata.ToHeartbeat(cluster, version.Version, cpu, mem)
 	beat.Features = c.features(obj)
-	resp, err := s.client.Heartbeat(ctx, beat)
+	resp, hubURL, err := s.client.HeartbeatAt(ctx, beat)
 	if mustRegisterAgain(err) {
 		s.setRefused(true) // register again on the next attempt
 	}
@@ -266,7 +266,7 @@ func (c *Connector) heartbeat(ctx context.Context, obj *arcv1alpha1.ArcConnectio
 	obj.Status.LastHeartbeatTime = &now
 	obj.Status.ConnectivityStatus = arcv1alpha1.ConnectivityStatus(resp.ConnectivityStatus)
 	obj.Status.Metadata = metadata.ToStatus(cluster, version.Version)
-	obj.Status.HubURL = s.client.HubURL()
+	obj.Status.HubURL = hubURL // not HubURL(): the watch or the tunnel may have moved the client since
 	reconcile.Set(obj, arcv1alpha1.ConnectedCondition, metav1.ConditionTrue, arcv1alpha1.HeartbeatSucceededReason,
 		"The hub accepted the last heartbeat at "+obj.Status.HubURL)
 	return nil

@@ -24,7 +24,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -39,8 +38,8 @@ import (
 // certificate it holds.
 type Target struct {
 	// Options are the agent's hub client options: the hub URL, its CA, the proxy, the key.
-	// Options.HubURL is the one checked: the URL the agent uses now, which is one of
-	// Options.HubURLs after the agent moved away from the first.
+	// Options.HubURL is the one checked: the URL the agent uses now, which may be one of
+	// Options.HubURLs (spec.hubURLs), where the agent started or moved.
 	Options agentclient.Options
 	// CertificatePEM is the agent's client certificate; nil before its first registration.
 	CertificatePEM []byte
@@ -112,14 +111,12 @@ type path struct {
 }
 
 func newPath(o agentclient.Options) (*path, error) {
-	hub, err := url.Parse(o.HubURL)
-	if err != nil || hub.Scheme != "https" || hub.Hostname() == "" {
-		return nil, errInvalidHubURL
+	field := hubField(o)
+	hub, err := agentclient.ParseHubURL(o.HubURL)
+	if err != nil {
+		return nil, invalidHubURL(field)
 	}
-	p := &path{hub: hub, hubAddr: hostPort(hub), hubField: "spec.hubURL"}
-	if slices.Contains(o.HubURLs, o.HubURL) { // the agent moved to one of the further URLs
-		p.hubField = "spec.hubURLs"
-	}
+	p := &path{hub: hub, hubAddr: hostPort(hub), hubField: field}
 	if o.Proxy == nil || o.Proxy.URL == "" {
 		return p, nil
 	}
@@ -133,6 +130,28 @@ func newPath(o agentclient.Options) (*path, error) {
 		p.proxy = px
 	}
 	return p, nil
+}
+
+// hubField names the ArcConnection field o.HubURL, the URL in use, comes from: spec.hubURLs
+// when it is one of o.HubURLs (the agent started, or moved, there). The URLs compare as the
+// client parses them: https://10.0.0.6:8443/ in spec.hubURLs is the client's
+// https://10.0.0.6:8443.
+func hubField(o agentclient.Options) string {
+	inUse := normalHubURL(o.HubURL)
+	for _, raw := range o.HubURLs {
+		if normalHubURL(raw) == inUse {
+			return "spec.hubURLs"
+		}
+	}
+	return "spec.hubURL"
+}
+
+// normalHubURL is raw as the client uses it, or raw itself when the client refuses it.
+func normalHubURL(raw string) string {
+	if u, err := agentclient.ParseHubURL(raw); err == nil {
+		return u.String()
+	}
+	return raw
 }
 
 // firstHop is what the agent dials: the proxy, or the hub; and what to call it.

@@ -93,6 +93,53 @@ func TestChecksTheHubURLInUse(t *testing.T) {
 	expect(t, checks, protocol.CheckTCP, protocol.CheckFailed, "Cannot connect to the hub "+strings.TrimPrefix(closed, "https://"))
 }
 
+// TestNamesTheFieldOfTheHubURLInUse: the URL in use, as the client spells it, is found in
+// spec.hubURLs however the spec spells it; a URL the agent cannot use is blamed on its field,
+// without repeating it.
+func TestNamesTheFieldOfTheHubURLInUse(t *testing.T) {
+	a := newAuthority(t)
+	tg := target(t, "https://hub-2.invalid:8443", a)
+	tg.Options.HubURLs = []string{"https://hub-1.example.com:8443", "https://hub-2.invalid:8443/"}
+	checks := run(t, connectivitycheck.Checker{}, tg)
+	expect(t, checks, protocol.CheckDNS, protocol.CheckFailed, "hub-2.invalid does not resolve", "the name in spec.hubURLs")
+
+	for _, tc := range []struct {
+		name, hubURL string
+		hubURLs      []string
+		field        string
+	}{
+		{"spec.hubURL", "https://agent:s3cret@hub-1.example.com", nil, "in spec.hubURL is"},
+		{"spec.hubURLs", "http://hub-2.example.com", []string{"http://hub-2.example.com"}, "in spec.hubURLs is"},
+		{"spec.hubURLs with a password", "https://agent:s3cret@hub-2.example.com", []string{"https://hub-1.example.com", "https://agent:s3cret@hub-2.example.com"}, "in spec.hubURLs is"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := target(t, tc.hubURL, a)
+			tg.Options.HubURLs = tc.hubURLs
+			checks := run(t, connectivitycheck.Checker{}, tg)
+			expect(t, checks, protocol.CheckDNS, protocol.CheckFailed, "hub settings are invalid", tc.field, "without a user name or password")
+			if strings.Contains(checks[protocol.CheckDNS].Message, "s3cret") {
+				t.Errorf("the message shows the password: %s", checks[protocol.CheckDNS].Message)
+			}
+		})
+	}
+}
+
+// TestProbesTheHubURLInUse: the TLS and clock checks reach the URL in use, whichever of the
+// URLs a new client of the cluster would start at.
+func TestProbesTheHubURLInUse(t *testing.T) {
+	a := newAuthority(t)
+	srv := validHub(t, a)
+	tg := target(t, localhostURL(srv), a)
+	for range 4 {
+		tg.Options.HubURLs = append(tg.Options.HubURLs, "https://"+closedPort(t))
+	}
+	tg.Options.HubURLs = append(tg.Options.HubURLs, tg.Options.HubURL)
+	checks := run(t, connectivitycheck.Checker{}, tg)
+	expect(t, checks, protocol.CheckTCP, protocol.CheckPassed, "Connected to the hub")
+	expect(t, checks, protocol.CheckTLS, protocol.CheckPassed, "valid and trusted")
+	expect(t, checks, protocol.CheckClockSkew, protocol.CheckPassed)
+}
+
 // TestClockSkew checks hubs whose clocks are ahead of or behind the agent's.
 func TestClockSkew(t *testing.T) {
 	a := newAuthority(t)

@@ -27,10 +27,13 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-var (
-	errInvalidHubURL   = errors.New("spec.hubURL is not an https URL with a host")
-	errInvalidProxyURL = errors.New("spec.proxy.httpsProxy is not a URL with a host")
-)
+var errInvalidProxyURL = errors.New("spec.proxy.httpsProxy is not a URL with a host")
+
+// invalidHubURL says that the hub URL in field is not one the agent can use. It does not
+// repeat the URL, which could hold a password.
+func invalidHubURL(field string) error {
+	return fmt.Errorf("the hub URL in %s is not an https URL with a host and without a user name or password", field)
+}
 
 // dialTimeout bounds the TCP check's connection.
 const dialTimeout = 10 * time.Second
@@ -139,6 +142,7 @@ type probe struct {
 }
 
 func (c *Checker) probe(ctx context.Context, o agentclient.Options) probe {
+	o.HubURLs = nil // probe o.HubURL, the URL in use, not the one a new client would start at
 	client, err := agentclient.New(o)
 	if err != nil {
 		return probe{err: err}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
@@ -29,9 +30,18 @@ import (
 // Heartbeat reports the cluster's metadata and the agent's resource use; the answer holds
 // the cluster's connectivity status on the hub.
 func (c *Client) Heartbeat(ctx context.Context, hb protocol.Heartbeat) (protocol.HeartbeatResponse, error) {
-	var resp protocol.HeartbeatResponse
-	err := c.call(ctx, c.agentClient(), http.MethodPost, protocol.PathHeartbeat, hb, &resp)
+	resp, _, err := c.HeartbeatAt(ctx, hb)
 	return resp, err
+}
+
+// HeartbeatAt is Heartbeat that also returns the hub URL the heartbeat was sent to. After
+// the call, HubURL may name another one: a request failing at the same time (the watch, the
+// tunnel) may have moved the client.
+func (c *Client) HeartbeatAt(ctx context.Context, hb protocol.Heartbeat) (protocol.HeartbeatResponse, string, error) {
+	hub := c.hub()
+	var resp protocol.HeartbeatResponse
+	err := c.callHub(ctx, c.agentClient(), hub, http.MethodPost, protocol.PathHeartbeat, hb, &resp)
+	return resp, hub.String(), err
 }
 
 // DesiredState lists the cluster's whole desired state and its resourceVersion, to watch
@@ -71,12 +81,17 @@ func encodeBody(in any) ([]byte, string, error) {
 	return buf.Bytes(), "gzip", err
 }
 
-// call sends in (nil: no body) as JSON and decodes a 2xx answer into out (nil: ignored).
-// Other answers become a *HubError.
+// call sends in (nil: no body) as JSON to the hub URL in use and decodes a 2xx answer into
+// out (nil: ignored). Other answers become a *HubError.
 func (c *Client) call(ctx context.Context, hc *http.Client, method, path string, in, out any) error {
+	return c.callHub(ctx, hc, c.hub(), method, path, in, out)
+}
+
+// callHub is call to the hub URL hub.
+func (c *Client) callHub(ctx context.Context, hc *http.Client, hub *url.URL, method, path string, in, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	resp, err := c.send(ctx, hc, method, path, in)
+	resp, err := c.send(ctx, hc, hub, method, path, in)
 	if err != nil {
 		return err
 	}
@@ -94,8 +109,8 @@ func (c *Client) call(ctx context.Context, hc *http.Client, method, path string,
 	return nil
 }
 
-// send makes one request; the caller closes the answer's body.
-func (c *Client) send(ctx context.Context, hc *http.Client, method, path string, in any) (*http.Response, error) {
+// send makes one request to the hub URL hub; the caller closes the answer's body.
+func (c *Client) send(ctx context.Context, hc *http.Client, hub *url.URL, method, path string, in any) (*http.Response, error) {
 	var body io.Reader
 	encoding := ""
 	if in != nil {
@@ -105,7 +120,6 @@ func (c *Client) send(ctx context.Context, hc *http.Client, method, path string,
 		}
 		body, encoding = bytes.NewReader(data), enc
 	}
-	hub := c.hub()
 	req, err := http.NewRequestWithContext(ctx, method, hub.String()+path, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)

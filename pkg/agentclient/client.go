@@ -32,6 +32,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -53,11 +54,12 @@ type ProxyConfig struct {
 
 // Options configure a Client.
 type Options struct {
-	// HubURL is the hub's base URL, https://host[:port], the one the client uses first.
+	// HubURL is the hub's base URL, https://host[:port], without a user name or password.
 	HubURL string
 	// HubURLs are further base URLs of the same hub (its replicas' own addresses). The client
-	// uses one URL at a time and moves to the next, round robin, when a request to it fails
-	// at the connection level or the hub answers 502, 503 or 504 (failover.go).
+	// uses one URL at a time, starting at the one its cluster ID picks from HubURL and
+	// HubURLs, and moves to the next, round robin, when a request to it fails at the
+	// connection level or the hub answers 502, 503 or 504 (failover.go).
 	HubURLs []string
 	// ClusterID is the connectedCluster's ARM ID.
 	ClusterID string
@@ -125,7 +127,7 @@ func New(o Options) (*Client, error) {
 		return nil, errors.New("hub client: the agent key is required")
 	}
 	c := &Client{
-		hubs: hubs, clusterID: id.String(), key: o.Key,
+		hubs: hubs, current: startIndex(id.String(), len(hubs)), clusterID: id.String(), key: o.Key,
 		userAgent: or(o.UserAgent, DefaultUserAgent),
 		timeout:   orDuration(o.Timeout, DefaultTimeout),
 		watchIdle: orDuration(o.WatchIdleTimeout, DefaultWatchIdleTimeout),
@@ -152,9 +154,9 @@ func parseHubURLs(first string, more []string) ([]*url.URL, error) {
 	var hubs []*url.URL
 	seen := map[string]bool{}
 	for _, raw := range append([]string{first}, more...) {
-		u, err := parseHubURL(raw)
+		u, err := ParseHubURL(raw)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("hub client: %w", err)
 		}
 		if !seen[u.String()] {
 			seen[u.String()] = true
@@ -164,13 +166,25 @@ func parseHubURLs(first string, more []string) ([]*url.URL, error) {
 	return hubs, nil
 }
 
-func parseHubURL(raw string) (*url.URL, error) {
+// userinfo matches a URL with a user name or password before its host
+// (https://user:password@host), as the ArcConnection's CRD rules do.
+var userinfo = regexp.MustCompile(`^[^/]*//[^/?#]*@`)
+
+// ParseHubURL parses a hub base URL as the client uses it: https, with a host, without a
+// user name or password (the agent authenticates with its key; a password would show in
+// status.hubURL and the logs) and without a trailing slash. Two spellings of one URL parse
+// to the same String(). Its errors never show a password.
+func ParseHubURL(raw string) (*url.URL, error) {
+	if userinfo.MatchString(raw) {
+		return nil, errors.New("a hub URL holds a user name or password (https://user:password@host): " +
+			"remove them; the agent authenticates to the hub with its key and client certificate")
+	}
 	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("hub client: hub URL %q: %w", raw, err)
+		return nil, fmt.Errorf("hub URL %q: %w", raw, err)
 	}
-	if u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("hub client: hub URL %q must be https://host[:port]", raw)
+	if u.Scheme != "https" || u.Hostname() == "" {
+		return nil, fmt.Errorf("hub URL %q must be https://host[:port]", raw)
 	}
 	return u, nil
 }

@@ -17,21 +17,37 @@ package agentclient
 import (
 	"context"
 	"errors"
+	"hash/fnv"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // A client given several hub URLs (Options.HubURLs) uses one of them at a time for all its
-// requests, the watch stream and the tunnel's websocket alike. When a request to it fails at
+// requests, the watch stream and the tunnel's websocket alike. It starts at the one its
+// cluster ID picks (startIndex), so that agents given the same URLs spread over them, and
+// an agent that restarts comes back to the same one. When a request to it fails at
 // the connection level (dial, proxy, TLS, a reset or a timeout: a replica that is down or
 // unreachable) or the hub answers 502, 503 or 504 (a replica that is not ready, or a proxy in
 // front of a dead one), the client moves to the next URL, round robin. The failed request
 // is not retried: the caller retries with its own backoff, as with a single URL, and its
-// next request goes to the next URL. Any other answer, errors included, keeps the URL.
+// next request goes to the next URL. Any other answer, errors included, keeps the URL: the
+// client stays where it is, and does not go back to its first URL when that one is back.
 
-// HubURL returns the hub URL the client uses now: Options.HubURL, or one of Options.HubURLs
+// HubURL returns the hub URL the client uses now: at first the one its cluster ID picks
+// from Options.HubURL and Options.HubURLs (Options.HubURL when it is the only one), another
 // after a failover.
 func (c *Client) HubURL() string { return c.hub().String() }
+
+// startIndex is the index, among n hub URLs, of the one the client of clusterID uses first:
+// the FNV-1a hash of the ARM ID, lower-cased as ARM compares IDs, modulo n. A fleet of
+// agents given one list of URLs thus spreads over the replicas by cluster, instead of all
+// starting, and failing over, together.
+func startIndex(clusterID string, n int) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(strings.ToLower(clusterID)))
+	return int(uint64(h.Sum32()) % uint64(n))
+}
 
 // hub returns the base URL in use.
 func (c *Client) hub() *url.URL {

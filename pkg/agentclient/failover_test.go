@@ -18,11 +18,13 @@ import (
 	"context"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,13 +106,14 @@ func deadURL(t *testing.T) string {
 	return "https://" + addr
 }
 
-// failoverClient is a client given first and then more as the hub's URLs, trusting the
-// replicas' certificate.
+// failoverClient is a client that uses first and then, failing over, more in order: it is
+// given them rotated so that the URL its cluster ID starts at is first.
 func failoverClient(t *testing.T, first string, more ...string) *agentclient.Client {
 	t.Helper()
 	trust := newReplica(t) // any replica: they share the certificate
+	hubURL, hubURLs := startingAt(t, clusterID("c1"), first, more...)
 	c, err := agentclient.New(agentclient.Options{
-		HubURL: first, HubURLs: more, ClusterID: clusterID("c1"), Key: newKey(t), Timeout: 5 * time.Second,
+		HubURL: hubURL, HubURLs: hubURLs, ClusterID: clusterID("c1"), Key: newKey(t), Timeout: 5 * time.Second,
 		HubCAPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: trust.srv.Certificate().Raw}),
 	})
 	if err != nil {
@@ -118,6 +121,88 @@ func failoverClient(t *testing.T, first string, more ...string) *agentclient.Cli
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// startingAt returns first and more rotated, as Options.HubURL and Options.HubURLs, so
+// that the client of clusterID starts at first and fails over to more in order.
+func startingAt(t *testing.T, clusterID, first string, more ...string) (string, []string) {
+	t.Helper()
+	urls := append([]string{first}, more...)
+	n := len(urls)
+	start := startIndex(t, clusterID, n)
+	rotated := slices.Concat(urls[n-start:], urls[:n-start]) // rotated[start] is first
+	return rotated[0], rotated[1:]
+}
+
+// startIndex is the index of the URL, among n, at which the client of clusterID starts.
+func startIndex(t *testing.T, clusterID string, n int) int {
+	t.Helper()
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://hub-%d.example.com:8443", i)
+	}
+	return slices.Index(urls, startURL(t, clusterID, urls...))
+}
+
+// startURL is the hub URL a new client of clusterID given urls uses first.
+func startURL(t *testing.T, clusterID string, urls ...string) string {
+	t.Helper()
+	c, err := agentclient.New(agentclient.Options{HubURL: urls[0], HubURLs: urls[1:], ClusterID: clusterID, Key: newKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.HubURL()
+}
+
+// TestAgentsSpreadOverTheHubURLs: a fleet of agents given one list of URLs starts spread
+// over it by cluster, each cluster always at the same URL, whatever the case of its ID.
+func TestAgentsSpreadOverTheHubURLs(t *testing.T) {
+	urls := []string{"https://10.0.0.5:8443", "https://10.0.0.6:8443", "https://10.0.0.7:8443"}
+	const clusters = 300
+	perURL := map[string]int{}
+	for i := range clusters {
+		id := clusterID(fmt.Sprintf("cluster-%d", i))
+		start := startURL(t, id, urls...)
+		perURL[start]++
+		if again := startURL(t, strings.ToUpper(id), urls...); again != start {
+			t.Fatalf("cluster %s starts at %s, and at %s with its ID in capitals", id, start, again)
+		}
+	}
+	for _, u := range urls {
+		if perURL[u] < clusters/len(urls)/2 {
+			t.Errorf("%d of %d clusters start at %s, want about a third: %v", perURL[u], clusters, u, perURL)
+		}
+	}
+	if got := startURL(t, clusterID("c1"), urls[1]); got != urls[1] {
+		t.Errorf("the client given one URL uses %s, want %s", got, urls[1])
+	}
+}
+
+// TestHubURLsWithAUserOrPasswordAreRefused: a user name or password in a hub URL would show
+// in status.hubURL, its condition and the logs; the client refuses it without repeating it.
+func TestHubURLsWithAUserOrPasswordAreRefused(t *testing.T) {
+	for _, tc := range []struct{ hubURL, more string }{
+		{"https://agent:s3cret-pass@hub.example.com:8443", ""},
+		{"https://hub.example.com:8443", "https://s3cret-pass@10.0.0.6:8443/"},
+		{"https://hub.example.com:8443", "https://:s3cret-pass@10.0.0.6:8443"},
+	} {
+		o := agentclient.Options{HubURL: tc.hubURL, ClusterID: clusterID("c1"), Key: newKey(t)}
+		if tc.more != "" {
+			o.HubURLs = []string{tc.more}
+		}
+		_, err := agentclient.New(o)
+		if err == nil || !strings.Contains(err.Error(), "holds a user name or password") || !strings.Contains(err.Error(), "remove them") {
+			t.Errorf("New(%s, %s) = %v, want an error saying to remove the user and password", tc.hubURL, tc.more, err)
+		} else if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+	for _, ok := range []string{"https://hub.example.com:8443/path@x", "https://hub.example.com:8443?u=a@b"} {
+		if _, err := agentclient.ParseHubURL(ok); err != nil {
+			t.Errorf("ParseHubURL(%s) = %v, want no error: the @ is not before the host", ok, err)
+		}
+	}
 }
 
 func heartbeat(c *agentclient.Client) error {
@@ -326,7 +411,7 @@ func TestTheRealHubBehindTheSecondURL(t *testing.T) {
 	th := newTestHub(t)
 	dead := deadURL(t)
 	c := th.newClient("c1", th.createCluster("c1"), func(o *agentclient.Options) {
-		o.HubURL, o.HubURLs = dead, []string{th.URL}
+		o.HubURL, o.HubURLs = startingAt(t, clusterID("c1"), dead, th.URL)
 	})
 	if _, err := c.Register(context.Background()); err == nil {
 		t.Fatal("registering through the dead URL succeeded")

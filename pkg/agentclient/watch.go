@@ -41,7 +41,7 @@ func (c *Client) Watch(ctx context.Context, resourceVersion string, fn func(prot
 	defer idle.Stop()
 
 	path := protocol.PathWatch + "?resourceVersion=" + url.QueryEscape(resourceVersion)
-	resp, err := c.send(ctx, c.agentClient(), http.MethodGet, path, nil)
+	resp, err := c.send(ctx, c.agentClient(), c.hub(), http.MethodGet, path, nil)
 	if err != nil {
 		return streamError(ctx, err)
 	}

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +31,7 @@ import (
 
 	"github.com/kubearc/kubearc/internal/agentkey"
 	"github.com/kubearc/kubearc/internal/cli/armclient"
+	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/agentpubkey"
 	"github.com/kubearc/kubearc/pkg/armid"
 )
@@ -197,19 +197,20 @@ func connectRequest(o connectOptions) (armclient.ClusterCreate, map[string]any, 
 // maxAdditionalHubURLs is how many further hub URLs an ArcConnection takes (spec.hubURLs).
 const maxAdditionalHubURLs = 8
 
-// additionalHubURLs checks the --additional-hub-url flags as the ArcConnection will.
+// additionalHubURLs checks the --additional-hub-url flags as the agent will, and returns
+// them as the agent spells them, each once.
 func additionalHubURLs(raw []string) ([]any, error) {
 	if len(raw) > maxAdditionalHubURLs {
 		return nil, fmt.Errorf("--additional-hub-url is given %d times; the agent takes at most %d further hub URLs", len(raw), maxAdditionalHubURLs)
 	}
 	out := []any{}
 	for _, r := range raw {
-		u, err := url.Parse(r)
-		if err != nil || u.Scheme != "https" || u.Hostname() == "" {
-			return nil, fmt.Errorf("--additional-hub-url %q must be an https URL with a host, for example https://hub-1.example.com:8443", r)
+		u, err := agentclient.ParseHubURL(r)
+		if err != nil {
+			return nil, fmt.Errorf("--additional-hub-url: %w; for example https://hub-1.example.com:8443", err)
 		}
-		if !slices.Contains(out, any(r)) {
-			out = append(out, r)
+		if !slices.Contains(out, any(u.String())) {
+			out = append(out, u.String())
 		}
 	}
 	return out, nil

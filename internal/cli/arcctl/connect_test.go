@@ -319,7 +319,9 @@ current-context: dead
 		{"unknown context", loggedIn, []string{"--kube-context", "nope"}, []string{`Error: loading the kubeconfig (kubeconfig ` + deadKubeconfig + `, context nope)`, `"nope"`}},
 		{"proxy options without a proxy", loggedIn, []string{"--proxy-skip-range", "10.0.0.0/8"}, []string{"Error: --proxy-skip-range and --proxy-cert need --proxy-https"}},
 		{"http additional hub URL", loggedIn, []string{"--additional-hub-url", "http://hub-1.example.com"},
-			[]string{`Error: --additional-hub-url "http://hub-1.example.com" must be an https URL with a host`}},
+			[]string{`Error: --additional-hub-url: hub URL "http://hub-1.example.com" must be https://host[:port]; for example https://hub-1.example.com:8443`}},
+		{"additional hub URL with a password", loggedIn, []string{"--additional-hub-url", "https://agent:s3cret@hub-1.example.com"},
+			[]string{"Error: --additional-hub-url: a hub URL holds a user name or password (https://user:password@host): remove them"}},
 		{"bad tags", loggedIn, []string{"--tags", "env"}, []string{`Error: --tags: "env" must be key=value`}},
 		{"unsupported key type", loggedIn, []string{"--agent-key-type", "ed25519"}, []string{`Error: --agent-key-type: agent key type "ed25519" is not supported: use ecdsa or rsa`}},
 		{"no agent binary", loggedIn, []string{"--local-agent", "--agent-binary", "/nonexistent/kubearc-agent"},
@@ -332,6 +334,9 @@ current-context: dead
 			r := tc.u.runFor(time.Minute, args...)
 			t.Logf("%s", r)
 			wantFailure(t, r, tc.want...)
+			if strings.Contains(r.stdout+r.stderr, "s3cret") {
+				t.Error("arcctl repeats the password of a hub URL")
+			}
 		})
 	}
 	if status, _ := h.get(clusterPath(testGroup, "c1") + "?api-version=2024-01-01"); status != http.StatusNotFound {
