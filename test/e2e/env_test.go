@@ -111,6 +111,9 @@ func (e *env) stop(name string) {
 	if cmd == nil {
 		return
 	}
+	// localcluster's etcd and kube-apiserver have process groups of their own (envtest's):
+	// killed by name below, in case localcluster itself had to be killed.
+	children := childrenOf(cmd.Process.Pid)
 	_ = cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
@@ -121,6 +124,11 @@ func (e *env) stop(name string) {
 		<-done
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever of its group is left
+	for _, c := range children {
+		if c.alive() {
+			_ = syscall.Kill(c.pid, syscall.SIGKILL)
+		}
+	}
 	delete(e.procs, name)
 }
 
