@@ -137,3 +137,15 @@ func TestConditionTransitions(t *testing.T) {
 		})
 	}
 }
+
+// A Gatekeeper CRD the API server does not serve yet is looked for again soon: its watch
+// event came already. Without the CRD the watch wakes the PolicySync, and the poll is a
+// fallback.
+func TestInstallPoll(t *testing.T) {
+	if got := cluster(t).installPoll(t.Context()); got != gatekeeperInstallPoll {
+		t.Errorf("without Gatekeeper's CRD: poll %v, want %v", got, gatekeeperInstallPoll)
+	}
+	if got := cluster(t, crd(templateCRD)).installPoll(t.Context()); got != gatekeeperPoll {
+		t.Errorf("with Gatekeeper's CRD not served yet: poll %v, want %v", got, gatekeeperPoll)
+	}
+}

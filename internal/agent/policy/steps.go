@@ -78,7 +78,7 @@ func (e *enforcing) gatekeeperInstalled(ctx context.Context, ps *arcv1alpha1.Pol
 	}
 	if !installed {
 		ps.Status.Enforced = false
-		return ctrl.Result{}, reconcile.Wait(arcv1alpha1.GatekeeperNotInstalledReason, gatekeeperNotInstalledMessage, gatekeeperInstallPoll)
+		return ctrl.Result{}, reconcile.Wait(arcv1alpha1.GatekeeperNotInstalledReason, gatekeeperNotInstalledMessage, e.r.installPoll(ctx))
 	}
 	return ctrl.Result{}, e.r.watchTemplates(ctx)
 }

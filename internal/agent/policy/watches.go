@@ -17,6 +17,7 @@ package policy
 import (
 	"context"
 	"strings"
+	"time"
 
 	templatesv1 "github.com/open-policy-agent/frameworks/constraint/pkg/apis/templates/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -123,4 +124,14 @@ func (r *Reconciler) kindServed(ctx context.Context, crd string, gvk schema.Grou
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// installPoll is how soon to look for Gatekeeper again while it is not served: soon when its
+// CRD exists already (the CRD's watch event comes before the API server serves the kind, and
+// no further event may come), else only as the fallback of that watch.
+func (r *Reconciler) installPoll(ctx context.Context) time.Duration {
+	if r.Get(ctx, client.ObjectKey{Name: templateCRD}, crdMetadata()) == nil {
+		return gatekeeperPoll
+	}
+	return gatekeeperInstallPoll
 }
