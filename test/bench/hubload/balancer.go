@@ -29,9 +29,10 @@ import (
 	"github.com/kubearc/kubearc/test/bench/loadgen"
 )
 
-// connsPerBalancer is how many proxied connections one HAProxy process takes: each uses
-// two open files (client and server side), under the usual limit of 20,000 per process.
-const connsPerBalancer = 9000
+// connsPerBalancer is how many proxied connections one HAProxy process takes: each uses two
+// open files (client and server side), and HAProxy wants its maxconn (these and 1,000 more)
+// twice over within the open-file limit, 20,000 per process here.
+const connsPerBalancer = 6000
 
 // balancer is one HAProxy process.
 type balancer struct {

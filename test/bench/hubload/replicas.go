@@ -123,14 +123,17 @@ func (f *fleet) startHAProxy(ctx context.Context, o options, dir string) (string
 }
 
 // haproxyConfig balances TCP connections (TLS passes through) over the replicas, up to
-// conns of them per process.
+// conns of them per process. A replica is out after three failed checks, not one: while the
+// agents of a killed replica reconnect, the survivors' handshakes and /readyz answers queue
+// behind thousands of others, and with one failed check HAProxy took every replica out in
+// turn (docs/benchmarks.md, "Hub replicas").
 func haproxyConfig(addr string, replicas []*loadgen.Hub, conns int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "global\n  maxconn %d\ndefaults\n  mode tcp\n  timeout connect 2s\n  timeout client 1h\n  timeout server 1h\n", conns+1000)
+	fmt.Fprintf(&b, "global\n  maxconn %d\ndefaults\n  mode tcp\n  timeout connect 2s\n  timeout check 2s\n  timeout client 1h\n  timeout server 1h\n", conns+1000)
 	b.WriteString("  retries 3\n  option redispatch\nfrontend hub\n  bind " + addr + "\n  default_backend replicas\nbackend replicas\n")
 	b.WriteString("  balance roundrobin\n  option httpchk\n  http-check send meth GET uri /readyz\n")
 	for i, h := range replicas {
-		fmt.Fprintf(&b, "  server hub-%d %s check check-ssl verify none inter 500ms fall 1 rise 1\n", i, strings.TrimPrefix(h.URL, "https://"))
+		fmt.Fprintf(&b, "  server hub-%d %s check check-ssl verify none inter 500ms fall 3 rise 2\n", i, strings.TrimPrefix(h.URL, "https://"))
 	}
 	return b.String()
 }
