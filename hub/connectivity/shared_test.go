@@ -31,16 +31,7 @@ const movingCluster = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Kub
 // An agent heartbeats to replica a, then moves to replica b: both replicas, sharing a
 // store, see it Connected throughout, and neither takes the other's older beat for newer.
 func TestAgentMovingReplicaStaysConnected(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = st.Close() }()
-	cluster := &store.Resource{ID: movingCluster, Type: "Microsoft.Kubernetes/connectedClusters", Subscription: "s",
-		ResourceGroup: "g", Body: json.RawMessage(`{}`)}
-	if _, err := st.PutResource(t.Context(), cluster, store.Always()); err != nil {
-		t.Fatal(err)
-	}
+	st := storeWithCluster(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	clock := func() time.Time { return now }
 	opts := connectivity.Options{OfflineAfter: 5 * time.Minute, Now: clock}
@@ -73,16 +64,7 @@ func TestAgentMovingReplicaStaysConnected(t *testing.T) {
 // A cluster deleted through replica a disappears from replica b at b's next refresh: b
 // no longer counts it or reports it Connected.
 func TestDeletedClusterLeavesOtherReplicas(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = st.Close() }()
-	cluster := &store.Resource{ID: movingCluster, Type: "Microsoft.Kubernetes/connectedClusters", Subscription: "s",
-		ResourceGroup: "g", Body: json.RawMessage(`{}`)}
-	if _, err := st.PutResource(t.Context(), cluster, store.Always()); err != nil {
-		t.Fatal(err)
-	}
+	st := storeWithCluster(t)
 	a, b := connectivity.NewTracker(st, connectivity.Options{}), connectivity.NewTracker(st, connectivity.Options{})
 	a.Heartbeat(movingCluster, protocol.Heartbeat{AgentVersion: "1.0.0"})
 	flushAndRefresh(t, a, b)
@@ -115,4 +97,20 @@ func flushAndRefresh(t *testing.T, trackers ...*connectivity.Tracker) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// storeWithCluster is a SQLite store, closed with the test, holding the cluster movingCluster.
+func storeWithCluster(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	cluster := &store.Resource{ID: movingCluster, Type: "Microsoft.Kubernetes/connectedClusters", Subscription: "s",
+		ResourceGroup: "g", Body: json.RawMessage(`{}`)}
+	if _, err := st.PutResource(t.Context(), cluster, store.Always()); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
