@@ -15,9 +15,11 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
@@ -63,14 +65,21 @@ func (b *Browser) record() error {
 	return err
 }
 
+// bodyTimeout bounds the reading of one response's body.
+const bodyTimeout = 30 * time.Second
+
 // keepBody reads the body of the paused response i, then lets the browser have it.
 func (b *Browser) keepBody(i int, ev *fetch.EventRequestPaused) {
 	defer b.rec.wg.Done()
 	var body string
 	var err error
 	if hasBody(ev) {
+		// Bounded: the browser may have dropped the request (it left the page), and then
+		// never answers for its body; ContinueRequest below then fails, and nothing is missing.
+		ctx, cancel := context.WithTimeout(b.ctx, bodyTimeout)
 		var res fetch.GetResponseBodyResult
-		res, err = chromedp.Call(b.ctx, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID})
+		res, err = chromedp.Call(ctx, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID})
+		cancel()
 		body = string(res.Body)
 	}
 	_, cerr := chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
