@@ -319,7 +319,8 @@ func (h *Hub) routes() http.Handler {
 	h.resources, arm.LocationResources = resources, resources
 	m.countTunnels(tunnels.Open)
 	m.countAdmission(h.admission.counts)
-	mux.Handle("GET "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
+	mux.Handle("POST "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
+	mux.Handle("GET "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler())) // agents before the POST
 	mux.Handle(tunnel.ProxyPrefix+"/", m.instrument("proxy", authn.Middleware(authenticated(tunnels.ProxyHandler()))))
 	mux.Handle(tunnel.PeerProxyPrefix+"/", m.instrument("peer", h.fromReplica(tunnels.PeerHandler())))
 	armHandler := arm.Handler()
@@ -330,6 +331,12 @@ func (h *Hub) routes() http.Handler {
 }
 
 func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
+
+// http2Config lets an agent's tunnel, an HTTP/2 stream beside its other requests, have as
+// much in flight towards the hub as a stream inside the tunnel may (tunnelmux's window): the
+// default, 1 MiB per connection, would bound a kubectl answer from the cluster to a quarter
+// of that. The hub reads a tunnel as it arrives, so the bound is rarely reached.
+var http2Config = &http.HTTP2Config{MaxReceiveBufferPerStream: 4 << 20, MaxReceiveBufferPerConnection: 8 << 20}
 
 // Serve serves the hub until ctx ends, then shuts down gracefully.
 func (h *Hub) Serve(ctx context.Context) error {
@@ -349,6 +356,7 @@ func (h *Hub) Serve(ctx context.Context) error {
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 		ConnContext:       withAdmittedConn,
 		ErrorLog:          slog.NewLogLogger(h.cfg.Log.Handler(), slog.LevelDebug),
+		HTTP2:             http2Config,
 	}
 	// Background work stops after the server: heartbeats still in flight at shutdown are in
 	// the tracker's final flush.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/kubearc/kubearc/hub/portal"
 	"github.com/kubearc/kubearc/hub/tunnel"
+	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // boundSlowClients is the hub's outermost handler. It gives every request with a body
@@ -31,13 +32,14 @@ import (
 // after its response, so that it gives its admission slot back at once. Requests to the
 // cluster connect proxy have no body deadline: they are relayed only once their token is
 // accepted (the proxy reads no body before), and a user's slow upload to a cluster
-// (kubectl apply, cp) is legitimate. The portal's browser connections stay open (isPortal).
+// (kubectl apply, cp) is legitimate. Nor has an agent's tunnel, whose body lasts as long as
+// the tunnel. The portal's browser connections stay open (isPortal).
 func boundSlowClients(bodyTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ac := admittedConnFrom(r.Context()); ac != nil && !ac.authenticated() && !isPortal(r) {
 			w.Header().Set("Connection", "close") // HTTP/2: the server sends GOAWAY
 		}
-		if !isProxied(r) {
+		if !isStreamed(r) {
 			limitBodyTime(w, r, bodyTimeout)
 		}
 		next.ServeHTTP(w, r)
@@ -51,10 +53,12 @@ func isPortal(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, portal.Prefix)
 }
 
-// isProxied reports whether r is for the cluster connect proxy, from a user or relayed by
-// another replica: an upload through it streams as long as the user's does.
-func isProxied(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, tunnel.ProxyPrefix+"/") || strings.HasPrefix(r.URL.Path, tunnel.PeerProxyPrefix+"/")
+// isStreamed reports whether r's body is a stream: an agent's tunnel, or a request for the
+// cluster connect proxy, from a user or relayed by another replica, whose upload streams as
+// long as the user's does.
+func isStreamed(r *http.Request) bool {
+	return r.URL.Path == protocol.PathTunnel ||
+		strings.HasPrefix(r.URL.Path, tunnel.ProxyPrefix+"/") || strings.HasPrefix(r.URL.Path, tunnel.PeerProxyPrefix+"/")
 }
 
 // limitBodyTime sets a read deadline for the request's body and clears it once the body is

@@ -16,6 +16,8 @@ package tunnel
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -28,48 +30,61 @@ import (
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
 
-// upgrader accepts the agents' websockets. Agents are not browsers: they send no Origin,
-// which the default origin check accepts. A tunnel reads through the HTTP server's buffer
-// and borrows a write buffer per message: an idle tunnel holds none, and most tunnels are
-// idle (docs/benchmarks.md, "Hub replicas").
+// upgrader accepts the websockets of agents before the tunnel's POST. Agents are not
+// browsers: they send no Origin, which the default origin check accepts. A tunnel reads
+// through the HTTP server's buffer and borrows a write buffer per message: an idle tunnel
+// holds none, and most tunnels are idle (docs/benchmarks.md, "Hub replicas").
 var upgrader = websocket.Upgrader{
 	Subprotocols:    []string{protocol.TunnelSubprotocol},
 	WriteBufferSize: 64 << 10,
 	WriteBufferPool: &sync.Pool{},
 }
 
-// AgentHandler serves protocol.PathTunnel: a registered agent upgrades to a websocket that
-// carries its cluster's tunnel. A cluster has one tunnel: a new one closes the older (the
-// agent restarted, or another replica became leader, and the old connection may not have
-// noticed yet). A tunnel ends when its request's context does (the hub shuts down), when
-// the client certificate it was opened with expires (the agent then reconnects with its
-// renewed certificate), and at once when the cluster is deleted or gets another agent key:
-// the agent API's StreamContext.
+// AgentHandler serves protocol.PathTunnel: a registered agent opens its cluster's tunnel
+// with a POST whose bodies stay open (tunnelmux.Accept), on the HTTP/2 connection of its
+// other requests, or, before that, with a websocket (tunnelmux.Websocket). A cluster has one
+// tunnel: a new one closes the older (the agent restarted, or another replica became leader,
+// and the old connection may not have noticed yet). A tunnel ends when its request's context
+// does (the agent went, or the hub shuts down), when the client certificate it was opened
+// with expires (the agent then reconnects with its renewed certificate), and at once when
+// the cluster is deleted or gets another agent key: the agent API's StreamContext.
 func (s *Server) AgentHandler() http.Handler {
 	return s.agents.AgentOnly(func(w http.ResponseWriter, r *http.Request) {
 		key := clusterKey(agentapi.ClusterFrom(r.Context()))
-		if !slices.Contains(websocket.Subprotocols(r), protocol.TunnelSubprotocol) {
-			http.Error(w, "the tunnel needs the websocket subprotocol "+protocol.TunnelSubprotocol, http.StatusBadRequest)
-			return
-		}
 		ctx, release := s.agents.StreamContext(r)
 		defer release()
 		if ctx.Err() != nil {
 			http.Error(w, "the cluster credential was revoked; register again", http.StatusForbidden)
 			return
 		}
-		ws, err := upgrader.Upgrade(w, r, nil)
+		conn, err := accept(w, r)
 		if err != nil {
 			s.log.Info("Tunnel request refused", "cluster", key, "error", err)
-			return // the upgrader answered
+			return // accept answered
 		}
-		mux, err := tunnelmux.Hub(ws, func(msg string) { s.log.Debug("Tunnel", "cluster", key, "message", msg) })
+		mux, err := tunnelmux.Hub(conn, func(msg string) { s.log.Debug("Tunnel", "cluster", key, "message", msg) })
 		if err != nil {
-			_ = ws.Close()
+			_ = conn.Close()
 			return
 		}
 		s.serve(ctx, key, mux)
 	})
+}
+
+// accept answers the agent's tunnel request and returns the hub's end of its byte stream.
+func accept(w http.ResponseWriter, r *http.Request) (io.ReadWriteCloser, error) {
+	if r.Method == http.MethodPost {
+		return tunnelmux.Accept(w, r)
+	}
+	if !slices.Contains(websocket.Subprotocols(r), protocol.TunnelSubprotocol) {
+		http.Error(w, "the tunnel needs the websocket subprotocol "+protocol.TunnelSubprotocol, http.StatusBadRequest)
+		return nil, errors.New("the websocket has no tunnel subprotocol")
+	}
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return nil, err // the upgrader answered
+	}
+	return tunnelmux.Websocket(ws), nil
 }
 
 // serve keeps mux as the cluster's tunnel until it ends or ctx does.

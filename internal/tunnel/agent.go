@@ -13,11 +13,12 @@
 // limitations under the License.
 
 // Package tunnel is the agent's side of cluster connect: while the ArcConnection's
-// spec.clusterConnect.enabled is true, the elected agent keeps a websocket open to the hub,
-// authenticated with the cluster's client certificate and going through the configured
-// proxy, carrying a yamux session (pkg/tunnelmux). The hub opens a stream per connection,
-// and the agent serves the requests on it with a Forwarder to the cluster's API server. It reconnects with jittered exponential
-// backoff and reports the tunnel's state in the ArcConnection's status.clusterConnect.
+// spec.clusterConnect.enabled is true, the elected agent keeps a request open to the hub on
+// its HTTP/2 connection (authenticated with the cluster's client certificate, through the
+// configured proxy), whose bodies carry a yamux session (pkg/tunnelmux). The hub opens a
+// stream per connection, and the agent serves the requests on it with a Forwarder to the
+// cluster's API server. It reconnects with jittered exponential backoff and reports the
+// tunnel's state in the ArcConnection's status.clusterConnect.
 package tunnel
 
 import (
@@ -33,7 +34,6 @@ import (
 
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/pkg/agentclient"
-	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
 
@@ -134,19 +134,13 @@ func (a *Agent) wanted(ctx context.Context) (*agentclient.Client, bool) {
 // connect opens the tunnel and serves it until it fails, ctx ends, or the configuration
 // changes.
 func (a *Agent) connect(ctx context.Context, hub *agentclient.Client, status *statusWriter) error {
-	ws, resp, err := hub.DialWebsocket(ctx, protocol.PathTunnel)
-	if resp != nil {
-		_ = resp.Body.Close()
-	}
+	conn, err := hub.OpenTunnel(ctx)
 	if err != nil {
-		if resp != nil {
-			return fmt.Errorf("the hub answered %s", resp.Status)
-		}
 		return err
 	}
-	mux, err := tunnelmux.Agent(ws, func(msg string) { a.Log.V(1).Info("Tunnel", "message", msg) })
+	mux, err := tunnelmux.Agent(conn, func(msg string) { a.Log.V(1).Info("Tunnel", "message", msg) })
 	if err != nil {
-		_ = ws.Close()
+		_ = conn.Close()
 		return err
 	}
 	defer func() { _ = mux.Close() }()

@@ -16,6 +16,7 @@ package tunnel_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
+	"github.com/gorilla/websocket"
 	"github.com/hashicorp/yamux"
 
 	corev1 "k8s.io/api/core/v1"
@@ -34,6 +37,7 @@ import (
 	arcv1alpha1 "github.com/kubearc/kubearc/api/v1alpha1"
 	"github.com/kubearc/kubearc/hub/hubtest"
 	hubtunnel "github.com/kubearc/kubearc/hub/tunnel"
+	"github.com/kubearc/kubearc/internal/tunnel"
 	"github.com/kubearc/kubearc/internal/tunnel/tunneltest"
 	"github.com/kubearc/kubearc/pkg/armid"
 	"github.com/kubearc/kubearc/pkg/protocol"
@@ -173,11 +177,15 @@ func TestAClusterCredentialOpensOnlyItsOwnTunnel(t *testing.T) {
 	agentB.Stop() // cluster B exists and is registered, but has no tunnel
 
 	// Cluster A's agent asks for B's tunnel in every way the request could name it.
-	url, dialer := agentA.Hub.Websocket(protocol.PathTunnel)
-	conn, resp, err := dialer.Dial(url, http.Header{"X-Kubearc-Cluster": {clusterB.String()}})
-	if resp != nil {
-		_ = resp.Body.Close()
+	tlsA, err := agentA.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
 	}
+	url := hub.URL + protocol.PathTunnel
+	conn, err := tunnelmux.Dial(t.Context(), url, func(req *http.Request) (*http.Response, error) {
+		req.Header.Set("X-Kubearc-Cluster", clusterB.String())
+		return http2Client(tlsA).Do(req)
+	})
 	if err != nil {
 		t.Fatalf("cluster A's agent could not open its own tunnel: %v", err)
 	}
@@ -190,17 +198,61 @@ func TestAClusterCredentialOpensOnlyItsOwnTunnel(t *testing.T) {
 	}
 
 	// Without a client certificate there is no tunnel at all.
-	noCert := *dialer
-	tlsCfg := dialer.TLSClientConfig.Clone()
-	tlsCfg.GetClientCertificate = nil
-	noCert.TLSClientConfig = tlsCfg
-	_, resp, err = noCert.Dial(url, nil)
+	noCert := tlsA.Clone()
+	noCert.Certificates = nil
+	if _, err := tunnelmux.Dial(t.Context(), url, http2Client(noCert).Do); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("want 401 without a client certificate, got %v", err)
+	}
+}
+
+// http2Client is an HTTP/2 client with tlsCfg.
+func http2Client(tlsCfg *tls.Config) *http.Client {
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, ForceAttemptHTTP2: true}}
+}
+
+// TestAnAgentBeforeThePOSTStillOpensItsTunnel: agents that open their tunnel as a websocket,
+// as they did before the tunnel became a request of their HTTP/2 connection, still get
+// cluster connect from the hub.
+func TestAnAgentBeforeThePOSTStillOpensItsTunnel(t *testing.T) {
+	waitConnected(t)
+	agentB, err := startAgent(clusterB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitTunnel(t, agentB) // as below: no dial of the real agent is still on its way
+	agentB.Stop()
+	tlsB, err := agentB.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsB.NextProtos = []string{"http/1.1"}
+	dialer := websocket.Dialer{TLSClientConfig: tlsB, Subprotocols: []string{protocol.TunnelSubprotocol}}
+	ws, resp, err := dialer.Dial("wss://"+strings.TrimPrefix(hub.URL, "https://")+protocol.PathTunnel, nil)
 	if resp != nil {
 		_ = resp.Body.Close()
 	}
-	if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("want 401 without a client certificate, got %v %v", resp, err)
+	if err != nil {
+		t.Fatal(err)
 	}
+	mux, err := tunnelmux.Agent(tunnelmux.Websocket(ws), func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = mux.Close() }()
+	forwarder, err := tunnel.NewForwarder(apiConfig, logr.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: forwarder, ReadHeaderTimeout: 30 * time.Second}
+	go func() { _ = srv.Serve(mux) }()
+	defer func() { _ = srv.Close() }()
+	eventually(t, "cluster B's API server answers through the websocket tunnel", func() error {
+		_, err := userClient(t, clusterB, hub.AdminToken).CoreV1().Namespaces().Get(context.Background(), testNamespace, metav1.GetOptions{})
+		if apierrors.IsForbidden(err) { // the cluster's RBAC answered: the admin token has no binding there
+			return nil
+		}
+		return err
+	})
 }
 
 // TestTheHubClosesATunnelWhoseAgentOpensAStream: streams go from the hub to the agent only;
@@ -216,15 +268,11 @@ func TestTheHubClosesATunnelWhoseAgentOpensAStream(t *testing.T) {
 	// its tunnel is up: a dial still on its way would replace the hand-made tunnel on the hub.
 	waitTunnel(t, agentB)
 	agentB.Stop()
-	url, dialer := agentB.Hub.Websocket(protocol.PathTunnel)
-	ws, resp, err := dialer.Dial(url, nil)
-	if resp != nil {
-		_ = resp.Body.Close()
-	}
+	conn, err := agentB.Hub.OpenTunnel(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux, err := tunnelmux.Agent(ws, func(string) {})
+	mux, err := tunnelmux.Agent(conn, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ import (
 )
 
 // A client given several hub URLs (Options.HubURLs) uses one of them at a time for all its
-// requests, the watch stream and the tunnel's websocket alike. It starts at the one its
+// requests, the watch stream and the tunnel alike. It starts at the one its
 // cluster ID picks (startIndex), so that agents given the same URLs spread over them, and
 // an agent that restarts comes back to the same one. When a request to it fails at
 // the connection level (dial, proxy, TLS, a reset or a timeout: a replica that is down or

@@ -31,14 +31,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
+	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
 
 // replica stands in for one replica of the hub behind its own URL: it answers heartbeats,
-// the desired-state watch and the tunnel's websocket, or 503 while it is not ready, as a
+// the desired-state watch and the tunnel, or 503 while it is not ready, as a
 // replica that lost its database or is shutting down does. Every replica presents the same
 // certificate (httptest's, for 127.0.0.1), as replicas sharing the hub's serving certificate
 // do; a URL naming localhost is one the certificate does not cover.
@@ -57,6 +56,7 @@ func newReplica(t *testing.T) *replica {
 	r := &replica{release: make(chan struct{})}
 	r.srv = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
 	r.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes of localhost
+	r.srv.EnableHTTP2 = true                           // as the hub
 	r.srv.StartTLS()
 	t.Cleanup(r.srv.Close)
 	return r
@@ -76,9 +76,8 @@ func (r *replica) serve(w http.ResponseWriter, req *http.Request) {
 	r.served.Add(1)
 	switch req.URL.Path {
 	case protocol.PathTunnel:
-		up := websocket.Upgrader{Subprotocols: []string{protocol.TunnelSubprotocol}}
-		if ws, err := up.Upgrade(w, req, nil); err == nil {
-			_ = ws.Close()
+		if conn, err := tunnelmux.Accept(w, req); err == nil {
+			_ = conn.Close()
 		}
 	case protocol.PathWatch:
 		w.Header().Set("Content-Type", "application/x-ndjson")
@@ -281,7 +280,7 @@ func TestFailoverGoesRoundRobin(t *testing.T) {
 	}
 }
 
-// TestFailoverOfEveryConnection: registration, the watch and the tunnel's websocket move
+// TestFailoverOfEveryConnection: registration, the watch and the tunnel move
 // the client as heartbeats do, and a URL the hub's certificate does not name counts as
 // unreachable.
 func TestFailoverOfEveryConnection(t *testing.T) {
@@ -334,14 +333,11 @@ func TestFailoverOfEveryConnection(t *testing.T) {
 var errStop = errors.New("stop watching")
 
 func dialTunnel(c *agentclient.Client) error {
-	ws, resp, err := c.DialWebsocket(context.Background(), protocol.PathTunnel)
-	if resp != nil {
-		_ = resp.Body.Close()
-	}
+	conn, err := c.OpenTunnel(context.Background())
 	if err != nil {
 		return err
 	}
-	return ws.Close()
+	return conn.Close()
 }
 
 // TestOtherOutcomesKeepTheURL: only an unreachable or unavailable hub moves the client; the

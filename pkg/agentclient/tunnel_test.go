@@ -23,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,9 +33,9 @@ import (
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
-// TestWebsocketGoesWhereTheClientGoes: the tunnel's websocket takes the client's proxy (or
-// not, for NoProxy), trusts the hub CA and presents the client certificate.
-func TestWebsocketGoesWhereTheClientGoes(t *testing.T) {
+// TestTheTunnelGoesWhereTheClientGoes: the tunnel takes the client's proxy (or not, for
+// NoProxy), trusts the hub CA and presents the client certificate.
+func TestTheTunnelGoesWhereTheClientGoes(t *testing.T) {
 	th := newTestHub(t)
 	key := th.createCluster("c1")
 	_, port, _ := net.SplitHostPort(th.Addr)
@@ -55,12 +56,12 @@ func TestWebsocketGoesWhereTheClientGoes(t *testing.T) {
 		proxy    *agentclient.ProxyConfig
 		via      *connectProxy
 		register bool
-		want     int // the hub's answer to the upgrade
+		want     int // the hub's answer, 0: the tunnel opens
 	}{
-		{"direct", nil, nil, true, http.StatusSwitchingProtocols},
-		{"http proxy", &agentclient.ProxyConfig{URL: plain.URL}, httpProxy, true, http.StatusSwitchingProtocols},
-		{"https proxy", &agentclient.ProxyConfig{URL: secure.URL, CAPEM: secureCA}, httpsProxy, true, http.StatusSwitchingProtocols},
-		{"hub in NoProxy", &agentclient.ProxyConfig{URL: plain.URL, NoProxy: []string{hubName}}, nil, true, http.StatusSwitchingProtocols},
+		{"direct", nil, nil, true, 0},
+		{"http proxy", &agentclient.ProxyConfig{URL: plain.URL}, httpProxy, true, 0},
+		{"https proxy", &agentclient.ProxyConfig{URL: secure.URL, CAPEM: secureCA}, httpsProxy, true, 0},
+		{"hub in NoProxy", &agentclient.ProxyConfig{URL: plain.URL, NoProxy: []string{hubName}}, nil, true, 0},
 		{"no certificate yet", nil, nil, false, http.StatusUnauthorized},
 	}
 	for _, tt := range tests {
@@ -74,26 +75,55 @@ func TestWebsocketGoesWhereTheClientGoes(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			url, dialer := c.Websocket(protocol.PathTunnel)
-			conn, resp, err := dialer.Dial(url, nil)
-			if resp == nil {
-				t.Fatalf("no answer from the hub: %v", err)
-			}
-			_ = resp.Body.Close()
-			if conn != nil {
+			conn, err := c.OpenTunnel(t.Context())
+			var he *agentclient.HubError
+			switch {
+			case tt.want == 0 && err != nil:
+				t.Fatalf("the tunnel did not open: %v", err)
+			case tt.want != 0 && (!errors.As(err, &he) || he.StatusCode != tt.want):
+				t.Fatalf("opening the tunnel gave %v, want the hub's %d", err, tt.want)
+			case conn != nil:
 				_ = conn.Close()
-			}
-			if resp.StatusCode != tt.want {
-				t.Fatalf("the hub answered %d (%v), want %d", resp.StatusCode, err, tt.want)
 			}
 			viaHTTP, viaHTTPS := len(httpProxy.requests())-beforeHTTP, len(httpsProxy.requests())-beforeHTTPS
 			switch {
 			case tt.via == httpProxy && viaHTTP == 0, tt.via == httpsProxy && viaHTTPS == 0:
-				t.Fatal("the websocket did not go through the proxy")
+				t.Fatal("the tunnel did not go through the proxy")
 			case tt.via == nil && viaHTTP+viaHTTPS != 0:
-				t.Fatal("the websocket went through a proxy")
+				t.Fatal("the tunnel went through a proxy")
 			}
 		})
+	}
+}
+
+// TestTheTunnelSharesTheAgentsConnection: the tunnel is a request of the HTTP/2 connection
+// that carries the heartbeats: an agent holds one connection to the hub, not two.
+func TestTheTunnelSharesTheAgentsConnection(t *testing.T) {
+	th := newTestHub(t)
+	var dials atomic.Int32
+	c := th.newClient("c1", th.createCluster("c1"), func(o *agentclient.Options) {
+		o.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}
+	})
+	if _, err := c.Register(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	registered := dials.Load() // registration presents no certificate: a connection of its own
+	if _, err := c.Heartbeat(context.Background(), protocol.Heartbeat{}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := c.OpenTunnel(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	if _, err := c.Heartbeat(context.Background(), protocol.Heartbeat{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := dials.Load() - registered; n != 1 {
+		t.Fatalf("heartbeats and the tunnel took %d connections, want 1", n)
 	}
 }
 
@@ -112,21 +142,18 @@ func TestTheHubClosesATunnelWhoseCertificateExpired(t *testing.T) {
 	if _, err := c.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	url, dialer := c.Websocket(protocol.PathTunnel)
-	conn, resp, err := dialer.Dial(url, nil)
-	if resp != nil {
-		_ = resp.Body.Close()
-	}
+	conn, err := c.OpenTunnel(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = conn.Close() }()
 	// The hub's first keep-alive ping comes after 30s; the bound only keeps a broken hub
 	// from hanging the test.
-	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
-	_, _, err = conn.ReadMessage()
-	var netErr net.Error
-	if err == nil || (errors.As(err, &netErr) && netErr.Timeout()) {
-		t.Fatalf("the tunnel is still open after its certificate expired: %v", err)
+	read := make(chan struct{})
+	go func() { _, _ = io.ReadAll(conn); close(read) }()
+	select {
+	case <-read:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the tunnel is still open after its certificate expired")
 	}
 }

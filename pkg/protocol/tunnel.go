@@ -14,13 +14,18 @@
 
 package protocol
 
-// Cluster connect: the agent keeps a websocket open to PathTunnel (authenticated with its
-// client certificate) that carries a yamux session (pkg/tunnelmux); the hub opens a stream
-// through it per connection, and each stream reaches the agent's forwarder, which passes
-// Kubernetes API requests to the cluster. The hub cannot reach anything else through it.
+// Cluster connect: the agent keeps a request open to PathTunnel (authenticated with its
+// client certificate) whose two bodies carry a yamux session (pkg/tunnelmux); the hub opens
+// a stream through it per connection, and each stream reaches the agent's forwarder, which
+// passes Kubernetes API requests to the cluster. The hub cannot reach anything else through it.
 const (
-	// PathTunnel is the websocket endpoint where the agent opens the cluster connect tunnel.
+	// PathTunnel is where the agent opens the cluster connect tunnel: a POST with
+	// TunnelContentType whose request and answer bodies stay open, or, from agents before
+	// it, a websocket with TunnelSubprotocol.
 	PathTunnel = "/agent/v1/connect"
+	// TunnelContentType is the Content-Type of the tunnel's POST and of the hub's answer:
+	// the bodies are a yamux byte stream.
+	TunnelContentType = "application/vnd.kubearc.yamux.v1"
 	// TunnelSubprotocol is the websocket subprotocol of the tunnel: yamux in binary messages.
 	TunnelSubprotocol = "yamux.v1.kubearc.io"
 	// HeaderRemoteUser carries the user the hub authenticated; the agent impersonates it.

@@ -12,21 +12,24 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package tunnelmux carries the cluster connect tunnel: the agent opens a websocket to the
-// hub, and github.com/hashicorp/yamux runs over it, with the hub opening a stream per
-// connection to the agent's forwarder. Each stream is a full-duplex net.Conn, so HTTP/1.1
-// with its upgrades (exec, attach, port-forward) passes through unchanged, and each has its
-// own flow control, so a slow watch never holds up another request.
+// Package tunnelmux carries the cluster connect tunnel: github.com/hashicorp/yamux runs over a
+// byte stream between the agent and the hub, and the hub opens a yamux stream per connection
+// to the agent's forwarder. Each yamux stream is a full-duplex net.Conn, so HTTP/1.1 with its
+// upgrades (exec, attach, port-forward) passes through unchanged, and each has its own flow
+// control, so a slow watch never holds up another request.
+//
+// The byte stream is an HTTP exchange whose two bodies stay open (http.go): the agent's
+// POST to protocol.PathTunnel, on the HTTP/2 connection that already carries its heartbeats
+// and watch, so that a tunnel costs the agent and the hub no connection of its own. Agents
+// before it opened a websocket instead (websocket.go), which the hub still accepts.
 package tunnelmux
 
 import (
-	"encoding/binary"
 	"io"
 	"log"
 	"strings"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/hashicorp/yamux"
 )
 
@@ -52,81 +55,12 @@ func (w logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Hub starts the hub's end of the tunnel on ws: the end that opens streams.
-func Hub(ws *websocket.Conn, logf func(string)) (*yamux.Session, error) {
-	return yamux.Client(Stream(ws), Config(logf))
+// Hub starts the hub's end of the tunnel on conn: the end that opens streams.
+func Hub(conn io.ReadWriteCloser, logf func(string)) (*yamux.Session, error) {
+	return yamux.Client(conn, Config(logf))
 }
 
-// Agent starts the agent's end of the tunnel on ws: the end that accepts streams.
-func Agent(ws *websocket.Conn, logf func(string)) (*yamux.Session, error) {
-	return yamux.Server(Stream(ws), Config(logf))
-}
-
-// Stream turns ws into a byte stream: Read reads across messages, and each Write is one
-// binary message, except that a yamux data frame's header waits for the frame's body, so
-// that the two go as one message (one TLS record and system call fewer per frame). yamux
-// has one reader and one writer at a time, which is what ws allows.
-func Stream(ws *websocket.Conn) io.ReadWriteCloser { return &stream{ws: ws} }
-
-type stream struct {
-	ws      *websocket.Conn
-	message io.Reader
-	header  []byte // a data frame's header, waiting for its body
-}
-
-func (s *stream) Read(p []byte) (int, error) {
-	for {
-		if s.message == nil {
-			kind, r, err := s.ws.NextReader()
-			if err != nil {
-				return 0, err
-			}
-			if kind != websocket.BinaryMessage {
-				continue
-			}
-			s.message = r
-		}
-		n, err := s.message.Read(p)
-		if err == io.EOF {
-			s.message = nil
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
-	}
-}
-
-func (s *stream) Write(p []byte) (int, error) {
-	if s.header == nil && announcesBody(p) {
-		s.header = append(make([]byte, 0, len(p)), p...)
-		return len(p), nil
-	}
-	w, err := s.ws.NextWriter(websocket.BinaryMessage)
-	if err != nil {
-		return 0, err
-	}
-	if s.header != nil {
-		_, _ = w.Write(s.header)
-		s.header = nil
-	}
-	if _, err := w.Write(p); err != nil {
-		return 0, err
-	}
-	return len(p), w.Close()
-}
-
-func (s *stream) Close() error { return s.ws.Close() }
-
-// yamux frames (its spec.md): a 12-byte header of version, type, flags, stream ID and
-// length; a data frame's body of length bytes follows its header, written separately.
-const (
-	headerSize = 12
-	typeData   = 0
-)
-
-// announcesBody reports whether p is the header of a data frame with a body.
-func announcesBody(p []byte) bool {
-	return len(p) == headerSize && p[1] == typeData && binary.BigEndian.Uint32(p[8:]) > 0
+// Agent starts the agent's end of the tunnel on conn: the end that accepts streams.
+func Agent(conn io.ReadWriteCloser, logf func(string)) (*yamux.Session, error) {
+	return yamux.Server(conn, Config(logf))
 }

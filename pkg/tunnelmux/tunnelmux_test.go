@@ -59,29 +59,40 @@ func websocketPair(t *testing.T) (client, server *websocket.Conn) {
 }
 
 // TestStreamsCarryEveryByte: streams the hub opens reach the agent, concurrently and both
-// ways, with sizes around yamux's frame header, TLS records and the stream window.
+// ways, with sizes around yamux's frame header, TLS records and the stream window, over the
+// tunnel's HTTP/2 request and over an older agent's websocket.
 func TestStreamsCarryEveryByte(t *testing.T) {
-	agentWS, hubWS := websocketPair(t)
-	hub, err := tunnelmux.Hub(hubWS, func(string) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	agent, err := tunnelmux.Agent(agentWS, func(string) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go echo(agent)
-
-	sizes := []int{1, 12, 4095, 16 << 10, 1<<20 + 7, 9 << 20}
-	var wg sync.WaitGroup
-	for _, size := range sizes {
-		wg.Go(func() {
-			if err := roundTrip(hub, size); err != nil {
-				t.Errorf("%d bytes: %v", size, err)
+	for name, pair := range map[string]func(*testing.T) (agent, hub io.ReadWriteCloser){"http1": http1Pair, "http2": http2Pair, "websocket": websocketStreams} {
+		t.Run(name, func(t *testing.T) {
+			agentConn, hubConn := pair(t)
+			hub, err := tunnelmux.Hub(hubConn, func(string) {})
+			if err != nil {
+				t.Fatal(err)
 			}
+			agent, err := tunnelmux.Agent(agentConn, func(string) {})
+			if err != nil {
+				t.Fatal(err)
+			}
+			go echo(agent)
+
+			sizes := []int{1, 12, 4095, 16 << 10, 1<<20 + 7, 9 << 20}
+			var wg sync.WaitGroup
+			for _, size := range sizes {
+				wg.Go(func() {
+					if err := roundTrip(hub, size); err != nil {
+						t.Errorf("%d bytes: %v", size, err)
+					}
+				})
+			}
+			wg.Wait()
 		})
 	}
-	wg.Wait()
+}
+
+// websocketStreams is websocketPair's two ends as byte streams.
+func websocketStreams(t *testing.T) (agent, hub io.ReadWriteCloser) {
+	client, server := websocketPair(t)
+	return tunnelmux.Websocket(client), tunnelmux.Websocket(server)
 }
 
 // echo answers every stream with what it receives.
@@ -119,7 +130,7 @@ func roundTrip(hub interface{ Open() (net.Conn, error) }, size int) error {
 // data frame goes as one websocket message, and a frame without a body as its own.
 func TestADataFrameTravelsInOneMessage(t *testing.T) {
 	agentWS, hubWS := websocketPair(t)
-	s := tunnelmux.Stream(agentWS)
+	s := tunnelmux.Websocket(agentWS)
 	dataHeader := header(0, 3)   // data frame of 3 bytes
 	windowUpdate := header(1, 5) // window update: no body follows
 	for _, p := range [][]byte{dataHeader, []byte("abc"), windowUpdate} {

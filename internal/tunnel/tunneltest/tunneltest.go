@@ -22,7 +22,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -93,6 +96,9 @@ func StartEnvironment(env *envtest.Environment) (*envtest.Environment, *rest.Con
 type Agent struct {
 	// Hub is the agent's registered client of the hub.
 	Hub *agentclient.Client
+	// key is the agent key, for TLSConfig.
+	key   *ecdsa.PrivateKey
+	caPEM []byte
 	// Status holds the ArcConnection (cluster connect enabled) the tunnel reads and writes.
 	Status  client.Client
 	handler http.Handler
@@ -121,7 +127,7 @@ func StartAgent(h *hubtest.Hub, id armid.ClusterID, handler http.Handler) (*Agen
 	if _, err := hc.Register(context.Background()); err != nil {
 		return nil, err
 	}
-	a := &Agent{Hub: hc, handler: handler}
+	a := &Agent{Hub: hc, handler: handler, key: key, caPEM: h.CAPEM}
 	return a, a.Start()
 }
 
@@ -156,6 +162,25 @@ func (a *Agent) Start() error {
 	a.cancel, a.done = cancel, make(chan struct{})
 	go func() { defer close(a.done); _ = t.Start(ctx) }()
 	return nil
+}
+
+// TLSConfig presents the agent's client certificate and trusts the hub, for tests that
+// talk to the hub as an agent other than the real one would (an older agent, a hostile one).
+func (a *Agent) TLSConfig() (*tls.Config, error) {
+	certPEM, _, ok := a.Hub.Certificate()
+	if !ok {
+		return nil, errors.New("the agent has no certificate")
+	}
+	block, _ := pem.Decode(certPEM)
+	if block == nil {
+		return nil, errors.New("the agent's certificate is not PEM")
+	}
+	cert := tls.Certificate{Certificate: [][]byte{block.Bytes}, PrivateKey: a.key}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(a.caPEM) {
+		return nil, errors.New("the hub CA holds no certificate")
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots, Certificates: []tls.Certificate{cert}}, nil
 }
 
 // Stop stops the tunnel and waits for it.

@@ -24,12 +24,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 )
 
 // Agent is one simulated cluster agent: its own client certificate, hence its own
-// transport and TLS connection, which carries its watch stream and its heartbeats.
+// transport and TLS connection, which carries its watch stream, its heartbeats and its
+// tunnel, as the real agent's does.
 type Agent struct {
 	// ClusterID is the ARM ID of the agent's connectedCluster.
 	ClusterID string
@@ -37,8 +37,8 @@ type Agent struct {
 	baseURL   string
 	transport *http.Transport
 	client    *http.Client
-	// hub opens the cluster-connect tunnel; nil when the run has no tunnels.
-	hub *agentclient.Client
+	// holdsTunnel is whether the agent holds its cluster-connect tunnel open.
+	holdsTunnel bool
 	// expect is the desired agent version a propagation probe waits for, if any.
 	expect atomic.Pointer[expectation]
 }
@@ -49,19 +49,14 @@ type expectation struct {
 	seen    chan time.Time
 }
 
-func newAgent(h *Hub, clusterID string, cert *tls.Certificate) *Agent {
+func newAgent(h *Hub, clusterID string, cert *tls.Certificate, tunnel bool) *Agent {
 	t := newTransport(h.CA, cert)
 	// No client timeout: the watch stream lives as long as the run. Requests carry contexts.
-	return &Agent{ClusterID: clusterID, baseURL: h.URL, transport: t, client: &http.Client{Transport: t}}
+	return &Agent{ClusterID: clusterID, baseURL: h.URL, transport: t, client: &http.Client{Transport: t}, holdsTunnel: tunnel}
 }
 
 // close drops the agent's connection.
-func (a *Agent) close() {
-	a.transport.CloseIdleConnections()
-	if a.hub != nil {
-		a.hub.Close()
-	}
-}
+func (a *Agent) close() { a.transport.CloseIdleConnections() }
 
 // heartbeats beats every l.interval, the first after offset, until stop is closed. Requests
 // run under ctx, so a beat in flight when stop closes still completes and counts.

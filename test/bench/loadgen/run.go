@@ -116,7 +116,7 @@ func runLoad(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 	return err
 }
 
-// connect opens every agent's connection, watch stream and tunnel (if it has a hub client),
+// connect opens every agent's connection, watch stream and tunnel (if it holds one),
 // concurrency at a time, and returns how long it took. The watches and tunnels keep running
 // on watchers until ctx ends.
 func connect(ctx context.Context, agents []*Agent, l *load, concurrency int, watchers *sync.WaitGroup, w io.Writer) time.Duration {
@@ -135,7 +135,7 @@ func connect(ctx context.Context, agents []*Agent, l *load, concurrency int, wat
 		var parts sync.WaitGroup
 		parts.Add(1)
 		watchers.Go(func() { a.watch(ctx, l, func(error) { parts.Done() }) })
-		if a.hub != nil {
+		if a.holdsTunnel {
 			parts.Add(1)
 			watchers.Go(func() { a.tunnel(ctx, l, parts.Done) })
 		}

@@ -100,11 +100,8 @@ func setUpOne(ctx context.Context, h *Hub, adm *admin, group string, i int, agen
 	if err != nil {
 		return err
 	}
-	agents[i] = newAgent(h, path, reg.tls)
-	if tunnels {
-		agents[i].hub, err = newTunnelClient(h, path, reg)
-	}
-	return err
+	agents[i] = newAgent(h, path, reg.tls, tunnels)
+	return nil
 }
 
 // runGroup names a fresh resource group, so runs against an attached hub do not collide.

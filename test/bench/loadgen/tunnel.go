@@ -20,27 +20,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/kubearc/kubearc/pkg/agentclient"
 	"github.com/kubearc/kubearc/pkg/protocol"
 	"github.com/kubearc/kubearc/pkg/tunnelmux"
 )
 
-// newTunnelClient returns the agent's hub client as the real agent holds it: its key and
-// the certificate the hub issued, which the tunnel's websocket presents.
-func newTunnelClient(h *Hub, clusterID string, reg registration) (*agentclient.Client, error) {
-	hc, err := agentclient.New(agentclient.Options{HubURL: h.URL, ClusterID: clusterID, Key: reg.key, HubCAPEM: h.CAPEM})
-	if err != nil {
-		return nil, fmt.Errorf("the hub client of %s: %w", clusterID, err)
-	}
-	if err := hc.SetCertificate(reg.certPEM); err != nil {
-		return nil, fmt.Errorf("the certificate of %s: %w", clusterID, err)
-	}
-	return hc, nil
-}
-
 // tunnel holds the agent's cluster-connect tunnel open as the real agent does
-// (internal/tunnel.Agent): the websocket of agentclient and the agent's end of tunnelmux,
-// serving nothing but 404 (the benchmark sends no requests through it). A tunnel that ends
+// (internal/tunnel.Agent): the tunnel's request on the agent's connection and the agent's
+// end of tunnelmux, serving nothing but 404 (the benchmark sends no requests through it). A tunnel that ends
 // is opened again after a second; ready is called once, when the first attempt is over.
 func (a *Agent) tunnel(ctx context.Context, l *load, ready func()) {
 	pending := true
@@ -70,17 +56,20 @@ func (a *Agent) tunnel(ctx context.Context, l *load, ready func()) {
 }
 
 func (a *Agent) tunnelOnce(ctx context.Context, l *load, opened func()) error {
-	url, dialer := a.hub.Websocket(protocol.PathTunnel)
-	ws, resp, err := dialer.DialContext(ctx, url, nil)
-	if resp != nil {
-		_ = resp.Body.Close()
-	}
+	conn, err := tunnelmux.Dial(ctx, a.baseURL+protocol.PathTunnel, func(req *http.Request) (*http.Response, error) {
+		resp, err := a.client.Do(req)
+		if err == nil && resp.ProtoMajor != 2 {
+			_ = resp.Body.Close()
+			return nil, fmt.Errorf("went over %s", resp.Proto)
+		}
+		return resp, err
+	})
 	if err != nil {
 		return fmt.Errorf("tunnel of %s: %w", a.ClusterID, err)
 	}
-	mux, err := tunnelmux.Agent(ws, func(string) {})
+	mux, err := tunnelmux.Agent(conn, func(string) {})
 	if err != nil {
-		_ = ws.Close()
+		_ = conn.Close()
 		return fmt.Errorf("tunnel of %s: %w", a.ClusterID, err)
 	}
 	defer func() { _ = mux.Close() }()
