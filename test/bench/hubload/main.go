@@ -48,6 +48,8 @@ type options struct {
 	store       string
 	replicas    int
 	killAfter   time.Duration
+	generators  int
+	child       bool
 }
 
 func parseFlags() options {
@@ -75,7 +77,12 @@ func parseFlags() options {
 	flag.DurationVar(&o.killAfter, "kill-after", 0, "with --replicas: SIGKILL replica hub-0 this long into the measurement window and time its agents' reconnection")
 	flag.StringVar(&o.jsonPath, "json", "", "also write the report as JSON to this file")
 	flag.StringVar(&o.csvPath, "heartbeats-csv", "", "also write every measured heartbeat (start, round trip) as CSV to this file")
+	flag.IntVar(&o.generators, "generators", 0, "generator processes the agents are split over (0: as many as the open-file limit needs)")
+	flag.BoolVar(&o.child, childFlag, false, "run as one of several generator processes of a run (hubload starts them itself)")
 	flag.Parse()
+	if o.child {
+		o.attachToken = os.Getenv(tokenEnv)
+	}
 	return o
 }
 
@@ -92,8 +99,15 @@ func run(ctx context.Context, o options) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if need := connectionsPerAgent(o)*uint64(o.cfg.Agents) + 1024; limit < need {
-		return false, fmt.Errorf("the open-file limit is %d; %d agents need about %d (raise the hard limit: ulimit -Hn)", limit, o.cfg.Agents, need)
+	if o.child {
+		return runChild(ctx, o)
+	}
+	if o.generators == 0 {
+		o.generators = generatorsNeeded(o.cfg.Agents, limit)
+	}
+	if need := uint64(o.cfg.Agents/o.generators) + filesBesidesAgents; limit < need {
+		return false, fmt.Errorf("the open-file limit is %d; %d agents per generator need about %d (raise the hard limit, ulimit -Hn, or give more --generators)",
+			limit, o.cfg.Agents/o.generators, need)
 	}
 	if o.killAfter > 0 && o.replicas < 2 {
 		return false, errors.New("--kill-after needs --replicas 2 or more: the agents of the killed replica reconnect to the others")
@@ -105,7 +119,7 @@ func run(ctx context.Context, o options) (bool, error) {
 	if f != nil && o.killAfter > 0 {
 		o.cfg.Disrupt, o.cfg.DisruptAfter = f.kill, o.killAfter
 	}
-	report, runErr := loadgen.Run(ctx, hub, o.cfg)
+	report, runErr := runGenerators(ctx, o, hub)
 	var replicaLines []string
 	if f != nil {
 		replicaLines = f.usage()
@@ -116,7 +130,8 @@ func run(ctx context.Context, o options) (bool, error) {
 	if runErr != nil {
 		return false, runErr
 	}
-	fmt.Printf("\nhubload %s, open-file limit %d, store %s, %d replica(s)\n", time.Now().UTC().Format(time.RFC3339), limit, storeName(o.store), o.replicas)
+	fmt.Printf("\nhubload %s, open-file limit %d, store %s, %d replica(s), %d generator process(es)\n",
+		time.Now().UTC().Format(time.RFC3339), limit, storeName(o.store), o.replicas, o.generators)
 	report.Print(os.Stdout)
 	for _, line := range replicaLines {
 		fmt.Println(line)
@@ -154,14 +169,6 @@ func writeCSV(path string, report *loadgen.Report) (err error) {
 // to its global one (512): every simulated agent connects from the generator's address (and,
 // with --replicas, every connection comes from HAProxy's), where a real fleet has many.
 var oneAddressFleet = []string{"--max-unauthenticated-conns-per-ip", "512"}
-
-// connectionsPerAgent is the open files each simulated agent costs the generator.
-func connectionsPerAgent(o options) uint64 {
-	if o.cfg.Tunnels {
-		return 2
-	}
-	return 1
-}
 
 // storeName names the store without the DSN's details (which may hold a password).
 func storeName(dsn string) string {

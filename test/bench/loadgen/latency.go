@@ -16,6 +16,7 @@ package loadgen
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -29,31 +30,59 @@ import (
 // so slow ones can be lined up with what the hub did at the time.
 type Samples struct {
 	mu  sync.Mutex
-	all []sample
+	all []Sample
 }
 
-type sample struct {
-	start   time.Time
-	latency time.Duration
+// Sample is one latency and when it began.
+type Sample struct {
+	Start   time.Time     `json:"start"`
+	Latency time.Duration `json:"latencyNs"`
 }
 
 // Add records one latency of something that began at start.
 func (s *Samples) Add(start time.Time, d time.Duration) {
+	s.AddAll([]Sample{{Start: start, Latency: d}})
+}
+
+// AddAll records samples.
+func (s *Samples) AddAll(samples []Sample) {
 	s.mu.Lock()
-	s.all = append(s.all, sample{start: start, latency: d})
+	s.all = append(s.all, samples...)
 	s.mu.Unlock()
+}
+
+// All returns a copy of what was recorded; nil for a nil Samples (a report's JSON without
+// any).
+func (s *Samples) All() []Sample {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.all)
+}
+
+// MarshalJSON writes the samples as a list.
+func (s *Samples) MarshalJSON() ([]byte, error) { return json.Marshal(s.All()) }
+
+// UnmarshalJSON adds the samples of a list.
+func (s *Samples) UnmarshalJSON(data []byte) error {
+	var all []Sample
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	s.AddAll(all)
+	return nil
 }
 
 // WriteCSV writes every sample as "start,latency" lines: the start in seconds since the Unix
 // epoch and the latency in milliseconds, in the order recorded.
 func (s *Samples) WriteCSV(w io.Writer) error {
-	s.mu.Lock()
-	all := slices.Clone(s.all)
-	s.mu.Unlock()
+	all := s.All()
 	bw := bufio.NewWriter(w)
 	_, _ = fmt.Fprintln(bw, "start_unix_s,latency_ms")
 	for _, x := range all {
-		_, _ = fmt.Fprintf(bw, "%.6f,%.3f\n", float64(x.start.UnixMicro())/1e6, float64(x.latency)/float64(time.Millisecond))
+		_, _ = fmt.Fprintf(bw, "%.6f,%.3f\n", float64(x.Start.UnixMicro())/1e6, float64(x.Latency)/float64(time.Millisecond))
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing samples: %w", err)
@@ -63,12 +92,11 @@ func (s *Samples) WriteCSV(w io.Writer) error {
 
 // Summary returns the count and percentiles of what was recorded.
 func (s *Samples) Summary() Summary {
-	s.mu.Lock()
-	sorted := make([]time.Duration, len(s.all))
-	for i, x := range s.all {
-		sorted[i] = x.latency
+	all := s.All()
+	sorted := make([]time.Duration, len(all))
+	for i, x := range all {
+		sorted[i] = x.Latency
 	}
-	s.mu.Unlock()
 	slices.Sort(sorted)
 	if len(sorted) == 0 {
 		return Summary{}

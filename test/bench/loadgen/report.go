@@ -63,17 +63,20 @@ type Report struct {
 	HubGoroutines float64 `json:"hubGoroutines"`
 	Generator     Usage   `json:"generator"`
 	Errors        Errors  `json:"errors"`
+	// Raw holds the samples behind the summaries, when Config.KeepRaw asked for them: the
+	// report of one of several generator processes, for Merge.
+	Raw *Raw `json:"raw,omitempty"`
 
-	heartbeatSamples *Samples
+	samples *Raw
 }
 
 // WriteHeartbeatsCSV writes every measured heartbeat's start and round trip (see
 // Samples.WriteCSV), to line slow beats up with the hub's periodic work.
 func (r *Report) WriteHeartbeatsCSV(w io.Writer) error {
-	if r.heartbeatSamples == nil {
+	if r.samples == nil {
 		return nil
 	}
-	return r.heartbeatSamples.WriteCSV(w)
+	return r.samples.Heartbeats.WriteCSV(w)
 }
 
 // RunConfig is the part of Config a report shows.
@@ -123,11 +126,8 @@ func (r *Report) fillProcesses(before, after snapshot, p *peaks) {
 }
 
 func (r *Report) fillLoad(l *load) {
-	r.Heartbeats = l.heartbeats.Summary()
-	r.heartbeatSamples = &l.heartbeats
-	if r.Window > 0 {
-		r.HeartbeatsPerSecond = float64(r.Heartbeats.Count) / r.Window.Seconds()
-	}
+	r.samples = &Raw{Heartbeats: &l.heartbeats, WatchReconnect: &l.watchReconnects, TunnelReconnect: &l.tunnelReconnects}
+	r.summarize()
 	r.Propagation = l.propagation.sinceRequest.Summary()
 	r.PropagationAfterAnswer = l.propagation.sinceResponse.Summary()
 	r.EventFirst = l.propagation.eventFirst.Load()
@@ -135,9 +135,17 @@ func (r *Report) fillLoad(l *load) {
 	r.TunnelsOpen = l.tunnelsOpen.Load()
 	r.Disrupted = l.disruptedAt.Load() != 0
 	r.FailoverBreaks = l.failoverBreaks.Load()
-	r.WatchReconnect = l.watchReconnects.Summary()
-	r.TunnelReconnect = l.tunnelReconnects.Summary()
 	r.Errors = l.errors.snapshot()
+}
+
+// summarize sums up the samples.
+func (r *Report) summarize() {
+	r.Heartbeats = r.samples.Heartbeats.Summary()
+	if r.Window > 0 {
+		r.HeartbeatsPerSecond = float64(r.Heartbeats.Count) / r.Window.Seconds()
+	}
+	r.WatchReconnect = r.samples.WatchReconnect.Summary()
+	r.TunnelReconnect = r.samples.TunnelReconnect.Summary()
 }
 
 // Valid says whether the run counts: no errors, no acknowledged write lost, every watch

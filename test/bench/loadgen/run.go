@@ -54,6 +54,11 @@ type Config struct {
 	// from errors, and the time until each is open again is reported.
 	Disrupt      func() error
 	DisruptAfter time.Duration
+	// Ready, when set, is called once every agent is connected, and the warmup starts when it
+	// returns: several generator processes of one run start together (shard.go).
+	Ready func() error
+	// KeepRaw puts the samples behind the summaries into the report's JSON (Report.Raw).
+	KeepRaw bool
 	// Progress receives progress lines and the first errors.
 	Progress io.Writer
 }
@@ -80,7 +85,11 @@ func Run(ctx context.Context, h *Hub, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("setting up the clusters: %w", err)
 	}
 	r := &Report{Config: cfg.summary(), Setup: time.Since(start)}
-	return r, runLoad(ctx, h, adm, agents, l, cfg, r)
+	err = runLoad(ctx, h, adm, agents, l, cfg, r)
+	if cfg.KeepRaw {
+		r.keepRaw()
+	}
+	return r, err
 }
 
 // runLoad connects the agents, beats through warmup and window, and fills in r.
@@ -96,6 +105,11 @@ func runLoad(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 	}()
 	progress(cfg.Progress, "Connecting %d agents (%d at a time): TLS, desired state, watch, tunnel %t", len(agents), cfg.ConnectConcurrency, cfg.Tunnels)
 	r.Connect = connect(agentCtx, agents, l, cfg.ConnectConcurrency, &watchers, cfg.Progress)
+	if cfg.Ready != nil {
+		if err := cfg.Ready(); err != nil {
+			return err
+		}
+	}
 	stop := make(chan struct{})
 	var beaters sync.WaitGroup
 	for _, a := range agents {
