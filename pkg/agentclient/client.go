@@ -58,8 +58,9 @@ type Options struct {
 	HubURL string
 	// HubURLs are further base URLs of the same hub (its replicas' own addresses). The client
 	// uses one URL at a time, starting at the one its cluster ID picks from HubURL and
-	// HubURLs, and moves to the next, round robin, when a request to it fails at the
-	// connection level or the hub answers 502, 503 or 504 (failover.go).
+	// HubURLs, and moves to the next in an order its cluster ID shuffles, round robin, when a
+	// request to it fails at the connection level or the hub answers 502, 503 or 504
+	// (failover.go).
 	HubURLs []string
 	// ClusterID is the connectedCluster's ARM ID.
 	ClusterID string
@@ -93,7 +94,8 @@ const (
 
 // Client talks to the hub for one cluster. It is safe for concurrent use.
 type Client struct {
-	// hubs are the hub's base URLs, HubURL first; hubs[current] is the one in use.
+	// hubs are the hub's base URLs in the order the client uses them (failoverOrder);
+	// hubs[current] is the one in use.
 	hubs      []*url.URL
 	clusterID string
 	key       crypto.Signer
@@ -127,7 +129,7 @@ func New(o Options) (*Client, error) {
 		return nil, errors.New("hub client: the agent key is required")
 	}
 	c := &Client{
-		hubs: hubs, current: startIndex(id.String(), len(hubs)), clusterID: id.String(), key: o.Key,
+		hubs: failoverOrder(id.String(), hubs), clusterID: id.String(), key: o.Key,
 		userAgent: or(o.UserAgent, DefaultUserAgent),
 		timeout:   orDuration(o.Timeout, DefaultTimeout),
 		watchIdle: orDuration(o.WatchIdleTimeout, DefaultWatchIdleTimeout),

@@ -123,7 +123,7 @@ func failoverClient(t *testing.T, first string, more ...string) *agentclient.Cli
 }
 
 // startingAt returns first and more rotated, as Options.HubURL and Options.HubURLs, so
-// that the client of clusterID starts at first and fails over to more in order.
+// that the client of clusterID starts at first (and, given one more, fails over to it).
 func startingAt(t *testing.T, clusterID, first string, more ...string) (string, []string) {
 	t.Helper()
 	urls := append([]string{first}, more...)
@@ -175,6 +175,30 @@ func TestAgentsSpreadOverTheHubURLs(t *testing.T) {
 	}
 	if got := startURL(t, clusterID("c1"), urls[1]); got != urls[1] {
 		t.Errorf("the client given one URL uses %s, want %s", got, urls[1])
+	}
+}
+
+// TestTheAgentsOfADeadURLSpreadOverTheOthers: when a replica dies, its agents do not all
+// move to the URL after it: each goes to the next in its own cluster's order.
+func TestTheAgentsOfADeadURLSpreadOverTheOthers(t *testing.T) {
+	dead, b, c := deadURL(t), newReplica(t).srv.URL, newReplica(t).srv.URL
+	trust := newReplica(t) // any replica: they share the certificate
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: trust.srv.Certificate().Raw})
+	movedTo := map[string]int{}
+	for i := 0; movedTo[b]+movedTo[c] < 60; i++ {
+		id := clusterID(fmt.Sprintf("cluster-%d", i))
+		client, err := agentclient.New(agentclient.Options{HubURL: dead, HubURLs: []string{b, c}, ClusterID: id, Key: newKey(t), HubCAPEM: caPEM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if client.HubURL() == dead {
+			_ = heartbeat(client) // fails: the client moves
+			movedTo[client.HubURL()]++
+		}
+		client.Close()
+	}
+	if movedTo[b] < 15 || movedTo[c] < 15 {
+		t.Fatalf("the agents of the dead URL moved %d to b and %d to c, want about half each", movedTo[b], movedTo[c])
 	}
 }
 
