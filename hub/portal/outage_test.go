@@ -19,8 +19,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,15 +30,19 @@ import (
 	"github.com/kubearc/kubearc/hub/hubtest"
 	"github.com/kubearc/kubearc/hub/server"
 	"github.com/kubearc/kubearc/hub/store"
+	"github.com/kubearc/kubearc/internal/syncbuf"
 )
 
 // outageStore is the hub's store that is out of reach while down is set (a PostgreSQL server
 // restarting): tokens and resources cannot be read. While busy is set, a sign-in's write loses
-// its races to other writers (store.ErrRacesLost). It counts the fleet view's listings.
+// its races to other writers (store.ErrRacesLost). While slow is set, listings wait for their
+// request to end. It counts the fleet view's listings.
 type outageStore struct {
 	store.Store
-	down, busy atomic.Bool
-	listings   atomic.Int64
+	down, busy, slow atomic.Bool
+	listings         atomic.Int64
+	// log is what the hub logged.
+	log *syncbuf.Buffer
 }
 
 func (s *outageStore) fail() error {
@@ -66,6 +72,10 @@ func (s *outageStore) ListResources(ctx context.Context, q store.ListQuery) ([]*
 	}
 	if q.Limit == 500 { // the fleet view's pass over the clusters
 		s.listings.Add(1)
+	}
+	if s.slow.Load() {
+		<-ctx.Done()
+		return nil, ctx.Err()
 	}
 	return s.Store.ListResources(ctx, q)
 }
@@ -103,15 +113,46 @@ func (s *outageStore) DeletePortalSession(ctx context.Context, idHash []byte) er
 // startHubWithStore is startHub over an outageStore.
 func startHubWithStore(t *testing.T) (*hubtest.Hub, *outageStore) {
 	t.Helper()
-	cut := &outageStore{}
+	cut := &outageStore{log: &syncbuf.Buffer{}}
 	h, err := hubtest.Start(context.Background(), hubtest.Options{Clock: hubtest.NewClock(), Configure: func(c *server.Config) {
 		c.WrapStore = func(st store.Store) store.Store { cut.Store = st; return cut }
+		c.Log = slog.New(slog.NewTextHandler(cut.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Stop() })
 	return h, cut
+}
+
+// TestABrowserThatLeftIsNoFailure: a page request the browser cancels (it went to another
+// page) while the hub is still reading the store is logged quietly, not as the hub failing.
+func TestABrowserThatLeftIsNoFailure(t *testing.T) {
+	h, cut := startHubWithStore(t)
+	b := newBrowser(t, h)
+	b.signIn(h.AdminToken)
+	cut.slow.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.URL+"/portal/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := b.client.Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("the page answered %s while its listing waited", resp.Status)
+	}
+	const quiet = "A portal request ended before its answer"
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(cut.log.String(), quiet); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub did not log %q:\n%s", quiet, cut.log.String())
+		}
+	}
+	for _, failure := range []string{"A portal page failed", "level=ERROR"} {
+		if strings.Contains(cut.log.String(), failure) {
+			t.Fatalf("the hub logged %q for a request the browser cancelled:\n%s", failure, cut.log.String())
+		}
+	}
 }
 
 // watchEvents opens the live updates of the page at path and returns its event lines

@@ -119,8 +119,9 @@ func (p *Portal) renderError(w http.ResponseWriter, r *http.Request, status int,
 
 // failed answers an error of the API: its own status and message when it is the caller's
 // (403, 404, 400), 503 when the hub's store is out of reach or its write kept losing races to
-// other writers (busy: trying again works), a generic 500 page (details in the hub's log)
-// otherwise.
+// other writers (busy: trying again works), nothing when the browser went away meanwhile
+// (a request it cancelled is no failure of the hub's), a generic 500 page (details in the
+// hub's log) otherwise.
 func (p *Portal) failed(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *armError
 	if errors.Is(err, store.ErrUnavailable) || errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable {
@@ -139,6 +140,10 @@ func (p *Portal) failed(w http.ResponseWriter, r *http.Request, err error) {
 			heading = "Request refused"
 		}
 		p.renderError(w, r, ae.Status, heading, ae.Message)
+		return
+	}
+	if r.Context().Err() != nil { // the browser left the page: nobody reads the answer
+		p.opts.Log.Debug("A portal request ended before its answer", "path", r.URL.Path, "error", err)
 		return
 	}
 	p.opts.Log.Error("A portal page failed", "path", r.URL.Path, "error", err)
