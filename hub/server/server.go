@@ -174,6 +174,8 @@ type Hub struct {
 	agents *agentapi.API
 	// resources keeps the resources on custom locations.
 	resources *locationresources.Service
+	// tunnels holds the agents' cluster-connect tunnels.
+	tunnels *tunnel.Server
 	// diagnostics keeps the agents' logs and usage.
 	diagnostics *diagnostics.Service
 	// peering shares tunnels with the other replicas (nil alone); leader elects the replica
@@ -316,7 +318,7 @@ func (h *Hub) routes() http.Handler {
 	mux.Handle("/agent/", m.instrument("agent", agents.Handler()))
 	resources, tunnels := h.locationResources(st, tunnel.Options{Agents: agents, Store: st, Log: h.cfg.Log, Now: h.cfg.Now,
 		Revocations: h.tokens.Revocations, Peering: h.peering})
-	h.resources, arm.LocationResources = resources, resources
+	h.resources, arm.LocationResources, h.tunnels = resources, resources, tunnels
 	m.countTunnels(tunnels.Open)
 	m.countAdmission(h.admission.counts)
 	mux.Handle("POST "+protocol.PathTunnel, m.instrument("tunnel", tunnels.AgentHandler()))
@@ -402,17 +404,19 @@ func (h *Hub) tlsConfig() *tls.Config {
 	return cfg
 }
 
-// background writes heartbeats behind and converges the resources on custom locations of
-// this replica's tunnels, and runs the fleet's work while this replica leads, until ctx
-// ends; it returns after the tracker's final flush.
+// background writes heartbeats behind, converges the resources on custom locations of this
+// replica's tunnels and, with replicas, keeps the store's records of those tunnels, and runs
+// the fleet's work while this replica leads, until ctx ends; it returns after the tracker's
+// final flush.
 func (h *Hub) background(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { h.tracker.Run(ctx, h.cfg.FlushInterval, h.cfg.Log) })
 	wg.Go(func() { h.resources.Run(ctx, time.Minute) }) // through this replica's tunnels
 	wg.Go(func() { h.leader.Lead(ctx, h.fleetWork) })
-	if h.peering != nil { // agents heartbeat to other replicas too
+	if h.peering != nil { // agents heartbeat to other replicas too, and they relay to tunnels by their records
 		wg.Go(func() { h.tracker.RunRefresh(ctx, h.cfg.FlushInterval, h.cfg.Log) })
+		wg.Go(func() { h.tunnels.KeepRecords(ctx) })
 	}
 	if remote, ok := h.store.(events.RemoteChanges); ok { // other replicas' writes wake watches here
 		wg.Go(func() { h.broadcaster.Follow(ctx, remote, h.tokens, h.cfg.Log) })

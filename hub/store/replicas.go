@@ -45,6 +45,10 @@ type Replicas interface {
 	PutTunnelHolder(ctx context.Context, h TunnelHolder) error
 	// GetTunnelHolder returns the record of cluster clusterID's tunnel, or ErrNotFound.
 	GetTunnelHolder(ctx context.Context, clusterID string) (*TunnelHolder, error)
+	// ListTunnelHolders returns every record naming replica, in no particular order, each
+	// with its ClusterID in lower case: one read for a replica checking all its tunnels'
+	// records at once.
+	ListTunnelHolders(ctx context.Context, replica string) ([]TunnelHolder, error)
 	// DeleteTunnelHolder removes the record of clusterID's tunnel if replica still holds it;
 	// nothing happens otherwise (another replica took the tunnel over meanwhile).
 	DeleteTunnelHolder(ctx context.Context, clusterID, replica string) error

@@ -18,9 +18,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gorilla/websocket"
 	"github.com/hashicorp/yamux"
@@ -89,11 +91,11 @@ func accept(w http.ResponseWriter, r *http.Request) (io.ReadWriteCloser, error) 
 
 // serve keeps mux as the cluster's tunnel until it ends or ctx does.
 func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
-	s.sessions.add(key, mux)
-	recorded := s.recordTunnel(ctx, key)
+	sess := s.sessions.add(key, mux)
+	sess.recorded.Store(s.recordTunnel(ctx, key))
 	go s.refuseStreams(key, mux)
 	defer func() {
-		if s.sessions.remove(key, mux) {
+		if s.sessions.remove(key, sess) {
 			s.forgetTunnel(ctx, key)
 		}
 		_ = mux.Close()
@@ -106,7 +108,7 @@ func (s *Server) serve(ctx context.Context, key string, mux *yamux.Session) {
 	if s.onConnect != nil {
 		s.onConnect(key)
 	}
-	s.holdRecorded(ctx, key, mux, recorded)
+	s.holdRecorded(ctx, key, sess)
 }
 
 // refuseStreams ends the tunnel if the agent opens a stream: only the hub opens streams, and
@@ -121,23 +123,44 @@ func (s *Server) refuseStreams(key string, mux *yamux.Session) {
 	_ = mux.Close()
 }
 
+// session is a cluster's tunnel on this replica.
+type session struct {
+	mux *yamux.Session
+	// recorded: the store's record that this replica holds the tunnel was written.
+	recorded atomic.Bool
+	// rewrite asks the tunnel's goroutine to write the record again (KeepRecords). That
+	// goroutine alone writes and removes the record, so a write never follows the removal.
+	rewrite chan struct{}
+}
+
+// requestRewrite asks the tunnel's goroutine to write its record again, unless it was asked
+// already.
+func (sess *session) requestRewrite() {
+	select {
+	case sess.rewrite <- struct{}{}:
+	default:
+	}
+}
+
 // sessions keeps each cluster's current tunnel.
 type sessions struct {
 	mu    sync.Mutex
-	byKey map[string]*yamux.Session
+	byKey map[string]*session
 }
 
-func newSessions() *sessions { return &sessions{byKey: map[string]*yamux.Session{}} }
+func newSessions() *sessions { return &sessions{byKey: map[string]*session{}} }
 
-// add makes mux the cluster's tunnel and closes the one it replaces.
-func (ss *sessions) add(key string, mux *yamux.Session) {
+// add makes mux the cluster's tunnel, closes the one it replaces and returns its session.
+func (ss *sessions) add(key string, mux *yamux.Session) *session {
+	sess := &session{mux: mux, rewrite: make(chan struct{}, 1)}
 	ss.mu.Lock()
 	prev, ok := ss.byKey[key]
-	ss.byKey[key] = mux
+	ss.byKey[key] = sess
 	ss.mu.Unlock()
 	if ok {
-		_ = prev.Close()
+		_ = prev.mux.Close()
 	}
+	return sess
 }
 
 // count returns the number of clusters with a tunnel.
@@ -151,15 +174,25 @@ func (ss *sessions) count() int {
 func (ss *sessions) get(key string) (*yamux.Session, bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	mux, ok := ss.byKey[key]
-	return mux, ok && !mux.IsClosed()
+	sess, ok := ss.byKey[key]
+	if !ok || sess.mux.IsClosed() {
+		return nil, false
+	}
+	return sess.mux, true
 }
 
-// remove forgets mux if it is still the cluster's tunnel, and reports whether it was.
-func (ss *sessions) remove(key string, mux *yamux.Session) bool {
+// all returns every cluster's session by cluster key, a copy to range over without the lock.
+func (ss *sessions) all() map[string]*session {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.byKey[key] != mux {
+	return maps.Clone(ss.byKey)
+}
+
+// remove forgets sess if it is still the cluster's tunnel, and reports whether it was.
+func (ss *sessions) remove(key string, sess *session) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.byKey[key] != sess {
 		return false
 	}
 	delete(ss.byKey, key)

@@ -27,8 +27,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/yamux"
-
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
@@ -77,32 +75,80 @@ func (p *Peering) URL() string {
 	return ""
 }
 
-// registryInterval is how often a replica checks the store's record of each tunnel it holds,
-// and records it again when a write failed or the record went missing or stale.
+// registryInterval is how often a replica checks the store's records of the tunnels it
+// holds, all with one read, and writes again those whose write failed or that went missing
+// or stale.
 var registryInterval = 30 * time.Second
 
-// holdRecorded waits until mux or ctx ends, keeping the store's record that this replica
-// holds cluster key's tunnel (recorded: the first write succeeded): a failed write (the store was out of reach, or this replica's
-// URL not yet known) is retried every registryInterval, and a record that went missing, or
-// names this replica at another URL, is written again. A record naming another replica is
-// left alone once this one's was written: the agent's newer tunnel is there.
-func (s *Server) holdRecorded(ctx context.Context, key string, mux *yamux.Session, recorded bool) {
-	var tick <-chan time.Time
-	if s.peering != nil {
-		ticker := time.NewTicker(registryInterval)
-		defer ticker.Stop()
-		tick = ticker.C
+// KeepRecords keeps, until ctx ends, the store's records of the tunnels this replica holds:
+// every registryInterval it lists them with one read and has each tunnel whose record needs
+// it written again (holdRecorded). It returns at once without peering: a single hub records
+// no tunnel.
+func (s *Server) KeepRecords(ctx context.Context) {
+	if s.peering == nil {
+		return
 	}
+	ticker := time.NewTicker(registryInterval)
+	defer ticker.Stop()
 	for {
 		select {
-		case <-mux.CloseChan():
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			s.checkRecords(ctx)
+		}
+	}
+}
+
+// checkRecords lists this replica's records once and asks each tunnel it holds whose record
+// needs it (needsRewrite) to write it again. A failed list skips the interval: with the
+// store out of reach, writes would fail too, one error per tunnel.
+func (s *Server) checkRecords(ctx context.Context) {
+	listCtx, cancel := context.WithTimeout(ctx, registryTimeout)
+	defer cancel()
+	records, err := s.store.ListTunnelHolders(listCtx, s.peering.Replica)
+	if err != nil {
+		s.log.Info("Reading this replica's tunnel records failed; will retry", "error", err, "retryIn", registryInterval)
+		return
+	}
+	urls := make(map[string]string, len(records))
+	for _, h := range records {
+		urls[h.ClusterID] = h.PeerURL
+	}
+	for key, sess := range s.sessions.all() {
+		if s.needsRewrite(ctx, key, sess, urls) {
+			sess.requestRewrite()
+		}
+	}
+}
+
+// needsRewrite reports whether the record of cluster key's tunnel must be written again:
+// its first write failed (the store was out of reach, or this replica's URL not yet known),
+// or listed, the URLs of this replica's records by cluster key, shows it at another URL than
+// this replica's, or lacks it and the store has none (recordDiffers). A record naming
+// another replica is left alone once this one's was written: the agent's newer tunnel is
+// there. That one read happens only for a tunnel that left this replica's list, rarely.
+func (s *Server) needsRewrite(ctx context.Context, key string, sess *session, listed map[string]string) bool {
+	if !sess.recorded.Load() {
+		return true
+	}
+	if u, ok := listed[key]; ok {
+		return u != s.peering.URL()
+	}
+	return s.recordDiffers(ctx, key)
+}
+
+// holdRecorded waits until the tunnel or ctx ends, writing the store's record that this
+// replica holds cluster key's tunnel again each time KeepRecords asks.
+func (s *Server) holdRecorded(ctx context.Context, key string, sess *session) {
+	for {
+		select {
+		case <-sess.mux.CloseChan():
 			return
 		case <-ctx.Done():
 			return
-		case <-tick:
-			if !recorded || s.recordDiffers(ctx, key) {
-				recorded = s.recordTunnel(ctx, key)
-			}
+		case <-sess.rewrite:
+			sess.recorded.Store(s.recordTunnel(ctx, key))
 		}
 	}
 }

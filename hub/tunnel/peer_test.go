@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,18 +172,25 @@ func TestPeerEndpointRefusesNonReplicas(t *testing.T) {
 // logs; they share a data directory for the CA (and the admin token's file).
 func startReplicas(t *testing.T, logs io.Writer) (a, b *hubtest.Hub) {
 	t.Helper()
+	return startReplicasWrapping(t, logs, nil)
+}
+
+// startReplicasWrapping starts replicas a and b as startReplicas does, with wrapA, when set,
+// wrapping replica a's store.
+func startReplicasWrapping(t *testing.T, logs io.Writer, wrapA func(store.Store) store.Store) (a, b *hubtest.Hub) {
+	t.Helper()
 	dir, dsn := t.TempDir(), pgtest.Database(t)
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	start := func(id string) *hubtest.Hub {
+	start := func(id string, wrap func(store.Store) store.Store) *hubtest.Hub {
 		h, err := hubtest.Start(context.Background(), hubtest.Options{DataDir: dir,
-			Configure: func(c *server.Config) { c.ReplicaID, c.StoreDSN, c.Log = id, dsn, log }})
+			Configure: func(c *server.Config) { c.ReplicaID, c.StoreDSN, c.Log, c.WrapStore = id, dsn, log, wrap }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = h.Stop() })
 		return h
 	}
-	return start("a"), start("b")
+	return start("a", wrapA), start("b", nil)
 }
 
 // startAPIServer starts a kube-apiserver whose namespace "team" lets the hub token alice use
@@ -268,15 +276,13 @@ type roundTripper func(*http.Request) (*http.Response, error)
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // A tunnel's record that a replica failed to write, or that went missing, is written again
-// while the replica holds the tunnel.
+// while the replica holds the tunnel; a record naming another replica, where the agent's
+// newer tunnel is, is left alone.
 func TestTunnelRecordIsWrittenAgain(t *testing.T) {
 	t.Cleanup(hubtunnel.SetRegistryInterval(200 * time.Millisecond)) // after the replicas stop
-	a, b := startReplicas(t, io.Discard)
-	forwarder, err := tunnel.NewForwarder(&rest.Config{Host: "https://127.0.0.1:1"}, logr.Discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	agent, err := tunneltest.StartAgent(a, peerCluster, forwarder)
+	counted := &countingStore{}
+	a, b := startReplicasWrapping(t, io.Discard, counted.wrap)
+	agent, err := tunneltest.StartAgent(a, peerCluster, unreachableCluster(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,4 +297,115 @@ func TestTunnelRecordIsWrittenAgain(t *testing.T) {
 	if err != nil || h.PeerURL != "https://"+a.Addr {
 		t.Errorf("the record written again: %+v, %v; want a's URL https://%s", h, err, a.Addr)
 	}
+
+	// The agent's newer tunnel is on b, a has not noticed its own ended yet.
+	newer := store.TunnelHolder{ClusterID: peerCluster.String(), Replica: "b", PeerURL: "https://" + b.Addr}
+	if err := b.Store().PutTunnelHolder(t.Context(), newer); err != nil {
+		t.Fatal(err)
+	}
+	counted.waitForLists(t, 3)
+	if h, err := b.Store().GetTunnelHolder(t.Context(), peerCluster.String()); err != nil || h.Replica != "b" {
+		t.Errorf("the record of b's newer tunnel after replica a checked its records: %+v, %v; want b's left alone", h, err)
+	}
+}
+
+// A replica checks the records of all the tunnels it holds with one read per interval, not
+// one per tunnel. While that read fails it writes nothing, then writes what went missing.
+func TestTunnelRecordsAreCheckedWithOneRead(t *testing.T) {
+	t.Cleanup(hubtunnel.SetRegistryInterval(100 * time.Millisecond)) // after the replicas stop
+	counted := &countingStore{}
+	a, b := startReplicasWrapping(t, io.Discard, counted.wrap)
+	handler := unreachableCluster(t)
+	const tunnels = 5
+	ids := make([]armid.ClusterID, tunnels)
+	for i := range ids {
+		ids[i] = armid.ClusterID{Subscription: peerCluster.Subscription, ResourceGroup: "rg", Name: fmt.Sprintf("held-%d", i)}
+		agent, err := tunneltest.StartAgent(a, ids[i], handler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer agent.Stop()
+	}
+	recordsOfA := func(want int) func() error {
+		return func() error {
+			hs, err := b.Store().ListTunnelHolders(t.Context(), "a")
+			if err == nil && len(hs) != want {
+				err = fmt.Errorf("%d records name replica a, want %d", len(hs), want)
+			}
+			return err
+		}
+	}
+	eventually(t, "the tunnels' records", recordsOfA(tunnels))
+	counted.waitForLists(t, 1) // a list that began before the last record was written reads that one alone
+	gets := counted.gets.Load()
+	counted.waitForLists(t, 3)
+	if n := counted.gets.Load() - gets; n != 0 {
+		t.Errorf("replica a read %d single tunnel records while checking its %d tunnels 3 times, want none", n, tunnels)
+	}
+
+	counted.failLists.Store(true)
+	counted.waitForLists(t, 1) // the checks before, which had nothing to write, are over
+	if err := b.Store().DeleteTunnelHolder(t.Context(), ids[0].String(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	gets, puts := counted.gets.Load(), counted.puts.Load()
+	counted.waitForLists(t, 3)
+	if n, m := counted.gets.Load()-gets, counted.puts.Load()-puts; n != 0 || m != 0 {
+		t.Errorf("while its list failed, replica a read %d and wrote %d single tunnel records, want none", n, m)
+	}
+	counted.failLists.Store(false)
+	eventually(t, "the missing record written again", recordsOfA(tunnels))
+}
+
+// countingStore counts a replica's reads and writes of tunnel records, and fails its lists of
+// them while failLists is set.
+type countingStore struct {
+	store.Store
+	gets, lists, puts atomic.Int64
+	failLists         atomic.Bool
+}
+
+func (s *countingStore) wrap(st store.Store) store.Store {
+	s.Store = st
+	return s
+}
+
+func (s *countingStore) GetTunnelHolder(ctx context.Context, clusterID string) (*store.TunnelHolder, error) {
+	s.gets.Add(1)
+	return s.Store.GetTunnelHolder(ctx, clusterID)
+}
+
+func (s *countingStore) PutTunnelHolder(ctx context.Context, h store.TunnelHolder) error {
+	s.puts.Add(1)
+	return s.Store.PutTunnelHolder(ctx, h)
+}
+
+func (s *countingStore) ListTunnelHolders(ctx context.Context, replica string) ([]store.TunnelHolder, error) {
+	s.lists.Add(1)
+	if s.failLists.Load() {
+		return nil, fmt.Errorf("list tunnel holders: %w", store.ErrUnavailable)
+	}
+	return s.Store.ListTunnelHolders(ctx, replica)
+}
+
+// waitForLists waits until the replica has begun n more lists of its tunnel records.
+func (s *countingStore) waitForLists(t *testing.T, n int64) {
+	t.Helper()
+	want := s.lists.Load() + n
+	eventually(t, "the replica's checks of its tunnel records", func() error {
+		if got := s.lists.Load(); got < want {
+			return fmt.Errorf("%d lists, want %d", got, want)
+		}
+		return nil
+	})
+}
+
+// unreachableCluster serves an agent's tunnel for tests that need the tunnel, not the cluster.
+func unreachableCluster(t *testing.T) http.Handler {
+	t.Helper()
+	forwarder, err := tunnel.NewForwarder(&rest.Config{Host: "https://127.0.0.1:1"}, logr.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return forwarder
 }

@@ -51,6 +51,17 @@ func (s *Store) GetTunnelHolder(ctx context.Context, clusterID string) (*store.T
 	return h, nil
 }
 
+// ListTunnelHolders returns every record of a tunnel that replica holds.
+func (s *Store) ListTunnelHolders(ctx context.Context, replica string) ([]store.TunnelHolder, error) {
+	var hs []store.TunnelHolder
+	err := s.read(ctx, "list tunnel holders of replica "+replica, func(tx pgx.Tx) (err error) {
+		hs, err = queryAll(ctx, tx, sqlstore.ScanTunnelHolder,
+			"SELECT "+sqlstore.TunnelHolderColumns+" FROM tunnel_holders WHERE replica = $1", replica)
+		return err
+	})
+	return hs, err
+}
+
 // DeleteTunnelHolder removes a cluster's tunnel record if replica still holds it.
 func (s *Store) DeleteTunnelHolder(ctx context.Context, clusterID, replica string) error {
 	return s.write(ctx, "delete tunnel holder of "+clusterID, func(tx pgx.Tx) error {

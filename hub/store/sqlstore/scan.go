@@ -37,6 +37,10 @@ const TokenColumns = "id, name, hash, role, scope, created_at, expires_at"
 // reads, in order.
 const PortalSessionColumns = "id_hash, token_hash, sealed_token, csrf, created_at, last_seen"
 
+// TunnelHolderColumns are the columns of the tunnel_holders table that ScanTunnelHolder
+// reads, in order.
+const TunnelHolderColumns = "cluster_key, replica, peer_url"
+
 // ScanResource reads the ResourceColumns of one row.
 func ScanResource(row Scanner) (*store.Resource, error) {
 	var r store.Resource
@@ -109,4 +113,12 @@ func ScanPortalSession(row Scanner) (*store.PortalSession, error) {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// ScanTunnelHolder reads the TunnelHolderColumns of one row; its ClusterID is the record's
+// key, the cluster's ID in lower case.
+func ScanTunnelHolder(row Scanner) (store.TunnelHolder, error) {
+	var h store.TunnelHolder
+	err := row.Scan(&h.ClusterID, &h.Replica, &h.PeerURL)
+	return h, err
 }

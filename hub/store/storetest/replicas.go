@@ -15,6 +15,8 @@
 package storetest
 
 import (
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +50,49 @@ func testTunnelHolders(t *testing.T, s store.Store) {
 	}
 	_, err = s.GetTunnelHolder(ctx, id)
 	wantErrorIs(t, "GetTunnelHolder after its holder let go", err, store.ErrNotFound)
+}
+
+// testListTunnelHolders: a replica lists the records naming it, and only those, by the
+// clusters' IDs in lower case; a tunnel another replica took over leaves its list.
+func testListTunnelHolders(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	list := func(replica string, want ...store.TunnelHolder) {
+		t.Helper()
+		got, err := s.ListTunnelHolders(ctx, replica)
+		if err != nil {
+			t.Fatalf("ListTunnelHolders(%s) = %v", replica, err)
+		}
+		sortHolders(got)
+		sortHolders(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("ListTunnelHolders(%s) = %+v, want %+v", replica, got, want)
+		}
+	}
+	list("a")
+	one, two, three := clusterID("sub", "RG", "One"), clusterID("sub", "rg", "two"), clusterID("sub", "rg", "three")
+	for _, h := range []store.TunnelHolder{
+		{ClusterID: one, Replica: "a", PeerURL: "https://10.0.0.1:8443"},
+		{ClusterID: two, Replica: "a", PeerURL: "https://10.0.0.1:8443"},
+		{ClusterID: three, Replica: "b", PeerURL: "https://10.0.0.2:8443"},
+		{ClusterID: two, Replica: "b", PeerURL: "https://10.0.0.2:8443"}, // b took two's tunnel over
+	} {
+		if err := s.PutTunnelHolder(ctx, h); err != nil {
+			t.Fatalf("PutTunnelHolder(%v) = %v", h, err)
+		}
+	}
+	list("a", store.TunnelHolder{ClusterID: strings.ToLower(one), Replica: "a", PeerURL: "https://10.0.0.1:8443"})
+	list("b", store.TunnelHolder{ClusterID: strings.ToLower(three), Replica: "b", PeerURL: "https://10.0.0.2:8443"},
+		store.TunnelHolder{ClusterID: strings.ToLower(two), Replica: "b", PeerURL: "https://10.0.0.2:8443"})
+	list("A") // replica IDs are exact
+	if err := s.DeleteTunnelHolder(ctx, one, "a"); err != nil {
+		t.Fatalf("DeleteTunnelHolder = %v", err)
+	}
+	list("a")
+}
+
+// sortHolders orders tunnel records by cluster, for comparing lists in no particular order.
+func sortHolders(hs []store.TunnelHolder) {
+	slices.SortFunc(hs, func(x, y store.TunnelHolder) int { return strings.Compare(x.ClusterID, y.ClusterID) })
 }
 
 // testLeases: one holder at a time; the holder renews, releases, or loses the lease when it

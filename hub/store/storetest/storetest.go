@@ -93,6 +93,7 @@ func Run(t *testing.T, open Opener) {
 		{"PutDesired", testPutDesired},
 		{"CompareAndSwapRaces", testCompareAndSwapRaces},
 		{"TunnelHolders", testTunnelHolders},
+		{"ListTunnelHolders", testListTunnelHolders},
 		{"Leases", testLeases},
 		{"LeaseRace", testLeaseRace},
 		{"Meta", testMeta},
