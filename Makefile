@@ -69,10 +69,10 @@ envtest: ## Build kube-apiserver, etcd and kubectl for the tests (cached under b
 
 FUZZ_TIME ?= 10s
 
+# test's -timeout: a package's first build of the agent image for two architectures, on a
+# fresh machine's empty build cache beside the other packages' tests, can take past 10m.
 .PHONY: test
 test: verify gatekeeper otelcol chromium postgres ## Verify, run every test (envtest: a real kube-apiserver), then fuzz briefly.
-	# -timeout: a package's first build of the agent image for two architectures, on a fresh
-	# machine's empty build cache beside the other packages' tests, can take past the default 10m.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ENV) hack/envtest.sh)" go test ./... -timeout 20m -coverprofile $(BIN)/cover.out
 	$(MAKE) test-race e2e fuzz
 

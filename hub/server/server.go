@@ -337,8 +337,11 @@ func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 // http2Config lets an agent's tunnel, an HTTP/2 stream beside its other requests, have as
 // much in flight towards the hub as a stream inside the tunnel may (tunnelmux's window): the
 // default, 1 MiB per connection, would bound a kubectl answer from the cluster to a quarter
-// of that. The hub reads a tunnel as it arrives, so the bound is rarely reached.
-var http2Config = &http.HTTP2Config{MaxReceiveBufferPerStream: 4 << 20, MaxReceiveBufferPerConnection: 8 << 20}
+// of that. The hub reads a tunnel as it arrives, so the bound is rarely reached. Pings close
+// a connection whose agent went silently (its tunnel's yamux keep-alive ends the tunnel, not
+// the connection), so that it does not hold a file and an admission slot for minutes.
+var http2Config = &http.HTTP2Config{MaxReceiveBufferPerStream: 4 << 20, MaxReceiveBufferPerConnection: 8 << 20,
+	SendPingTimeout: 30 * time.Second, PingTimeout: 15 * time.Second}
 
 // Serve serves the hub until ctx ends, then shuts down gracefully.
 func (h *Hub) Serve(ctx context.Context) error {

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -139,8 +140,11 @@ func (s *Server) needsRewrite(ctx context.Context, key string, sess *session, li
 }
 
 // holdRecorded waits until the tunnel or ctx ends, writing the store's record that this
-// replica holds cluster key's tunnel again each time KeepRecords asks.
+// replica holds cluster key's tunnel again each time KeepRecords asks. Each write waits a
+// random part of half an interval first: after a store outage every tunnel's record needs
+// writing, and thousands of writes at once would time out together.
 func (s *Server) holdRecorded(ctx context.Context, key string, sess *session) {
+	var spread <-chan time.Time
 	for {
 		select {
 		case <-sess.mux.CloseChan():
@@ -148,6 +152,9 @@ func (s *Server) holdRecorded(ctx context.Context, key string, sess *session) {
 		case <-ctx.Done():
 			return
 		case <-sess.rewrite:
+			spread = time.After(rand.N(registryInterval/2 + 1))
+		case <-spread:
+			spread = nil
 			sess.recorded.Store(s.recordTunnel(ctx, key))
 		}
 	}

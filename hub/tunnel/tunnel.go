@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-// Package tunnel is the hub's side of cluster connect: agents keep a websocket open to
+// Package tunnel is the hub's side of cluster connect: agents keep a request open to
 // protocol.PathTunnel carrying a yamux session (pkg/tunnelmux), and users' Kubernetes API requests
 // to the proxy endpoint, ProxyPrefix + "/" + the connectedCluster's ARM ID + the Kubernetes
 // path, travel through the cluster's tunnel to its agent. The hub authenticates the user

@@ -184,7 +184,7 @@ func TestAClusterCredentialOpensOnlyItsOwnTunnel(t *testing.T) {
 	url := hub.URL + protocol.PathTunnel
 	conn, err := tunnelmux.Dial(t.Context(), url, func(req *http.Request) (*http.Response, error) {
 		req.Header.Set("X-Kubearc-Cluster", clusterB.String())
-		return http2Client(tlsA).Do(req)
+		return http2Client(t, tlsA).Do(req)
 	})
 	if err != nil {
 		t.Fatalf("cluster A's agent could not open its own tunnel: %v", err)
@@ -200,14 +200,16 @@ func TestAClusterCredentialOpensOnlyItsOwnTunnel(t *testing.T) {
 	// Without a client certificate there is no tunnel at all.
 	noCert := tlsA.Clone()
 	noCert.Certificates = nil
-	if _, err := tunnelmux.Dial(t.Context(), url, http2Client(noCert).Do); err == nil || !strings.Contains(err.Error(), "401") {
+	if _, err := tunnelmux.Dial(t.Context(), url, http2Client(t, noCert).Do); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("want 401 without a client certificate, got %v", err)
 	}
 }
 
-// http2Client is an HTTP/2 client with tlsCfg.
-func http2Client(tlsCfg *tls.Config) *http.Client {
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, ForceAttemptHTTP2: true}}
+// http2Client is an HTTP/2 client with tlsCfg, whose connections close when the test ends.
+func http2Client(t *testing.T, tlsCfg *tls.Config) *http.Client {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, ForceAttemptHTTP2: true}}
+	t.Cleanup(c.CloseIdleConnections)
+	return c
 }
 
 // TestAnAgentBeforeThePOSTStillOpensItsTunnel: agents that open their tunnel as a websocket,

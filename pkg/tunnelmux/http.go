@@ -55,10 +55,13 @@ func Dial(ctx context.Context, url string, do func(*http.Request) (*http.Respons
 	context.AfterFunc(ctx, func() { _ = body.CloseWithError(context.Cause(ctx)) })
 	noAnswer := fmt.Errorf("the hub did not answer the tunnel request within %s", answerTimeout)
 	silent := time.AfterFunc(answerTimeout, func() { cancel(noAnswer) })
-	resp, err := do(req) //nolint:bodyclose // refusal closes it; the stream owns it and closes it
-	silent.Stop()
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = refusal(resp)
+	resp, err := do(req)              //nolint:bodyclose // refusal closes it; the stream owns it and closes it
+	if !silent.Stop() && err == nil { // the answer came as the timer cancelled the request
+		_ = resp.Body.Close()
+		err = noAnswer
+	}
+	if err == nil {
+		err = checkAnswer(resp)
 	}
 	if err != nil { // the transport closed body
 		if errors.Is(context.Cause(ctx), noAnswer) {
@@ -72,9 +75,17 @@ func Dial(ctx context.Context, url string, do func(*http.Request) (*http.Respons
 	return s, nil
 }
 
-// refusal reads and closes the hub's answer other than 200, and quotes it.
-func refusal(resp *http.Response) error {
+// checkAnswer accepts the hub's 200 with the tunnel's Content-Type; it reads and closes any
+// other answer, and quotes it.
+func checkAnswer(resp *http.Response) error {
+	ct := resp.Header.Get("Content-Type")
+	if resp.StatusCode == http.StatusOK && ct == protocol.TunnelContentType {
+		return nil
+	}
 	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode == http.StatusOK {
+		return fmt.Errorf("the hub answered the tunnel with the Content-Type %q: it is no kubearc hub, or an older one", ct)
+	}
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
 	return fmt.Errorf("the hub answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 }
@@ -109,13 +120,13 @@ func Accept(w http.ResponseWriter, r *http.Request) (io.ReadWriteCloser, error) 
 	}
 	rc := http.NewResponseController(w)
 	// HTTP/2 streams are full duplex already, and say ErrNotSupported.
-	if err := rc.EnableFullDuplex(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return nil, err
+	if err := rc.EnableFullDuplex(); err != nil && (r.ProtoMajor < 2 || !errors.Is(err, http.ErrNotSupported)) {
+		return nil, fmt.Errorf("enabling full duplex for the tunnel: %w", err)
 	}
 	w.Header().Set("Content-Type", protocol.TunnelContentType)
 	w.WriteHeader(http.StatusOK)
 	if err := rc.Flush(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("answering the tunnel: %w", err)
 	}
 	s := &serverStream{body: r.Body, w: w, rc: rc}
 	s.frames.emit = s.emit
@@ -151,10 +162,14 @@ func (s *serverStream) emit(frame []byte) error {
 }
 
 // Close ends the stream; no write reaches w after it returns, so that the handler may.
-// A write waiting for an agent that stopped reading fails at once.
+// A write waiting for an agent that stopped reading fails at once, and so does a read
+// waiting for the agent: on HTTP/1.1 closing the body would otherwise wait for the read, and
+// then try to read the rest of a body that never ends.
 func (s *serverStream) Close() error {
 	s.once.Do(func() {
-		_ = s.rc.SetWriteDeadline(time.Now())
+		now := time.Now()
+		_ = s.rc.SetWriteDeadline(now)
+		_ = s.rc.SetReadDeadline(now)
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()

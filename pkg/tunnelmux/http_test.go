@@ -130,6 +130,20 @@ func TestAcceptRefusesAnotherContentType(t *testing.T) {
 	}
 }
 
+// TestDialRefusesAnAnswerThatIsNoTunnel: a 200 without the tunnel's Content-Type (a web
+// server, not a hub) is refused with a message that says so, not a yamux error later.
+func TestDialRefusesAnAnswerThatIsNoTunnel(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "<html>welcome</html>")
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	if _, err := tunnelmux.Dial(t.Context(), srv.URL, srv.Client().Do); err == nil || !strings.Contains(err.Error(), "no kubearc hub") {
+		t.Fatalf("Dial gave %v, want the answer refused", err)
+	}
+}
+
 // TestDialReturnsARefusal: an answer other than 200 is an error that quotes it.
 func TestDialReturnsARefusal(t *testing.T) {
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -165,24 +179,30 @@ func TestDialGivesUpOnAHubThatDoesNotAnswer(t *testing.T) {
 	}
 }
 
-// TestClosingAnEndEndsTheOther: either side closing its end ends the other's reads.
+// TestClosingAnEndEndsTheOther: either side closing its end ends the other's reads at once,
+// over HTTP/2 and HTTP/1.1, and the hub's Close returns at once.
 func TestClosingAnEndEndsTheOther(t *testing.T) {
-	for _, closer := range []string{"agent", "hub"} {
-		t.Run(closer, func(t *testing.T) {
-			agent, hub := http2Pair(t)
-			closing, other := agent, hub
-			if closer == "hub" {
-				closing, other = hub, agent
-			}
-			read := make(chan struct{})
-			go func() { _, _ = io.ReadAll(other); close(read) }()
-			_ = closing.Close()
-			select {
-			case <-read:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("the other end still reads after the %s closed its end", closer)
-			}
-		})
+	for _, proto := range []int{2, 1} {
+		for _, closer := range []string{"agent", "hub"} {
+			t.Run(fmt.Sprintf("HTTP/%d, the %s closes", proto, closer), func(t *testing.T) {
+				agent, hub := httpPair(t, proto)
+				closing, other := agent, hub
+				if closer == "hub" {
+					closing, other = hub, agent
+				}
+				read := make(chan struct{})
+				go func() { _, _ = io.ReadAll(other); close(read) }()
+				closed := make(chan struct{})
+				go func() { _ = closing.Close(); close(closed) }()
+				for what, done := range map[string]chan struct{}{"Close returns": closed, "the other end's read ends": read} {
+					select {
+					case <-done:
+					case <-time.After(10 * time.Second):
+						t.Fatalf("%s: not within 10 s", what)
+					}
+				}
+			})
+		}
 	}
 }
 

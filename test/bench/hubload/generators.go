@@ -36,7 +36,8 @@ import (
 // hub it started, with an equal share of the agents. Every child prints "ready" once its
 // agents are connected and starts its warmup when hubload writes "go", so that the
 // measurement windows coincide; each writes its report with its raw samples, which hubload
-// merges into its own. Only hubload probes propagation and disrupts the hub.
+// merges into its own. Only hubload probes propagation and disrupts the hub: it writes
+// "disrupt" to the children just before, and they mark the moment.
 
 const (
 	childFlag = "generator-child"
@@ -69,6 +70,9 @@ func runGenerators(ctx context.Context, o options, hub *loadgen.Hub) (*loadgen.R
 		return nil, err
 	}
 	o.cfg.Ready = children.start
+	if kill := o.cfg.Disrupt; kill != nil {
+		o.cfg.Disrupt = func() error { children.disrupt(); return kill() }
+	}
 	report, runErr := loadgen.Run(ctx, hub, o.cfg)
 	reports, err := children.wait()
 	if runErr != nil {
@@ -126,8 +130,7 @@ func childArgs(o options, url, caFile, report string, agents int) []string {
 		"--agents", strconv.Itoa(agents), "--interval", c.Interval.String(), "--warmup", c.Warmup.String(),
 		"--duration", c.Duration.String(), "--setup-concurrency", strconv.Itoa(c.SetupConcurrency),
 		"--connect-concurrency", strconv.Itoa(c.ConnectConcurrency), "--propagation-samples", "0",
-		"--request-timeout", c.RequestTimeout.String(), "--tunnels=" + strconv.FormatBool(c.Tunnels),
-		"--kill-after", o.killAfter.String()}
+		"--request-timeout", c.RequestTimeout.String(), "--tunnels=" + strconv.FormatBool(c.Tunnels)}
 }
 
 func (c *children) startOne(ctx context.Context, args []string, token string) error {
@@ -166,6 +169,13 @@ func (c *children) start() error {
 	return nil
 }
 
+// disrupt tells the children that the hub is being disrupted now.
+func (c *children) disrupt() {
+	for _, in := range c.in {
+		_, _ = fmt.Fprintln(in, disruptLine)
+	}
+}
+
 // wait waits for every child and reads its report.
 func (c *children) wait() ([]*loadgen.Report, error) {
 	var errs []error
@@ -202,8 +212,9 @@ func (c *children) kill() {
 
 // The lines of a child's handshake with hubload.
 const (
-	readyLine = "ready"
-	goLine    = "go"
+	readyLine   = "ready"
+	goLine      = "go"
+	disruptLine = "disrupt"
 )
 
 // expectLine reads a line from r and checks it is want.
@@ -226,15 +237,19 @@ func runChild(ctx context.Context, o options) (bool, error) {
 	}
 	o.cfg.KeepRaw = true
 	in := bufio.NewReader(os.Stdin)
+	disrupted := make(chan struct{})
+	o.cfg.Disrupted = disrupted
 	o.cfg.Ready = func() error {
 		fmt.Println(readyLine)
 		if err := expectLine(in, goLine); err != nil {
 			return fmt.Errorf("hubload did not say go: %w", err)
 		}
+		go func() { // hubload's kill of a replica, if it comes
+			if expectLine(in, disruptLine) == nil {
+				close(disrupted)
+			}
+		}()
 		return nil
-	}
-	if o.killAfter > 0 { // hubload disrupts; the breaks from then on are failover here too
-		o.cfg.Disrupt, o.cfg.DisruptAfter = func() error { return nil }, o.killAfter
 	}
 	report, err := loadgen.Run(ctx, hub, o.cfg)
 	if err != nil {

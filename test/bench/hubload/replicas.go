@@ -93,8 +93,8 @@ func copyFile(from, to string) error {
 
 // startHAProxy runs HAProxy (hack/haproxy.sh) in TCP mode, round robin over the replicas,
 // health-checking /readyz, as the e2e of several replicas does: as many processes as the
-// agents' connections need, each holding two per agent (HTTP/2 and the tunnel's websocket),
-// on one address. It returns the address's URL.
+// agents' connections need (one per agent: its tunnel shares it), on one address. It
+// returns the address's URL.
 func (f *fleet) startHAProxy(ctx context.Context, o options, dir string) (string, error) {
 	out, err := exec.CommandContext(ctx, "hack/haproxy.sh").Output()
 	if err != nil {
@@ -104,9 +104,9 @@ func (f *fleet) startHAProxy(ctx context.Context, o options, dir string) (string
 	if err != nil {
 		return "", err
 	}
-	n := (2*o.cfg.Agents + connsPerBalancer - 1) / connsPerBalancer
+	n := (o.cfg.Agents + connsPerBalancer - 1) / connsPerBalancer
 	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(addr, f.replicas, 2*o.cfg.Agents/n)), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(addr, f.replicas, o.cfg.Agents/n)), 0o600); err != nil {
 		return "", fmt.Errorf("writing the HAProxy configuration: %w", err)
 	}
 	for i := range n {

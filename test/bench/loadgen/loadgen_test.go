@@ -101,7 +101,7 @@ func TestReadProcOfThisProcess(t *testing.T) {
 
 func TestValidAfterDisruption(t *testing.T) {
 	base := func() Report {
-		return Report{Config: RunConfig{Agents: 10, Tunnels: true, PropagationSamples: 5},
+		return Report{Config: RunConfig{Agents: 10, Tunnels: true, PropagationSamples: 5, Probes: 5},
 			Heartbeats: Summary{Count: 100}, Propagation: Summary{Count: 5},
 			WatchStreamsOpen: 10, WatchStreamsOpenMin: 10, TunnelsOpen: 10, TunnelsOpenMin: 10}
 	}

@@ -96,6 +96,9 @@ func measure(ctx context.Context, h *Hub, adm *admin, agents []*Agent, l *load, 
 	if cfg.Disrupt != nil {
 		wg.Go(func() { disrupt(windowCtx, cfg, l) })
 	}
+	if cfg.Disrupted != nil {
+		wg.Go(func() { markDisruption(windowCtx, cfg.Disrupted, l) })
+	}
 	wg.Go(func() { p.run(windowCtx, h, l) })
 	wg.Go(func() { probePropagation(windowCtx, adm, agents, cfg.PropagationSamples, cfg.Duration, l) })
 	l.measuring.Store(true)
@@ -127,6 +130,15 @@ func disrupt(ctx context.Context, cfg Config, l *load) {
 	l.disruptedAt.Store(time.Now().UnixNano())
 	if err := cfg.Disrupt(); err != nil {
 		l.errors.record(&l.errors.propagation, fmt.Errorf("disrupting the hub: %w", err))
+	}
+}
+
+// markDisruption marks the time another process disrupted the hub, when disrupted closes.
+func markDisruption(ctx context.Context, disrupted <-chan struct{}, l *load) {
+	select {
+	case <-ctx.Done():
+	case <-disrupted:
+		l.disruptedAt.Store(time.Now().UnixNano())
 	}
 }
 

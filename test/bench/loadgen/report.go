@@ -87,11 +87,14 @@ type RunConfig struct {
 	Warmup             time.Duration `json:"warmupNs"`
 	Duration           time.Duration `json:"durationNs"`
 	PropagationSamples int           `json:"propagationSamples"`
+	// Probes are the propagation probes the run sends: PropagationSamples, at most one per
+	// agent.
+	Probes int `json:"probes"`
 }
 
 func (cfg Config) summary() RunConfig {
 	return RunConfig{Agents: cfg.Agents, Tunnels: cfg.Tunnels, Interval: cfg.Interval, Warmup: cfg.Warmup, Duration: cfg.Duration,
-		PropagationSamples: cfg.PropagationSamples}
+		PropagationSamples: cfg.PropagationSamples, Probes: min(cfg.PropagationSamples, cfg.Agents)}
 }
 
 // Usage is a process's CPU and memory over the window.
@@ -158,7 +161,7 @@ func (r *Report) Valid() bool {
 	if r.Disrupted {
 		watches, tunnels = r.WatchStreamsOpen, r.TunnelsOpen
 	}
-	probes := min(r.Config.PropagationSamples, r.Config.Agents)
+	probes := r.Config.Probes
 	return r.Errors.Total() == 0 && r.WritesLost == 0 && watches == n && (!r.Config.Tunnels || tunnels == n) &&
 		r.Heartbeats.Count > 0 && (r.Propagation.Count == probes || r.Disrupted && r.Propagation.Count > 0)
 }

@@ -54,6 +54,9 @@ type Config struct {
 	// from errors, and the time until each is open again is reported.
 	Disrupt      func() error
 	DisruptAfter time.Duration
+	// Disrupted, when set, marks another process's disruption of the hub (the generator
+	// that runs Disrupt) when it closes: the breaks from then on are failover here too.
+	Disrupted <-chan struct{}
 	// Ready, when set, is called once every agent is connected, and the warmup starts when it
 	// returns: several generator processes of one run start together (shard.go).
 	Ready func() error

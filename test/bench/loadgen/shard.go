@@ -19,8 +19,9 @@ import "errors"
 // A run too large for one generator process's open files is split over several: each runs
 // its share of the agents (Config.Agents), waits at Config.Ready so that all start the
 // warmup together, and all but one keep their raw samples (Config.KeepRaw) for that one to
-// Merge. Only one of them disrupts the hub; the others mark the same moment with a Disrupt
-// that does nothing, so that their agents' breaks count as failover.
+// Merge. Only one of them probes propagation and disrupts the hub; it tells the others just
+// before, and they mark the moment (Config.Disrupted), so that their agents' breaks count as
+// failover.
 
 // Raw are the samples behind a report's summaries.
 type Raw struct {
@@ -36,7 +37,7 @@ func (r *Report) Merge(o *Report) error {
 	if o.Raw == nil || r.samples == nil {
 		return errors.New("merging reports: a report without its samples")
 	}
-	r.Config.Agents += o.Config.Agents
+	r.Config.Agents += o.Config.Agents // the probes stay r's
 	r.Setup, r.Connect = max(r.Setup, o.Setup), max(r.Connect, o.Connect)
 	r.samples.Heartbeats.AddAll(o.Raw.Heartbeats.All())
 	r.samples.WatchReconnect.AddAll(o.Raw.WatchReconnect.All())

@@ -28,7 +28,7 @@ import (
 
 // oneHop is the floor under any relay: the agent's Forwarder alone behind one HTTPS server
 // (HTTP/2, as the hub's), in front of the same API server, with no hub and no tunnel. The
-// tunnel adds a second such hop (the hub) and the websocket between the two.
+// tunnel adds a second such hop (the hub) and the tunnel between the two.
 type oneHop struct {
 	target
 	server *httptest.Server
