@@ -105,12 +105,8 @@ func run(ctx context.Context, o options) (bool, error) {
 	if o.generators == 0 {
 		o.generators = generatorsNeeded(o.cfg.Agents, limit)
 	}
-	if need := uint64(o.cfg.Agents/o.generators) + filesBesidesAgents; limit < need {
-		return false, fmt.Errorf("the open-file limit is %d; %d agents per generator need about %d (raise the hard limit, ulimit -Hn, or give more --generators)",
-			limit, o.cfg.Agents/o.generators, need)
-	}
-	if o.killAfter > 0 && o.replicas < 2 {
-		return false, errors.New("--kill-after needs --replicas 2 or more: the agents of the killed replica reconnect to the others")
+	if err := checkRun(o, limit); err != nil {
+		return false, err
 	}
 	hub, f, cleanup, err := openHub(ctx, o)
 	if err != nil {
@@ -169,6 +165,36 @@ func writeCSV(path string, report *loadgen.Report) (err error) {
 // to its global one (512): every simulated agent connects from the generator's address (and,
 // with --replicas, every connection comes from HAProxy's), where a real fleet has many.
 var oneAddressFleet = []string{"--max-unauthenticated-conns-per-ip", "512"}
+
+// checkRun refuses a run this machine cannot carry, or whose flags do not go together.
+func checkRun(o options, limit uint64) error {
+	if need := uint64(o.cfg.Agents/o.generators) + filesBesidesAgents; limit < need {
+		return fmt.Errorf("the open-file limit is %d; %d agents per generator need about %d (raise the hard limit, ulimit -Hn, or give more --generators)",
+			limit, o.cfg.Agents/o.generators, need)
+	}
+	if ports, err := localPorts(); err == nil && o.cfg.Agents+filesBesidesAgents > ports {
+		return fmt.Errorf("the ephemeral port range allows %d connections from one address to the hub's, and every agent connects from 127.0.0.1: "+
+			"widen it for %d agents, e.g. sysctl -w net.ipv4.ip_local_port_range=\"1024 65000\"", ports, o.cfg.Agents)
+	}
+	if o.killAfter > 0 && o.replicas < 2 {
+		return errors.New("--kill-after needs --replicas 2 or more: the agents of the killed replica reconnect to the others")
+	}
+	return nil
+}
+
+// localPorts is the size of the kernel's ephemeral port range: how many connections one
+// address can open to one address and port.
+func localPorts() (int, error) {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, err
+	}
+	var lo, hi int
+	if _, err := fmt.Sscan(string(data), &lo, &hi); err != nil {
+		return 0, fmt.Errorf("parsing the ephemeral port range %q: %w", data, err)
+	}
+	return hi - lo + 1, nil
+}
 
 // storeName names the store without the DSN's details (which may hold a password).
 func storeName(dsn string) string {
