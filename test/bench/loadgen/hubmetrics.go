@@ -25,6 +25,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/retry"
 )
 
 // hubMetrics is what the generator reads from the hub's /metrics: the hub-side duration
@@ -37,6 +40,18 @@ type hubMetrics struct {
 
 // scrapeMetrics reads the hub's /metrics.
 func (a *admin) scrapeMetrics(ctx context.Context) (hubMetrics, error) {
+	var m hubMetrics
+	// A connection that went with a killed replica, or that the hub closed under load, costs a
+	// retry, not the run's report.
+	err := retry.OnError(wait.Backoff{Duration: time.Second, Factor: 1, Steps: 3}, func(error) bool { return ctx.Err() == nil }, func() error {
+		var err error
+		m, err = a.scrapeOnce(ctx)
+		return err
+	})
+	return m, err
+}
+
+func (a *admin) scrapeOnce(ctx context.Context) (hubMetrics, error) {
 	base := a.hub.URL
 	if a.hub.MetricsURL != "" {
 		base = a.hub.MetricsURL
