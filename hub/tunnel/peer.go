@@ -28,6 +28,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
+
 	"github.com/kubearc/kubearc/hub/auth"
 	"github.com/kubearc/kubearc/hub/store"
 	"github.com/kubearc/kubearc/pkg/armid"
@@ -89,16 +91,7 @@ func (s *Server) KeepRecords(ctx context.Context) {
 	if s.peering == nil {
 		return
 	}
-	ticker := time.NewTicker(registryInterval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			s.checkRecords(ctx)
-		}
-	}
+	wait.UntilWithContext(ctx, s.checkRecords, registryInterval)
 }
 
 // checkRecords lists this replica's records once and asks each tunnel it holds whose record
