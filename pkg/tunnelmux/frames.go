@@ -27,8 +27,9 @@ const (
 )
 
 // frameWriter hands each yamux frame to emit whole. yamux writes a data frame's header and
-// body in two calls; the header waits here for its body, so that the two go out as one
-// websocket message or HTTP/2 DATA frame (one TLS record and system call fewer per frame).
+// body in two calls; the header waits here for its body, so that the two go out in one
+// write: one websocket message, or one HTTP/2 DATA frame when they fit the peer's frame size
+// (one TLS record and system call fewer per frame).
 // yamux has one writer at a time.
 type frameWriter struct {
 	emit   func(frame []byte) error
