@@ -217,12 +217,7 @@ func http2Client(t *testing.T, tlsCfg *tls.Config) *http.Client {
 // cluster connect from the hub.
 func TestAnAgentBeforeThePOSTStillOpensItsTunnel(t *testing.T) {
 	waitConnected(t)
-	agentB, err := startAgent(clusterB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitTunnel(t, agentB) // as below: no dial of the real agent is still on its way
-	agentB.Stop()
+	agentB := stoppedAgent(t, clusterB)
 	tlsB, err := agentB.TLSConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -248,9 +243,30 @@ func TestAnAgentBeforeThePOSTStillOpensItsTunnel(t *testing.T) {
 	srv := &http.Server{Handler: forwarder, ReadHeaderTimeout: 30 * time.Second}
 	go func() { _ = srv.Serve(mux) }()
 	defer func() { _ = srv.Close() }()
-	eventually(t, "cluster B's API server answers through the websocket tunnel", func() error {
-		_, err := userClient(t, clusterB, hub.AdminToken).CoreV1().Namespaces().Get(context.Background(), testNamespace, metav1.GetOptions{})
-		if apierrors.IsForbidden(err) { // the cluster's RBAC answered: the admin token has no binding there
+	answersThroughTunnel(t, clusterB, "cluster B's API server answers through the websocket tunnel")
+}
+
+// stoppedAgent starts cluster id's agent, waits for its tunnel and stops it: the cluster is
+// registered, and no dial of its real agent is still on its way to replace a tunnel the test
+// opens by hand with its credential.
+func stoppedAgent(t *testing.T, id armid.ClusterID) *tunneltest.Agent {
+	t.Helper()
+	a, err := startAgent(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitTunnel(t, a)
+	a.Stop()
+	return a
+}
+
+// answersThroughTunnel waits until cluster id's API server answers the admin through its
+// tunnel: with the cluster's RBAC's 403, as the admin token has no binding there.
+func answersThroughTunnel(t *testing.T, id armid.ClusterID, what string) {
+	t.Helper()
+	eventually(t, what, func() error {
+		_, err := userClient(t, id, hub.AdminToken).CoreV1().Namespaces().Get(context.Background(), testNamespace, metav1.GetOptions{})
+		if apierrors.IsForbidden(err) {
 			return nil
 		}
 		return err
@@ -262,14 +278,7 @@ func TestAnAgentBeforeThePOSTStillOpensItsTunnel(t *testing.T) {
 // cluster's tunnel is untouched.
 func TestTheHubClosesATunnelWhoseAgentOpensAStream(t *testing.T) {
 	waitConnected(t)
-	agentB, err := startAgent(clusterB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Cluster B is registered; its credential is used by hand below. Its agent stops only once
-	// its tunnel is up: a dial still on its way would replace the hand-made tunnel on the hub.
-	waitTunnel(t, agentB)
-	agentB.Stop()
+	agentB := stoppedAgent(t, clusterB) // its credential is used by hand below
 	conn, err := agentB.Hub.OpenTunnel(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -298,13 +307,7 @@ func TestTheHubClosesATunnelWhoseAgentOpensAStream(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, "cluster A's API server answers through its tunnel", func() error {
-		_, err := userClient(t, clusterA, hub.AdminToken).CoreV1().Namespaces().Get(context.Background(), testNamespace, metav1.GetOptions{})
-		if apierrors.IsForbidden(err) { // the cluster's RBAC answered: the admin token has no binding there
-			return nil
-		}
-		return err
-	})
+	answersThroughTunnel(t, clusterA, "cluster A's API server answers through its tunnel")
 }
 
 func TestATenMegabyteListArrivesIntact(t *testing.T) {
